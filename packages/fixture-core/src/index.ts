@@ -1,0 +1,38 @@
+export { type BinarySpec, resolveBinary } from './binaries.js'
+export { type BuildOnceOptions, buildOnce, cacheRoot, hashInputs } from './build-cache.js'
+export { debugLogger, isDebugEnabled } from './debug-log.js'
+export {
+  BinaryNotFoundError,
+  EnvironmentError,
+  FixtureError,
+  InvalidOptionsError,
+  PortInUseError,
+  ProcessExitedError,
+  StartupTimeoutError,
+  WaitTimeoutError,
+} from './errors.js'
+export { acquireFileLock, type FileLock } from './file-lock.js'
+export {
+  getFreePort,
+  getFreePorts,
+  isPortFree,
+  LOOPBACK,
+  looksLikeAddressInUse,
+  type PortRetryOptions,
+  withPortRetry,
+  withPortsRetry,
+} from './ports.js'
+export { chownRecursive, UNPRIVILEGED_USER, type UserIds, unprivilegedUser } from './privilege.js'
+export { LineRingBuffer } from './ring-buffer.js'
+export { getRunDir, isPidAlive, reapStaleRunDirs, runsRoot } from './run-dir.js'
+export {
+  type ExitInfo,
+  type ReadyContext,
+  ServiceProcess,
+  type ServiceSpec,
+  type StopOptions,
+  startService,
+} from './service-process.js'
+export { createTempDir, type TempDir } from './temp-dir.js'
+export { waitFor, type WaitForOptions, withTimeout } from './wait.js'
+export { getWatchdog, WatchdogClient } from './watchdog.js'
