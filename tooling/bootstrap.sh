@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# One idempotent setup for this repo on a fresh machine.
+#   - pnpm (pinned to package.json's packageManager) if missing
+#   - workspace dependencies (frozen lockfile)
+#   - service binaries from Debian: redis-server, redis-sentinel, mariadb-server, etcd-server, etcd-client,
+#     Java 17 + Maven (Kafka)
+#   - Apache Kafka broker jars from Maven Central into the cache (tooling/kafka/fetch-jars.sh)
+# As root on Debian it installs everything; otherwise it installs what it can and prints what you must
+# install yourself. A second run installs nothing and takes a few seconds.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+START=$(date +%s)
+log() { printf '\033[1mbootstrap:\033[0m %s\n' "$*"; }
+MISSING=()
+
+# ---- Debian packages ---------------------------------------------------------------------------
+APT_PACKAGES=(redis-server redis-sentinel redis-tools mariadb-server etcd-server etcd-client openjdk-17-jre-headless maven)
+need_apt=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${APT_PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then need_apt+=("$p"); fi
+  done
+fi
+if ((${#need_apt[@]} > 0)); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    log "installing Debian packages: ${need_apt[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # do not start system services: fixtures start their own servers on ephemeral ports
+    had_policy=0
+    [[ -e /usr/sbin/policy-rc.d ]] && had_policy=1
+    if [[ $had_policy -eq 0 ]]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d; fi
+    apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+    if [[ $had_policy -eq 0 ]]; then rm -f /usr/sbin/policy-rc.d; fi
+  else
+    MISSING+=("Debian/Ubuntu packages: sudo apt-get install ${need_apt[*]}")
+  fi
+elif ! command -v dpkg-query >/dev/null 2>&1; then
+  for bin in redis-server redis-sentinel mariadbd etcd java mvn; do
+    command -v "$bin" >/dev/null 2>&1 || MISSING+=("$bin (install it with your package manager, or point the fixture's env override at it)")
+  done
+fi
+
+# ---- pnpm --------------------------------------------------------------------------------------
+PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]")"
+if ! command -v pnpm >/dev/null 2>&1 || [[ "$(pnpm -v 2>/dev/null)" != "$PNPM_VERSION" ]]; then
+  log "installing pnpm@$PNPM_VERSION"
+  npm i -g "pnpm@$PNPM_VERSION" --silent >/dev/null 2>&1 || MISSING+=("pnpm: npm i -g pnpm@$PNPM_VERSION")
+fi
+
+# ---- workspace dependencies --------------------------------------------------------------------
+if command -v pnpm >/dev/null 2>&1; then
+  log "pnpm install --frozen-lockfile"
+  # serialise with other installs on this machine (parallel checkouts, agents)
+  if command -v flock >/dev/null 2>&1; then
+    flock /tmp/pnpm-install.lock pnpm install --frozen-lockfile --prefer-offline --reporter=silent
+  else
+    pnpm install --frozen-lockfile --prefer-offline --reporter=silent
+  fi
+fi
+
+# ---- Kafka broker jars -------------------------------------------------------------------------
+if [[ -x tooling/kafka/fetch-jars.sh ]]; then
+  if command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then
+    bash tooling/kafka/fetch-jars.sh
+  else
+    MISSING+=("Kafka jars need Java 17 and Maven: apt-get install openjdk-17-jre-headless maven, then bash tooling/kafka/fetch-jars.sh")
+  fi
+fi
+
+if ((${#MISSING[@]} > 0)); then
+  log "could not install everything (not root, or not Debian). Install these yourself:"
+  for m in "${MISSING[@]}"; do echo "  - $m"; done
+fi
+log "done in $(($(date +%s) - START)) s"
