@@ -6,7 +6,10 @@ import { acquireFileLock } from './file-lock.js'
 
 /** Root of the build-once cache: `$INFRA_CACHE_DIR` or `~/.cache/infra-fixtures`. */
 export function cacheRoot(): string {
-  return process.env.INFRA_CACHE_DIR ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'infra-fixtures')
+  return (
+    process.env.INFRA_CACHE_DIR ??
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'infra-fixtures')
+  )
 }
 
 /** A stable short hash of any JSON-serialisable inputs (object keys sorted). */
@@ -22,7 +25,11 @@ export function hashInputs(inputs: unknown): string {
     }
     return v
   }
-  return crypto.createHash('sha256').update(JSON.stringify(stable(inputs))).digest('hex').slice(0, 20)
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify(stable(inputs)))
+    .digest('hex')
+    .slice(0, 20)
 }
 
 export interface BuildOnceOptions {
@@ -36,6 +43,8 @@ export interface BuildOnceOptions {
   lockTimeoutMs?: number
   /** Directory mode of the finished artifact. Default 0o755. */
   mode?: number
+  /** Cache root to use instead of {@link cacheRoot} (e.g. one an unprivileged server user can traverse). */
+  root?: string
 }
 
 /**
@@ -44,7 +53,7 @@ export interface BuildOnceOptions {
  * it, so readers never see a half-built artifact.
  */
 export async function buildOnce(opts: BuildOnceOptions): Promise<string> {
-  const dir = path.join(cacheRoot(), opts.kind)
+  const dir = path.join(opts.root ?? cacheRoot(), opts.kind)
   const key = hashInputs(opts.inputs)
   const final = path.join(dir, key)
   if (fs.existsSync(final)) return final
@@ -55,17 +64,28 @@ export async function buildOnce(opts: BuildOnceOptions): Promise<string> {
   })
   try {
     if (fs.existsSync(final)) return final
+    removeAbandonedBuilds(dir, key)
     const tmp = `${final}.tmp-${process.pid}-${crypto.randomBytes(4).toString('hex')}`
     fs.mkdirSync(tmp, { mode: opts.mode ?? 0o755 })
     try {
       await opts.build(tmp)
+      fs.chmodSync(tmp, opts.mode ?? 0o755)
       fs.renameSync(tmp, final)
     } catch (err) {
       fs.rmSync(tmp, { recursive: true, force: true })
+      // a broken stale lock can let two builders through: the first rename wins, the second is dropped
+      if (fs.existsSync(final)) return final
       throw err
     }
     return final
   } finally {
     lock.release()
+  }
+}
+
+/** Half-built artifacts of builders that died (we hold the lock, so nobody is building them now). */
+function removeAbandonedBuilds(dir: string, key: string): void {
+  for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith(`${key}.tmp-`)) fs.rmSync(path.join(dir, name), { recursive: true, force: true })
   }
 }

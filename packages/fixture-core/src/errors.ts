@@ -40,13 +40,20 @@ export class BinaryNotFoundError extends FixtureError {
 export class WaitTimeoutError extends FixtureError {
   readonly what: string
   readonly timeoutMs: number
-  constructor(what: string, timeoutMs: number, options?: { cause?: unknown; detail?: string; code?: string }) {
+  constructor(
+    what: string,
+    timeoutMs: number,
+    options?: { cause?: unknown; detail?: string; code?: string },
+  ) {
     const detail = options?.detail ? `\n${options.detail}` : ''
-    const cause =
-      options?.cause instanceof Error ? `\nLast probe error: ${options.cause.message}` : ''
-    super(options?.code ?? 'WAIT_TIMEOUT', `Timed out after ${timeoutMs} ms waiting for ${what}.${cause}${detail}`, {
-      cause: options?.cause,
-    })
+    const cause = options?.cause instanceof Error ? `\nLast probe error: ${options.cause.message}` : ''
+    super(
+      options?.code ?? 'WAIT_TIMEOUT',
+      `Timed out after ${timeoutMs} ms waiting for ${what}.${cause}${detail}`,
+      {
+        cause: options?.cause,
+      },
+    )
     this.what = what
     this.timeoutMs = timeoutMs
   }

@@ -34,5 +34,5 @@ export {
   startService,
 } from './service-process.js'
 export { createTempDir, type TempDir } from './temp-dir.js'
-export { waitFor, type WaitForOptions, withTimeout } from './wait.js'
+export { type WaitForOptions, waitFor, withTimeout } from './wait.js'
 export { getWatchdog, WatchdogClient } from './watchdog.js'

@@ -3,14 +3,20 @@ import { InvalidOptionsError, PortInUseError } from './errors.js'
 
 export const LOOPBACK = '127.0.0.1'
 
-/** Ports handed out by this process recently; never handed out twice within the window. */
-const recentlyHandedOut = new Map<number, number>()
-const RECENT_WINDOW_MS = 30_000
+/**
+ * Ports this process handed out in the last 30 s. The kernel may offer a port again as soon as our
+ * probe socket closes; skipping recent ones keeps two starts in one process from being handed the
+ * same port before either server has bound it.
+ */
+const RECENT_MS = 30_000
+const recent = new Map<number, number>()
 
-function remember(port: number): void {
-  const now = Date.now()
-  for (const [p, t] of recentlyHandedOut) if (now - t > RECENT_WINDOW_MS) recentlyHandedOut.delete(p)
-  recentlyHandedOut.set(port, now)
+function isRecent(port: number, now: number): boolean {
+  const at = recent.get(port)
+  if (at === undefined) return false
+  if (now - at < RECENT_MS) return true
+  recent.delete(port)
+  return false
 }
 
 function listenEphemeral(host: string): Promise<net.Server> {
@@ -27,36 +33,33 @@ function closeServer(srv: net.Server): Promise<void> {
 }
 
 /**
- * `count` distinct free ports on `host`, chosen by the kernel (all held open at once, so distinct).
- * Free *now*: another process may take one before your server binds it, so start servers through
- * {@link withPortRetry}/{@link withPortsRetry}, which pick again on "address in use".
+ * `count` distinct free ports on `host`, chosen by the kernel (all held open at once, so distinct, and
+ * never one this process handed out in the last 30 s). Free *now*: another process may take one before
+ * your server binds it, so start servers through {@link withPortRetry}/{@link withPortsRetry}, which
+ * pick again on "address in use".
  */
 export async function getFreePorts(count: number, host = LOOPBACK): Promise<number[]> {
   if (!Number.isInteger(count) || count < 1 || count > 1000) {
     throw new InvalidOptionsError('count', `expected an integer 1..1000, got ${count}`)
   }
   const held: net.Server[] = []
+  const ports: number[] = []
   try {
-    while (held.length < count) {
+    // a recent port stays held while we ask again, so the kernel cannot offer it twice
+    while (ports.length < count && held.length < count + 256) {
       const srv = await listenEphemeral(host)
-      const port = (srv.address() as net.AddressInfo).port
-      if (recentlyHandedOut.has(port)) {
-        // keep it held so the kernel gives another one, release at the end
-        held.push(srv)
-        continue
-      }
       held.push(srv)
+      const { port } = srv.address() as net.AddressInfo
+      if (!isRecent(port, Date.now())) ports.push(port)
     }
-    const ports = held
-      .map((s) => (s.address() as net.AddressInfo).port)
-      .filter((p) => !recentlyHandedOut.has(p))
-      .slice(0, count)
-    for (const p of ports) remember(p)
-    if (ports.length < count) return [...ports, ...(await getFreePorts(count - ports.length, host))]
-    return ports
   } finally {
     await Promise.all(held.map(closeServer))
   }
+  if (ports.length < count)
+    throw new PortInUseError(undefined, `could not find ${count} free ports on ${host}`)
+  const now = Date.now()
+  for (const p of ports) recent.set(p, now)
+  return ports
 }
 
 /** One free port on `host` (see {@link getFreePorts} for the caveat). */
@@ -79,6 +82,8 @@ export interface PortRetryOptions {
   /** How many times to pick new ports before giving up. Default 8. */
   attempts?: number
   host?: string
+  /** Picks the candidate ports of one attempt. Default {@link getFreePorts}. */
+  pickPorts?: (count: number, host: string) => Promise<number[]>
 }
 
 /**
@@ -103,9 +108,14 @@ export async function withPortsRetry<T>(
   opts: PortRetryOptions = {},
 ): Promise<T> {
   const attempts = opts.attempts ?? 8
-  let last: unknown
+  if (!Number.isInteger(attempts) || attempts < 1) {
+    throw new InvalidOptionsError('attempts', `expected an integer >= 1, got ${attempts}`)
+  }
+  const host = opts.host ?? LOOPBACK
+  const pick = opts.pickPorts ?? getFreePorts
+  let last: PortInUseError | undefined
   for (let i = 0; i < attempts; i++) {
-    const ports = await getFreePorts(count, opts.host)
+    const ports = await pick(count, host)
     try {
       return await start(ports)
     } catch (err) {
@@ -113,7 +123,10 @@ export async function withPortsRetry<T>(
       last = err
     }
   }
-  throw last
+  throw new PortInUseError(
+    last?.port,
+    `Gave up after ${attempts} attempts, each lost to another process.\n${last?.message ?? ''}`,
+  )
 }
 
 /** Recognises the usual "address already in use" phrasing in server logs. */

@@ -14,8 +14,12 @@ export const UNPRIVILEGED_USER = process.env.INFRA_FIXTURE_USER ?? 'infra-fixtur
 
 function lookup(user: string): UserIds | undefined {
   try {
-    const uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
-    const gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))
+    const uid = Number(
+      execFileSync('id', ['-u', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    )
+    const gid = Number(
+      execFileSync('id', ['-g', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }),
+    )
     return { uid, gid, user }
   } catch {
     return undefined
@@ -32,21 +36,23 @@ export function unprivilegedUser(user = UNPRIVILEGED_USER): UserIds | undefined 
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined
   if (cached?.user === user) return cached
   let ids = lookup(user)
-  if (!ids) {
+  // parallel workers race to create it; useradd also fails while another holds the /etc/passwd lock
+  for (let attempt = 0; !ids; attempt++) {
     try {
       execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', user], {
         stdio: ['ignore', 'ignore', 'pipe'],
       })
     } catch (err) {
-      // a parallel worker may have created it in the meantime
       ids = lookup(user)
-      if (!ids) {
+      if (ids) break
+      if (attempt >= 20) {
         throw new EnvironmentError(
           `Running as root, but could not create the unprivileged user '${user}' that servers like PostgreSQL need: ` +
             `${(err as Error).message}. Create it yourself (useradd --system ${user}) or run the tests as a normal user.`,
           { cause: err },
         )
       }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50 + attempt * 25)
     }
     ids ??= lookup(user)
   }

@@ -28,7 +28,24 @@ function readPid(file: string): number {
   }
 }
 
-/** Removes run directories whose creator and watchdog are both dead. Returns what it removed. */
+/** Pids of the watchdogs serving a run dir (`watchdog-<pid>.pid`, or the older `watchdog.pid`). */
+function watchdogPids(dir: string): number[] {
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch {
+    return []
+  }
+  const pids: number[] = []
+  for (const name of names) {
+    const m = /^watchdog-(\d+)\.pid$/.exec(name)
+    if (m) pids.push(Number(m[1]))
+    else if (name === 'watchdog.pid') pids.push(readPid(path.join(dir, name)))
+  }
+  return pids
+}
+
+/** Removes run directories whose creator and watchdogs are all dead. Returns what it removed. */
 export function reapStaleRunDirs(root = runsRoot()): string[] {
   const removed: string[] = []
   let entries: string[]
@@ -41,10 +58,8 @@ export function reapStaleRunDirs(root = runsRoot()): string[] {
     const m = /^run-(\d+)-[0-9a-f]+$/.exec(name)
     if (!m) continue
     const dir = path.join(root, name)
-    const owner = Number(m[1])
-    const watchdog = readPid(path.join(dir, 'watchdog.pid'))
-    if (isPidAlive(owner) || isPidAlive(watchdog)) continue
-    if (dir === currentRunDir) continue
+    if (dir === currentRunDir || dir === process.env.INFRA_RUN_DIR) continue
+    if (isPidAlive(Number(m[1])) || watchdogPids(dir).some(isPidAlive)) continue
     try {
       fs.rmSync(dir, { recursive: true, force: true })
       removed.push(dir)

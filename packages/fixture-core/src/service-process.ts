@@ -1,76 +1,41 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { debugLogger } from './debug-log.js'
 import { InvalidOptionsError, PortInUseError, ProcessExitedError, StartupTimeoutError } from './errors.js'
 import { looksLikeAddressInUse } from './ports.js'
+import { processGroupOwnsPort } from './port-owner.js'
+import { processStartTime, signalProcessGroup } from './process-identity.js'
+import { pollReadiness } from './readiness.js'
 import { LineRingBuffer } from './ring-buffer.js'
+import { type ExitInfo, type ServiceSpec, type StopOptions, validateSpec } from './service-spec.js'
 import { getWatchdog, type WatchdogClient } from './watchdog.js'
 
-export interface ExitInfo {
-  code: number | null
-  signal: NodeJS.Signals | null
-}
-
-export interface ReadyContext {
-  /** Aborted when the process exits or the wait times out: pass it to your client if it accepts one. */
-  signal: AbortSignal
-  service: ServiceProcess
-}
-
-export interface ServiceSpec {
-  /** Short name used in errors and as the DEBUG namespace (`infra:<name>`). */
-  name: string
-  command: string
-  args?: readonly string[]
-  /** Extra environment, merged over `process.env` (a value of `undefined` removes a variable). */
-  env?: Record<string, string | undefined>
-  cwd?: string
-  /** Run as this user/group (requires root). */
-  uid?: number
-  gid?: number
-  /**
-   * Readiness probe: a real protocol request (connect + ping/query). Return `true` (or nothing) when
-   * ready; return `false` or throw for "not yet". Without a probe the process is ready once spawned.
-   */
-  ready?: (ctx: ReadyContext) => Promise<boolean | undefined | void>
-  /** Words for what readiness means, used in the timeout error. */
-  readyWhat?: string
-  /** Finite start timeout. Default 30 000 ms. */
-  readyTimeoutMs?: number
-  /** Probe interval. Default 10 ms. */
-  readyIntervalMs?: number
-  /** Signal for a graceful stop. Default SIGTERM. */
-  stopSignal?: NodeJS.Signals
-  /** Time to wait after the graceful signal before SIGKILL. Default 5 000 ms. */
-  stopGraceMs?: number
-  /** Log lines kept in memory. Default 1 000. */
-  logCapacity?: number
-  /** The port the server binds (for errors and port-in-use detection). */
-  port?: number
-  /** Decides from the output whether an early exit was a port clash. Default: common phrasings. */
-  isPortInUse?: (output: string) => boolean
-  /** Register with the run's watchdog (default true). */
-  watchdog?: boolean
-}
-
-export interface StopOptions {
-  signal?: NodeJS.Signals
-  graceMs?: number
-}
+export type { ExitInfo, ReadyContext, ServiceSpec, StopOptions } from './service-spec.js'
 
 const DEFAULT_READY_TIMEOUT = 30_000
+const NEVER_STARTED: ExitInfo = Object.freeze({ code: null, signal: null, requested: true })
 
 /**
  * A server process in its own process group, with bounded logs, protocol readiness and the fault
  * controls tests need: stop (graceful → SIGKILL), kill, pause/resume, restart.
+ *
+ * Each `start()` makes a new *incarnation* (a new pid); `exited`, `exitInfo`, `running` and `pid`
+ * describe the current one.
  */
 export class ServiceProcess {
   readonly name: string
   private child: ChildProcess | undefined
+  private startTime: string | undefined
   private readonly logBuffer: LineRingBuffer
-  private exitPromise: Promise<ExitInfo> = Promise.resolve({ code: null, signal: null })
+  private startMark = 0
+  private exitPromise: Promise<ExitInfo> = Promise.resolve(NEVER_STARTED)
+  private outputDone: Promise<void> = Promise.resolve()
   private lastExit: ExitInfo | undefined
+  private spawnError: Error | undefined
   private isPaused = false
+  private exitRequested = false
+  private starting: Promise<this> | undefined
   private stopping: Promise<void> | undefined
   private watchdog: WatchdogClient | undefined
   private readonly debug: ((line: string) => void) | undefined
@@ -91,37 +56,73 @@ export class ServiceProcess {
   }
   /** True while the current incarnation has not exited. */
   get running(): boolean {
-    return this.child !== undefined && this.lastExit === undefined
+    return this.child?.pid !== undefined && this.lastExit === undefined
   }
   get paused(): boolean {
     return this.isPaused
   }
-  /** Exit of the last incarnation, if it has exited. */
+  /** Exit of the current incarnation, once it has exited. */
   get exitInfo(): ExitInfo | undefined {
     return this.lastExit
   }
-  /** Resolves when the current incarnation exits (a restart makes a new one). Never rejects. */
+  /**
+   * Resolves when the current incarnation exits; never rejects. Read it again after `restart()`:
+   * a promise taken before a restart belongs to the old incarnation (and resolves when it stops).
+   * Before the first start it is already resolved.
+   */
   get exited(): Promise<ExitInfo> {
     return this.exitPromise
   }
-  /** The last `n` lines of stdout+stderr (all kept lines by default). */
+  /** The last `n` lines of stdout+stderr (all kept lines by default), across restarts. */
   logs(n?: number): string[] {
     return this.logBuffer.tail(n)
   }
 
-  /** Spawns the process and waits until the readiness probe passes. */
-  async start(): Promise<this> {
+  /** Spawns the process and waits until the readiness probe passes. A no-op while running. */
+  start(): Promise<this> {
+    this.starting ??= this.doStart().finally(() => {
+      this.starting = undefined
+    })
+    return this.starting
+  }
+
+  private async doStart(): Promise<this> {
+    if (this.stopping) await this.stopping
     if (this.running) return this
     this.stopping = undefined
-    this.lastExit = undefined
-    this.isPaused = false
+    if (this.spec.watchdog !== false) this.watchdog = await getWatchdog()
+    if (this.stopping) {
+      throw new ProcessExitedError(
+        this.name,
+        NEVER_STARTED,
+        [],
+        'before it started: stop() was called during start()',
+      )
+    }
+    this.spawnChild()
+    const child = this.child!
+    try {
+      if (child.pid && this.watchdog) await this.watchdog.registerProcessGroup(child.pid, this.startTime)
+      await this.waitReady()
+    } catch (err) {
+      await this.kill()
+      throw err
+    }
+    return this
+  }
+
+  private spawnChild(): void {
     const { spec } = this
     const env: NodeJS.ProcessEnv = { ...process.env }
     for (const [k, v] of Object.entries(spec.env ?? {})) {
       if (v === undefined) delete env[k]
       else env[k] = v
     }
-    if (spec.watchdog !== false) this.watchdog = await getWatchdog()
+    this.lastExit = undefined
+    this.spawnError = undefined
+    this.isPaused = false
+    this.exitRequested = false
+    this.startMark = this.logBuffer.written
     const child = spawn(spec.command, [...(spec.args ?? [])], {
       cwd: spec.cwd,
       env,
@@ -131,145 +132,157 @@ export class ServiceProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     this.child = child
-    const spawnError = new Promise<Error>((resolve) => child.once('error', resolve))
-    this.exitPromise = new Promise<ExitInfo>((resolve) => {
-      child.once('exit', (code, signal) => {
-        this.lastExit = { code, signal }
-        this.isPaused = false
-        this.debug?.(`exited (${signal ?? code})`)
-        if (child.pid && this.watchdog) this.watchdog.unregisterProcessGroup(child.pid).catch(() => {})
-        resolve(this.lastExit)
-      })
-      child.once('error', () => {
-        if (!child.pid) {
-          this.lastExit = { code: null, signal: null }
-          resolve(this.lastExit)
-        }
-      })
-    })
-    for (const stream of [child.stdout!, child.stderr!]) {
+    this.startTime = child.pid ? processStartTime(child.pid) : undefined
+    this.debug?.(`[${child.pid ?? '-'}] spawned: ${spec.command} ${(spec.args ?? []).join(' ')}`)
+    const streams = [child.stdout!, child.stderr!]
+    for (const stream of streams) {
       stream.setEncoding('utf8')
       stream.on('data', (chunk: string) => {
         const lines = this.logBuffer.write(chunk)
-        if (this.debug) for (const l of lines) this.debug(l)
+        if (this.debug) for (const l of lines) this.debug(`[${child.pid}] ${l}`)
       })
     }
-    if (child.pid && this.watchdog) await this.watchdog.registerProcessGroup(child.pid)
-    try {
-      await this.waitReady(spawnError)
-    } catch (err) {
-      await this.kill()
-      throw err
-    }
-    return this
+    this.outputDone = Promise.all(streams.map((s) => once(s, 'close').catch(() => {}))).then(() => {})
+    this.exitPromise = new Promise<ExitInfo>((resolve) => {
+      const finish = (code: number | null, signal: NodeJS.Signals | null) => {
+        if (this.child === child && this.lastExit) return
+        const info: ExitInfo = { code, signal, requested: this.exitRequested }
+        if (this.child === child) {
+          this.lastExit = info
+          this.isPaused = false
+        }
+        this.debug?.(`[${child.pid ?? '-'}] exited (${signal ?? `code ${code}`})`)
+        resolve(info)
+      }
+      child.once('exit', finish)
+      child.once('error', (err) => {
+        if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) return
+        this.spawnError = err
+        finish(null, null)
+      })
+    })
   }
 
-  private async waitReady(spawnError: Promise<Error>): Promise<void> {
+  private async waitReady(): Promise<void> {
     const { spec } = this
+    if (this.child?.pid === undefined) {
+      // spawn failed (no such file, no permission): the 'error' event follows
+      throw this.exitError(await this.exitPromise)
+    }
     const timeoutMs = spec.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT
-    const interval = spec.readyIntervalMs ?? 10
-    const what = spec.readyWhat ?? `'${spec.name}' to become ready${spec.port ? ` on port ${spec.port}` : ''}`
-    const controller = new AbortController()
-    const deadline = Date.now() + timeoutMs
-    let lastError: unknown
-    const exited = this.exitPromise.then((exit) => ({ kind: 'exit' as const, exit }))
-    const failed = spawnError.then((error) => ({ kind: 'error' as const, error }))
-    try {
-      for (;;) {
-        const probe = spec.ready
-          ? spec
-              .ready({ signal: controller.signal, service: this })
-              .then((ok) => ({ kind: 'probe' as const, ok: ok !== false }))
-              .catch((error: unknown) => ({ kind: 'probe' as const, ok: false, error }))
-          : Promise.resolve({ kind: 'probe' as const, ok: true })
-        const left = Math.max(0, deadline - Date.now())
-        const timer = sleep(left, { kind: 'timeout' as const }, { ref: false })
-        const outcome = await Promise.race([probe, exited, failed, timer])
-        if (outcome.kind === 'probe' && outcome.ok) {
-          // a process that died right after answering is not ready
-          if (this.lastExit) throw this.exitError(this.lastExit)
-          return
-        }
-        if (outcome.kind === 'probe' && 'error' in outcome) lastError = outcome.error
-        if (outcome.kind === 'exit') {
-          await sleep(20) // let the last output arrive
-          throw this.exitError(outcome.exit)
-        }
-        if (outcome.kind === 'error') {
-          throw new ProcessExitedError(
-            spec.name,
-            { code: null, signal: null },
-            [`spawn ${spec.command} failed: ${outcome.error.message}`, ...this.logs(50)],
-          )
-        }
-        if (outcome.kind === 'timeout' || Date.now() >= deadline) {
-          throw new StartupTimeoutError(spec.name, what, timeoutMs, this.logs(50), lastError)
-        }
-        await Promise.race([sleep(interval), exited])
-      }
-    } finally {
-      controller.abort()
+    const probe = spec.ready
+    const outcome = await pollReadiness({
+      probe: async (signal) => {
+        if (probe && (await probe({ signal, service: this })) === false) return false
+        this.checkPortOwner()
+        return true
+      },
+      exited: this.exitPromise,
+      timeoutMs,
+      intervalMs: spec.readyIntervalMs ?? 10,
+      attemptTimeoutMs: spec.readyAttemptTimeoutMs ?? 5_000,
+    })
+    if (outcome.kind === 'ready' && !this.lastExit) return
+    if (outcome.kind === 'timeout') {
+      const what =
+        spec.readyWhat ?? `'${spec.name}' to become ready${spec.port ? ` on port ${spec.port}` : ''}`
+      throw new StartupTimeoutError(spec.name, what, timeoutMs, this.logs(50), outcome.lastError)
+    }
+    // let the last output arrive (bounded: grandchildren may hold the pipes open)
+    await Promise.race([this.outputDone, sleep(250)])
+    this.logBuffer.flush()
+    throw this.exitError(this.lastExit ?? { code: null, signal: null })
+  }
+
+  /** A probe answered by a server of another process (that won the race for our port) does not count. */
+  private checkPortOwner(): void {
+    const { port, checkPortOwner } = this.spec
+    const pid = this.child?.pid
+    if (port === undefined || pid === undefined || checkPortOwner === false) return
+    if (processGroupOwnsPort(pid, port) === false) {
+      throw new Error(`port ${port} answers, but it is held by another process, not by '${this.name}' (pid ${pid})`)
     }
   }
 
   private exitError(exit: ExitInfo): Error {
-    const output = this.logs().join('\n')
+    if (this.spawnError) {
+      const e = this.spawnError as NodeJS.ErrnoException
+      return new ProcessExitedError(
+        this.spec.name,
+        exit,
+        [`could not spawn '${this.spec.command}' (${e.code ?? e.message}): check the path and permissions`],
+        'at spawn',
+      )
+    }
     const isClash = this.spec.isPortInUse ?? looksLikeAddressInUse
-    if (isClash(output)) return new PortInUseError(this.spec.port, this.logs(20).join('\n'))
+    const thisRun = this.logBuffer.since(this.startMark)
+    if (isClash(thisRun.join('\n'))) return new PortInUseError(this.spec.port, thisRun.slice(-20).join('\n'))
     return new ProcessExitedError(this.spec.name, exit, this.logs(50))
   }
 
+  /** Signals the current incarnation's process group; never a recycled pid's group. */
   private signalGroup(signal: NodeJS.Signals): boolean {
     const pid = this.child?.pid
     if (!pid) return false
+    if (signalProcessGroup(pid, signal, this.startTime)) return true
+    if (!this.running) return false
     try {
-      process.kill(-pid, signal)
+      process.kill(pid, signal) // the server moved itself to another group
       return true
     } catch {
-      try {
-        process.kill(pid, signal)
-        return true
-      } catch {
-        return false
-      }
+      return false
     }
   }
 
   /**
-   * Graceful stop: the stop signal to the server, SIGKILL to its whole process group after the grace
-   * period. Idempotent; resolves also when the process already died.
+   * Graceful stop: the stop signal to the server (continued first if paused), SIGKILL to its whole
+   * process group after the grace period. Idempotent; resolves also when the process already died.
    */
   stop(opts: StopOptions = {}): Promise<void> {
+    if (!this.child && !this.starting) return Promise.resolve()
     this.stopping ??= this.doStop(opts)
     return this.stopping
   }
 
   private async doStop(opts: StopOptions): Promise<void> {
-    const child = this.child
-    if (!child?.pid) return
+    if (!this.child) return // start() sees the stop request before it spawns
     if (this.running) {
-      if (this.isPaused) this.resume()
+      this.exitRequested = true
+      const pid = this.child!.pid!
       try {
-        process.kill(child.pid, opts.signal ?? this.spec.stopSignal ?? 'SIGTERM')
+        process.kill(pid, opts.signal ?? this.spec.stopSignal ?? 'SIGTERM')
       } catch {
         // already gone
       }
+      if (this.isPaused) this.debug?.(`[${pid}] stopping while paused: SIGCONT`)
+      this.signalGroup('SIGCONT') // a stopped process only acts on the signal once continued
+      this.isPaused = false
       const grace = opts.graceMs ?? this.spec.stopGraceMs ?? 5_000
-      const result = await Promise.race([this.exitPromise, sleep(grace, 'grace', { ref: false })])
-      if (result === 'grace') {
-        this.debug?.(`did not stop within ${grace} ms: SIGKILL`)
-      }
+      let timer: NodeJS.Timeout | undefined
+      const graceOver = new Promise<'grace'>((resolve) => {
+        timer = setTimeout(() => resolve('grace'), grace)
+      })
+      const result = await Promise.race([this.exitPromise, graceOver])
+      clearTimeout(timer)
+      if (result === 'grace') this.debug?.(`[${pid}] did not stop within ${grace} ms: SIGKILL`)
     }
-    // whatever is left in the group (worker processes of the server) goes now
-    this.signalGroup('SIGKILL')
-    await this.exitPromise
+    await this.killGroupAndForget()
   }
 
   /** SIGKILL to the whole process group: a crash. Resolves once the process has exited. */
   async kill(): Promise<void> {
-    if (!this.child?.pid) return
+    if (!this.child) return
+    if (this.running) this.exitRequested = true
+    await this.killGroupAndForget()
+  }
+
+  private async killGroupAndForget(): Promise<void> {
+    const child = this.child
+    // whatever is left in the group (worker processes of the server) goes too
     this.signalGroup('SIGKILL')
     await this.exitPromise
+    this.signalGroup('SIGKILL')
+    if (child?.pid && this.watchdog) await this.watchdog.unregisterProcessGroup(child.pid).catch(() => {})
   }
 
   /** SIGSTOP to the process group: the server hangs, clients see timeouts. */
@@ -295,17 +308,6 @@ export class ServiceProcess {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop()
-  }
-}
-
-function validateSpec(spec: ServiceSpec): void {
-  if (!spec.name) throw new InvalidOptionsError('name', 'a service needs a name')
-  if (!spec.command) throw new InvalidOptionsError('command', 'a service needs a command')
-  if (spec.readyTimeoutMs !== undefined && !(spec.readyTimeoutMs > 0 && Number.isFinite(spec.readyTimeoutMs))) {
-    throw new InvalidOptionsError('readyTimeoutMs', `must be a finite number > 0, got ${spec.readyTimeoutMs}`)
-  }
-  if (spec.stopGraceMs !== undefined && !(spec.stopGraceMs >= 0 && Number.isFinite(spec.stopGraceMs))) {
-    throw new InvalidOptionsError('stopGraceMs', `must be a finite number >= 0, got ${spec.stopGraceMs}`)
   }
 }
 

@@ -6,27 +6,33 @@ import { getWatchdog } from './watchdog.js'
 
 export interface TempDir {
   readonly path: string
-  /** Removes the directory (idempotent). */
+  /** Removes the directory (idempotent; concurrent calls share one removal). */
   remove(): Promise<void>
   [Symbol.asyncDispose](): Promise<void>
 }
 
 /**
  * A fresh directory under this run's directory, removed by `remove()`, and by the watchdog if the
- * runner dies first.
+ * runner dies first. Registered with the watchdog before it is created, so it can never leak.
  */
 export async function createTempDir(prefix = 'tmp', opts: { mode?: number } = {}): Promise<TempDir> {
   const safe = prefix.replace(/[^a-zA-Z0-9_.-]/g, '-')
-  const dir = path.join(getRunDir(), `${safe}-${crypto.randomBytes(5).toString('hex')}`)
-  fs.mkdirSync(dir, { mode: opts.mode ?? 0o700 })
   const watchdog = await getWatchdog()
+  const dir = path.join(getRunDir(), `${safe}-${crypto.randomBytes(5).toString('hex')}`)
   await watchdog.registerDir(dir)
-  let removed = false
-  const remove = async () => {
-    if (removed) return
-    removed = true
-    await fs.promises.rm(dir, { recursive: true, force: true, maxRetries: 3 })
+  try {
+    fs.mkdirSync(dir, { mode: opts.mode ?? 0o700 })
+  } catch (err) {
     await watchdog.unregisterDir(dir).catch(() => {})
+    throw err
+  }
+  let removal: Promise<void> | undefined
+  const remove = () => {
+    removal ??= (async () => {
+      await fs.promises.rm(dir, { recursive: true, force: true, maxRetries: 3 })
+      await watchdog.unregisterDir(dir).catch(() => {})
+    })()
+    return removal
   }
   return { path: dir, remove, [Symbol.asyncDispose]: remove }
 }

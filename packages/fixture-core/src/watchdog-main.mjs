@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // The per-run watchdog: a detached process that outlives a crashed test runner.
 // Clients (the runner and its workers) connect over a unix socket and register process groups and
-// directories. When a client's connection closes without unregistering (the client died, even by
-// SIGKILL: the kernel closes its sockets), the watchdog SIGKILLs its process groups and removes its
-// directories at once. When no client is left, it removes the run directory and exits.
+// directories. When a client's connection closes (the client died, even by SIGKILL: the kernel
+// closes its sockets), the watchdog SIGKILLs the process groups it still had registered and removes
+// its directories at once. When no client is left for a while, it stops listening and exits, and
+// removes the run directory if nobody else can still use it.
 // Plain JavaScript with no dependencies so it runs from source and from dist alike.
 import fs from 'node:fs'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 
 const runDir = process.argv[2]
@@ -14,18 +16,43 @@ if (!runDir) {
   process.stderr.write('usage: watchdog-main <runDir>\n')
   process.exit(2)
 }
-const socketPath = path.join(runDir, 'watchdog.sock')
+process.stdout.on('error', () => {})
 const LINGER_MS = Number(process.env.INFRA_WATCHDOG_LINGER_MS ?? 1500)
 const START_IDLE_MS = 10_000
+const pidFile = path.join(runDir, `watchdog-${process.pid}.pid`)
+// unix socket paths are limited to ~107 bytes
+let socketPath = path.join(runDir, `watchdog-${process.pid}.sock`)
+if (Buffer.byteLength(socketPath) > 100)
+  socketPath = path.join(os.tmpdir(), `infra-watchdog-${process.pid}.sock`)
 
-/** @type {Set<{pgids:Set<number>, dirs:Set<string>}>} */
+/** @type {Set<{pgids: Map<number, string | undefined>, dirs: Set<string>}>} */
 const clients = new Set()
 let lingerTimer
+let closing = false
 
-function killGroup(pgid) {
+function startTimeOf(pid) {
   try {
-    process.kill(-pgid, 'SIGCONT')
-  } catch {}
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+  } catch {
+    return undefined
+  }
+}
+
+function isAlive(pid) {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return err.code === 'EPERM'
+  }
+}
+
+function killGroup(pgid, startTime) {
+  // a pid that now belongs to a younger process means our group is gone (Linux never reuses a live pgid)
+  const now = startTime === undefined ? undefined : startTimeOf(pgid)
+  if (now !== undefined && now !== startTime) return
   try {
     process.kill(-pgid, 'SIGKILL')
   } catch {}
@@ -38,7 +65,7 @@ function removeDir(dir) {
 }
 
 function cleanupClient(state) {
-  for (const pgid of state.pgids) killGroup(pgid)
+  for (const [pgid, startTime] of state.pgids) killGroup(pgid, startTime)
   // give the kernel a moment to release files held by killed processes before removing dirs
   if (state.dirs.size > 0) {
     const dirs = [...state.dirs]
@@ -48,10 +75,35 @@ function cleanupClient(state) {
   state.dirs.clear()
 }
 
+/** The run dir may go when its creator is dead and no other watchdog serves it. */
+function runDirIsOrphaned() {
+  const m = /^run-(\d+)-/.exec(path.basename(runDir))
+  if (m && isAlive(Number(m[1]))) return false
+  let entries = []
+  try {
+    entries = fs.readdirSync(runDir)
+  } catch {
+    return false
+  }
+  for (const name of entries) {
+    const w = /^watchdog-(\d+)\.pid$/.exec(name)
+    if (w && Number(w[1]) !== process.pid && isAlive(Number(w[1]))) return false
+  }
+  return true
+}
+
 function shutdown() {
+  if (closing) return
+  closing = true
+  clearTimeout(lingerTimer)
+  server.close()
   for (const c of clients) cleanupClient(c)
   setTimeout(() => {
-    removeDir(runDir)
+    try {
+      fs.rmSync(socketPath, { force: true })
+      fs.rmSync(pidFile, { force: true })
+    } catch {}
+    if (runDirIsOrphaned()) removeDir(runDir)
     process.exit(0)
   }, 100)
 }
@@ -63,8 +115,26 @@ function scheduleExitIfIdle(ms) {
   }, ms)
 }
 
+function handle(state, msg) {
+  if (msg.op === 'pgid' && Number.isInteger(msg.pgid) && msg.pgid > 1) {
+    state.pgids.set(msg.pgid, typeof msg.start === 'string' ? msg.start : undefined)
+  } else if (msg.op === 'unpgid') state.pgids.delete(msg.pgid)
+  else if (
+    msg.op === 'dir' &&
+    typeof msg.path === 'string' &&
+    path.isAbsolute(msg.path) &&
+    msg.path.length > 1
+  ) {
+    state.dirs.add(msg.path)
+  } else if (msg.op === 'undir') state.dirs.delete(msg.path)
+}
+
 const server = net.createServer((sock) => {
-  const state = { pgids: new Set(), dirs: new Set() }
+  if (closing) {
+    sock.destroy()
+    return
+  }
+  const state = { pgids: new Map(), dirs: new Set() }
   clients.add(state)
   clearTimeout(lingerTimer)
   let buf = ''
@@ -82,10 +152,7 @@ const server = net.createServer((sock) => {
       } catch {
         continue
       }
-      if (msg.op === 'pgid' && Number.isInteger(msg.pgid) && msg.pgid > 1) state.pgids.add(msg.pgid)
-      else if (msg.op === 'unpgid') state.pgids.delete(msg.pgid)
-      else if (msg.op === 'dir' && typeof msg.path === 'string' && msg.path.length > 1) state.dirs.add(msg.path)
-      else if (msg.op === 'undir') state.dirs.delete(msg.path)
+      handle(state, msg)
       if (msg.id !== undefined) sock.write(`${JSON.stringify({ ack: msg.id })}\n`)
     }
   })
@@ -107,7 +174,7 @@ try {
   fs.rmSync(socketPath, { force: true })
 } catch {}
 server.listen(socketPath, () => {
-  fs.writeFileSync(path.join(runDir, 'watchdog.pid'), String(process.pid))
+  fs.writeFileSync(pidFile, String(process.pid))
   process.stdout.write(`ready ${socketPath}\n`)
   scheduleExitIfIdle(START_IDLE_MS)
 })

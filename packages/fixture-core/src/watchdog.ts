@@ -18,8 +18,18 @@ function watchdogScript(): string {
 }
 
 /**
+ * What this process has registered. Kept here, not only in the watchdog, so that a new watchdog
+ * (after the old one was killed) is told everything again.
+ */
+const registry = { pgids: new Map<number, string | undefined>(), dirs: new Set<string>() }
+
+let client: WatchdogClient | undefined
+let connecting: Promise<WatchdogClient> | undefined
+
+/**
  * A connection to the run's watchdog. Everything registered here is killed (process groups) or
  * removed (directories) by the watchdog as soon as this process dies, however it dies.
+ * Registrations are process-wide: any client instance may be used, also after a reconnect.
  */
 export class WatchdogClient {
   private nextId = 1
@@ -32,65 +42,98 @@ export class WatchdogClient {
   ) {
     socket.setEncoding('utf8')
     socket.unref()
-    socket.on('data', (chunk: string) => {
-      this.buf += chunk
-      let nl = this.buf.indexOf('\n')
-      while (nl >= 0) {
-        const line = this.buf.slice(0, nl)
-        this.buf = this.buf.slice(nl + 1)
-        nl = this.buf.indexOf('\n')
-        try {
-          const { ack } = JSON.parse(line) as { ack: number }
-          this.pending.get(ack)?.()
-          this.pending.delete(ack)
-        } catch {
-          // ignore garbage
-        }
-      }
-    })
+    socket.on('data', (chunk: string) => this.onData(chunk))
     socket.on('error', () => {})
     socket.on('close', () => {
       for (const resolve of this.pending.values()) resolve()
       this.pending.clear()
-      if (client === this) client = undefined
+      if (client !== this) return
+      client = undefined
+      // the watchdog died while we live: start another one and hand it what is still registered
+      if (registry.pgids.size > 0 || registry.dirs.size > 0) getWatchdog().catch(() => {})
     })
+  }
+
+  private onData(chunk: string): void {
+    this.buf += chunk
+    let nl = this.buf.indexOf('\n')
+    while (nl >= 0) {
+      const line = this.buf.slice(0, nl)
+      this.buf = this.buf.slice(nl + 1)
+      nl = this.buf.indexOf('\n')
+      try {
+        const { ack } = JSON.parse(line) as { ack: number }
+        this.pending.get(ack)?.()
+        this.pending.delete(ack)
+        // idle again: the watchdog connection alone must not keep the process alive
+        if (this.pending.size === 0) this.socket.unref()
+      } catch {
+        // ignore garbage
+      }
+    }
   }
 
   get connected(): boolean {
     return !this.socket.destroyed
   }
 
+  /** Sends on this connection, or on the current one if this one is gone. */
   private send(msg: Record<string, unknown>): Promise<void> {
-    if (this.socket.destroyed) return Promise.resolve()
-    const id = this.nextId++
-    const acked = new Promise<void>((resolve) => this.pending.set(id, resolve))
-    this.socket.write(`${JSON.stringify({ ...msg, id })}\n`)
-    return withTimeout(acked, 5_000, 'the watchdog to acknowledge a registration')
+    const target = this.connected ? this : client?.connected ? client : undefined
+    return target ? target.write(msg) : Promise.resolve()
   }
 
-  /** Kill this process group if the runner dies. */
-  registerProcessGroup(pgid: number): Promise<void> {
-    return this.send({ op: 'pgid', pgid })
+  private write(msg: Record<string, unknown>): Promise<void> {
+    const id = this.nextId++
+    const acked = new Promise<void>((resolve) => this.pending.set(id, resolve))
+    // keep the process alive until the ack arrives (an awaited ack on an unref'd socket ends the process)
+    this.socket.ref()
+    this.socket.write(`${JSON.stringify({ ...msg, id })}\n`)
+    return withTimeout(acked, 10_000, 'the watchdog to acknowledge a registration').finally(() => {
+      this.pending.delete(id)
+      if (this.pending.size === 0) this.socket.unref()
+    })
+  }
+
+  /** Tells a fresh watchdog everything registered so far. */
+  replay(): Promise<void> {
+    const all = [
+      ...[...registry.pgids].map(([pgid, start]) => this.write({ op: 'pgid', pgid, start })),
+      ...[...registry.dirs].map((dir) => this.write({ op: 'dir', path: dir })),
+    ]
+    return Promise.all(all).then(() => {})
+  }
+
+  /**
+   * Kill this process group if the runner dies. Pass the leader's start time (see
+   * `processStartTime`) so a recycled pid is never killed.
+   */
+  registerProcessGroup(pgid: number, startTime?: string): Promise<void> {
+    registry.pgids.set(pgid, startTime)
+    return this.send({ op: 'pgid', pgid, start: startTime })
   }
   unregisterProcessGroup(pgid: number): Promise<void> {
+    registry.pgids.delete(pgid)
     return this.send({ op: 'unpgid', pgid })
   }
   /** Remove this directory if the runner dies. */
   registerDir(dir: string): Promise<void> {
+    registry.dirs.add(dir)
     return this.send({ op: 'dir', path: dir })
   }
   unregisterDir(dir: string): Promise<void> {
+    registry.dirs.delete(dir)
     return this.send({ op: 'undir', path: dir })
   }
 }
 
-let client: WatchdogClient | undefined
-let connecting: Promise<WatchdogClient> | undefined
-
 function connectTo(socketPath: string): Promise<WatchdogClient> {
   return new Promise((resolve, reject) => {
     const sock = net.connect(socketPath)
-    sock.once('connect', () => resolve(new WatchdogClient(sock, socketPath)))
+    sock.once('connect', () => {
+      sock.removeListener('error', reject)
+      resolve(new WatchdogClient(sock, socketPath))
+    })
     sock.once('error', reject)
   })
 }
@@ -113,7 +156,12 @@ async function spawnWatchdog(runDir: string): Promise<string> {
     child.once('error', reject)
   })
   try {
-    return await withTimeout(ready, 5_000, 'the watchdog process to listen')
+    return await withTimeout(ready, 10_000, 'the watchdog process to listen')
+  } catch (err) {
+    try {
+      child.kill('SIGKILL')
+    } catch {}
+    throw err
   } finally {
     child.stdout!.destroy()
     child.removeAllListeners('exit')
@@ -122,25 +170,24 @@ async function spawnWatchdog(runDir: string): Promise<string> {
 }
 
 /**
- * The watchdog of this test run: reuses the one named by `INFRA_WATCHDOG_SOCKET` (set for worker
- * processes by whoever started it first), or starts one.
+ * The watchdog of this test run: reuses the one named by `INFRA_WATCHDOG_SOCKET` (set for child
+ * processes by whoever started it first: call this in a vitest globalSetup to share one watchdog
+ * with all workers), or starts one.
  */
 export async function getWatchdog(): Promise<WatchdogClient> {
   if (client?.connected) return client
   connecting ??= (async () => {
+    let fresh: WatchdogClient | undefined
     const inherited = process.env.INFRA_WATCHDOG_SOCKET
-    if (inherited) {
-      try {
-        client = await connectTo(inherited)
-        return client
-      } catch {
-        // gone: start our own
-      }
+    if (inherited) fresh = await connectTo(inherited).catch(() => undefined) // gone: start our own
+    if (!fresh) {
+      const socketPath = await spawnWatchdog(getRunDir())
+      fresh = await connectTo(socketPath)
+      process.env.INFRA_WATCHDOG_SOCKET = socketPath
     }
-    const socketPath = await spawnWatchdog(getRunDir())
-    client = await connectTo(socketPath)
-    process.env.INFRA_WATCHDOG_SOCKET = socketPath
-    return client
+    client = fresh
+    await fresh.replay()
+    return fresh
   })().finally(() => {
     connecting = undefined
   })

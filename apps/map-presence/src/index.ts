@@ -1,0 +1,6 @@
+export { type MapPresenceApp, type MapPresenceAppOptions, startMapPresenceApp } from './app.js'
+export { migrate, migrationsDir } from './db/migrate.js'
+export type { MapRecord, PoiRecord, SessionRecord } from './db/rows.js'
+export { presenceKeys } from './presence/presence-keys.js'
+export { CloseCodes } from './realtime/map-hub.js'
+export type { AvatarMovement, ClientMessage, PeerPresence, ServerMessage } from './realtime/messages.js'

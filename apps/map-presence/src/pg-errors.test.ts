@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { httpErrorFromPg } from './pg-errors.js'
+
+describe('httpErrorFromPg', () => {
+  it('maps a unique violation to 409 with the constraint and a readable message', () => {
+    const error = httpErrorFromPg({ code: '23505', constraint: 'pois_name_unique_per_map', message: 'dup' })
+    expect(error?.status).toBe(409)
+    expect(error?.toBody()).toEqual({
+      error: {
+        code: 'unique_violation',
+        message: 'a POI with this name already exists on this map',
+        constraint: 'pois_name_unique_per_map',
+      },
+    })
+  })
+
+  it('maps foreign key and check violations to 422', () => {
+    expect(httpErrorFromPg({ code: '23503', constraint: 'sessions_map_id_fkey' })?.status).toBe(422)
+    const check = httpErrorFromPg({ code: '23514', constraint: 'sessions_avatar_lat_range', message: 'x' })
+    expect(check?.status).toBe(422)
+    expect(check?.code).toBe('check_violation')
+    expect(check?.message).toBe('x')
+  })
+
+  it('falls back to the detail when the constraint has no friendly message', () => {
+    expect(
+      httpErrorFromPg({ code: '23505', constraint: 'other', detail: 'Key (id)=(1) exists' })?.message,
+    ).toBe('Key (id)=(1) exists')
+  })
+
+  it('leaves connection errors and non-pg errors alone', () => {
+    expect(httpErrorFromPg(new Error('ECONNREFUSED'))).toBeUndefined()
+    expect(httpErrorFromPg({ code: '57P01' })).toBeUndefined()
+    expect(httpErrorFromPg(null)).toBeUndefined()
+    expect(httpErrorFromPg('23505')).toBeUndefined()
+  })
+})

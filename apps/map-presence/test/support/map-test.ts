@@ -1,0 +1,123 @@
+// The suites' `test`: the fixture packages' per-test resources composed with the app under test.
+//   pgFixtures (@infra/pg-fixture/vitest)     → `db` (own database, migrated from ../../migrations), `pool`
+//   redisFixtures (@infra/redis-fixture/vitest) → `redisNs` (own Redis namespace)
+//   wsFixtures (@infra/ws-harness/vitest)      → `connect` (WebSocket clients closed after the test)
+// plus this app: `app` (started on `db` + `redisNs`), `api`, `sql`, `kv`, `redisKeys`, `startApp`, `openClient`.
+import { createPgFixtures } from '@infra/pg-fixture/vitest'
+import { redisFixtures } from './redis-fixtures-shim.js'
+import type { WsClient } from '@infra/ws-harness'
+import { wsFixtures } from '@infra/ws-harness/vitest'
+import type { Redis } from 'ioredis'
+import type pg from 'pg'
+import { test as baseTest } from 'vitest'
+import {
+  type MapPresenceApp,
+  type MapPresenceAppOptions,
+  migrationsDir,
+  type SessionRecord,
+  startMapPresenceApp,
+} from '../../src/index.js'
+import { ApiClient } from './api-client.js'
+
+/** Where the app finds Redis: any namespace-like object (the fixture's, or one from a private server). */
+export interface RedisTarget {
+  url: string
+  prefix: string
+}
+
+export interface StartAppOptions extends Partial<Omit<MapPresenceAppOptions, 'databaseUrl' | 'redisUrl'>> {
+  redis?: RedisTarget
+}
+
+export interface StartedApp {
+  app: MapPresenceApp
+  api: ApiClient
+}
+
+interface MapTestContext {
+  /** The app under test on this test's database and Redis namespace. */
+  app: MapPresenceApp
+  /** HTTP client for `app`. */
+  api: ApiClient
+  /** Direct SQL on this test's database (assertions only). */
+  sql: pg.Pool
+  /** A Redis client in this test's namespace (keys as the app names them). */
+  kv: Redis
+  /** KEYS in this test's namespace, without the namespace prefix, sorted. */
+  redisKeys: (pattern: string) => Promise<string[]>
+  /** Starts another instance (different options, or another Redis); closed after the test. */
+  startApp: (options?: StartAppOptions) => Promise<StartedApp>
+  /**
+   * Connects a WebSocket client as `session` (to `options.app`, default: the last app started in this
+   * test) and, unless `welcome: false`, consumes its welcome. Closed after the test.
+   */
+  openClient: (
+    session: SessionRecord,
+    options?: { app?: MapPresenceApp; welcome?: boolean },
+  ) => Promise<WsClient>
+}
+
+interface AppRegistry {
+  started: MapPresenceApp[]
+}
+
+export const test = baseTest
+  .extend(createPgFixtures({ migrations: migrationsDir }))
+  .extend(redisFixtures)
+  .extend(wsFixtures)
+  .extend<MapTestContext & { appRegistry: AppRegistry }>({
+    // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from the destructuring
+    appRegistry: async ({}, use) => {
+      const registry: AppRegistry = { started: [] }
+      try {
+        await use(registry)
+      } finally {
+        await Promise.all(registry.started.map((app) => app.close()))
+      }
+    },
+    startApp: async ({ db, redisNs, appRegistry }, use) => {
+      await use(async ({ redis = redisNs, ...options } = {}) => {
+        const app = await startMapPresenceApp({
+          databaseUrl: db.url,
+          redisUrl: redis.url,
+          redisKeyPrefix: redis.prefix || undefined,
+          poolSize: 10,
+          onError: (error) => console.error('[map-presence test app]', error),
+          ...options,
+        })
+        appRegistry.started.push(app)
+        return { app, api: new ApiClient(app.url) }
+      })
+    },
+    app: async ({ startApp }, use) => {
+      await use((await startApp()).app)
+    },
+    api: async ({ app }, use) => {
+      await use(new ApiClient(app.url))
+    },
+    sql: async ({ pool }, use) => {
+      await use(pool)
+    },
+    kv: async ({ redisNs }, use) => {
+      await use(redisNs.client())
+    },
+    redisKeys: async ({ redisNs, kv }, use) => {
+      await use(async (pattern) => {
+        const keys = await kv.keys(`${redisNs.prefix}${pattern}`)
+        return keys.map((key) => key.slice(redisNs.prefix.length)).sort()
+      })
+    },
+    openClient: async ({ connect, appRegistry }, use) => {
+      await use(async (session, { app, welcome = true } = {}) => {
+        const target = app ?? appRegistry.started.at(-1)
+        if (!target) throw new Error('openClient: no app started in this test yet (use `app` or `startApp`)')
+        const client = await connect(target.wsUrl, {
+          query: { sessionId: session.id, userId: session.userId, mapId: session.mapId },
+          expectTimeout: 10_000,
+          name: `ws(${session.userId}@${session.mapId})`,
+        })
+        if (welcome) await client.expectJson({ type: 'welcome', data: { sessionId: session.id } })
+        return client
+      })
+    },
+  })

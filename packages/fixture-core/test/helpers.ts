@@ -1,0 +1,85 @@
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import { fileURLToPath } from 'node:url'
+import type { ServiceSpec } from '../src/index.js'
+
+/** The test server script (see servers/tcp-server.mjs). */
+export const TCP_SERVER = fileURLToPath(new URL('./servers/tcp-server.mjs', import.meta.url))
+export const DIST_INDEX = fileURLToPath(new URL('../dist/index.js', import.meta.url))
+
+export function runnerPath(name: string): string {
+  return fileURLToPath(new URL(`./runners/${name}`, import.meta.url))
+}
+
+/** Runner scripts import the built package: fail clearly when it is missing. */
+export function requireBuild(): void {
+  if (!fs.existsSync(DIST_INDEX)) throw new Error(`build first: ${DIST_INDEX} is missing (pnpm build)`)
+}
+
+/** Sends "ping" and returns the server's "pong <pid> <uid> <token>" line. */
+export function ping(port: number, timeoutMs = 2_000, signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect({ port, host: '127.0.0.1' })
+    let buf = ''
+    const fail = (err: Error) => {
+      clearTimeout(timer)
+      sock.destroy()
+      reject(err)
+    }
+    const timer = setTimeout(() => fail(new Error(`no answer from port ${port} within ${timeoutMs} ms`)), timeoutMs)
+    signal?.addEventListener('abort', () => fail(new Error('aborted')), { once: true })
+    sock.setEncoding('utf8')
+    sock.on('connect', () => sock.write('ping\n'))
+    sock.on('data', (c: string) => {
+      buf += c
+      if (buf.includes('\n')) {
+        clearTimeout(timer)
+        sock.destroy()
+        resolve(buf.trim())
+      }
+    })
+    sock.on('error', fail)
+  })
+}
+
+/** A spec for the test server on `port`; `env` picks its behaviour. */
+export function serverSpec(name: string, port: number, env: Record<string, string> = {}): ServiceSpec {
+  return {
+    name,
+    command: process.execPath,
+    args: [TCP_SERVER],
+    env: { PORT: String(port), ...env },
+    port,
+    ready: async ({ signal }) => (await ping(port, 1_000, signal)).startsWith('pong'),
+    readyTimeoutMs: 20_000,
+    stopGraceMs: 3_000,
+  }
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+/** True when `pid` exists and is not a zombie. */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z'
+  } catch {
+    return false
+  }
+}
+
+/** A pid that belonged to a process that has exited. */
+export function deadPid(): number {
+  const out = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  })
+  return Number(out)
+}

@@ -1,0 +1,47 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { buildOnce, debugLogger } from '@infra/fixture-core'
+
+export const CDS_ENV = 'INFRA_KAFKA_CDS'
+const debug = debugLogger('infra:kafka')
+const failedThisProcess = new Set<string>()
+
+/** True unless disabled by option or `INFRA_KAFKA_CDS=0`. */
+export function cdsEnabled(option: boolean | undefined): boolean {
+  if (option !== undefined) return option
+  const env = process.env[CDS_ENV]
+  return !(env === '0' || env === 'false' || env === 'off')
+}
+
+/**
+ * An AppCDS archive of the classes a broker loads (start, create topic, produce, consume), built once
+ * per (Java, Kafka jars, JVM flags) by `build` — which must run a broker with
+ * `-XX:ArchiveClassesAtExit=<archive>` and stop it gracefully — and reused by every later start
+ * (`-XX:SharedArchiveFile`): it cuts the JVM's class loading, the bulk of a broker's start time.
+ * Returns undefined (start without it) when the build fails; never fails a start.
+ */
+export async function cdsArchive(
+  inputs: Record<string, unknown>,
+  build: (archivePath: string) => Promise<void>,
+): Promise<string | undefined> {
+  const key = JSON.stringify(inputs)
+  if (failedThisProcess.has(key)) return undefined
+  try {
+    const dir = await buildOnce({
+      kind: 'kafka-cds',
+      inputs,
+      build: async (tmp) => {
+        const archive = path.join(tmp, 'kafka.jsa')
+        await build(archive)
+        if (!fs.existsSync(archive) || fs.statSync(archive).size === 0) {
+          throw new Error('the JVM exited without writing the class-data archive')
+        }
+      },
+    })
+    return path.join(dir, 'kafka.jsa')
+  } catch (err) {
+    failedThisProcess.add(key)
+    debug?.(`class-data archive not built, starting without it: ${(err as Error).message}`)
+    return undefined
+  }
+}

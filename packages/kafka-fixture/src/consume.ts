@@ -1,0 +1,244 @@
+import { InvalidOptionsError, WaitTimeoutError } from '@infra/fixture-core'
+import type { Consumer, ConsumerConfig, IHeaders, Kafka, KafkaMessage } from 'kafkajs'
+import { testConsumerConfig } from './client-config.js'
+
+export interface ConsumedMessage {
+  topic: string
+  partition: number
+  offset: string
+  /** Key and value decoded as UTF-8 (null when absent). `raw` has the bytes. */
+  key: string | null
+  value: string | null
+  headers: IHeaders
+  timestamp: string
+  raw: KafkaMessage
+}
+
+export interface ConsumeOptions {
+  /** Resolve once this many messages arrived. */
+  count?: number
+  /** Resolve once this returns true (called after each message with everything so far). */
+  until?: (message: ConsumedMessage, all: readonly ConsumedMessage[]) => boolean
+  /** Finite wait. Default 15 000 ms. */
+  timeoutMs?: number
+  /** Read from the start of the topic (default true) or only new messages. */
+  fromBeginning?: boolean
+  /** Consumer group (default: a fresh unique group). */
+  groupId?: string
+  consumerConfig?: Partial<ConsumerConfig>
+}
+
+export interface JoinedConsumerOptions {
+  topics: readonly (string | RegExp)[]
+  groupId?: string
+  /** Default true: a fresh group starts at the beginning, so nothing produced after join is missed. */
+  fromBeginning?: boolean
+  consumerConfig?: Partial<ConsumerConfig>
+  /** Called for each message; without it messages are collected in `messages`. */
+  onMessage?: (message: ConsumedMessage) => void | Promise<void>
+  /** Finite wait for the group join. Default 15 000 ms. */
+  joinTimeoutMs?: number
+}
+
+export interface JoinedConsumer {
+  consumer: Consumer
+  groupId: string
+  memberId: string
+  /** Partitions assigned at join, by topic. */
+  assignment: Record<string, number[]>
+  /** Messages received so far (when no onMessage was given). */
+  messages: ConsumedMessage[]
+  /** Waits (finite) until `count` messages have been collected. */
+  waitForMessages(count: number, timeoutMs?: number): Promise<ConsumedMessage[]>
+  stop(): Promise<void>
+}
+
+export function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString('utf8') : null,
+    value: m.value ? m.value.toString('utf8') : null,
+    headers: m.headers ?? {},
+    timestamp: m.timestamp,
+    raw: m,
+  }
+}
+
+function validateConsume(opts: ConsumeOptions): void {
+  if (opts.count === undefined && opts.until === undefined) {
+    throw new InvalidOptionsError('consume', 'give `count` or `until` (and optionally `timeoutMs`)')
+  }
+  if (opts.count !== undefined && !(Number.isInteger(opts.count) && opts.count >= 0)) {
+    throw new InvalidOptionsError('count', `expected an integer >= 0, got ${opts.count}`)
+  }
+  if (opts.timeoutMs !== undefined && !(opts.timeoutMs > 0 && Number.isFinite(opts.timeoutMs))) {
+    throw new InvalidOptionsError('timeoutMs', `expected a finite number > 0, got ${opts.timeoutMs}`)
+  }
+}
+
+async function disconnectQuietly(consumer: Consumer): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    consumer.disconnect().catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, 5_000)
+      timer.unref?.()
+    }),
+  ])
+  clearTimeout(timer)
+}
+
+/**
+ * Collects messages from `topic` with a fresh consumer until `count` arrived or `until` says so,
+ * within a finite timeout (the timeout error says how many arrived). Disconnects afterwards.
+ */
+export async function consumeMessages(
+  client: Kafka,
+  topic: string,
+  opts: ConsumeOptions,
+  groupId: string,
+): Promise<ConsumedMessage[]> {
+  validateConsume(opts)
+  const timeoutMs = opts.timeoutMs ?? 15_000
+  const got: ConsumedMessage[] = []
+  if (opts.count === 0) return got
+  const consumer = client.consumer(testConsumerConfig(groupId, opts.consumerConfig))
+  let done!: () => void
+  let fail!: (err: unknown) => void
+  const finished = new Promise<void>((resolve, reject) => {
+    done = resolve
+    fail = reject
+  })
+  let complete = false
+  const check = (m: ConsumedMessage): boolean => {
+    if (opts.count !== undefined && got.length >= opts.count) return true
+    return opts.until ? opts.until(m, got) : false
+  }
+  consumer.on(consumer.events.CRASH, (e) => {
+    if (!e.payload.restart) fail(e.payload.error)
+  })
+  const timer = setTimeout(() => {
+    fail(
+      new WaitTimeoutError(
+        `${opts.count !== undefined ? `${opts.count} messages` : 'the `until` condition'} from topic '${topic}'`,
+        timeoutMs,
+        { detail: `Received ${got.length} message(s) before the timeout.` },
+      ),
+    )
+  }, timeoutMs)
+  timer.unref?.()
+  try {
+    await consumer.connect()
+    await consumer.subscribe({ topics: [topic], fromBeginning: opts.fromBeginning ?? true })
+    await consumer.run({
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        for (const m of batch.messages) {
+          if (complete || !isRunning() || isStale()) return
+          const c = toConsumed(batch.topic, batch.partition, m)
+          got.push(c)
+          resolveOffset(m.offset)
+          if (check(c)) {
+            complete = true
+            done()
+            return
+          }
+        }
+        await heartbeat()
+      },
+    })
+    await finished
+    return opts.count !== undefined ? got.slice(0, opts.count) : got
+  } finally {
+    clearTimeout(timer)
+    await disconnectQuietly(consumer)
+  }
+}
+
+/** Starts a consumer and resolves once it has joined its group (GROUP_JOIN) and got its assignment. */
+export async function startJoinedConsumer(
+  client: Kafka,
+  opts: JoinedConsumerOptions,
+  groupId: string,
+): Promise<JoinedConsumer> {
+  if (!opts.topics.length) throw new InvalidOptionsError('topics', 'give at least one topic')
+  const joinTimeoutMs = opts.joinTimeoutMs ?? 15_000
+  const consumer = client.consumer(testConsumerConfig(groupId, opts.consumerConfig))
+  const messages: ConsumedMessage[] = []
+  const waiters = new Set<() => void>()
+  let crashed: unknown
+  const joined = new Promise<{ memberId: string; assignment: Record<string, number[]> }>((resolve, reject) => {
+    consumer.on(consumer.events.GROUP_JOIN, (e) =>
+      resolve({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }),
+    )
+    consumer.on(consumer.events.CRASH, (e) => {
+      if (!e.payload.restart) {
+        crashed = e.payload.error
+        reject(e.payload.error)
+        for (const w of waiters) w()
+      }
+    })
+  })
+  let timer: NodeJS.Timeout | undefined
+  try {
+    await consumer.connect()
+    for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true })
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        const c = toConsumed(topic, partition, message)
+        if (opts.onMessage) await opts.onMessage(c)
+        else messages.push(c)
+        for (const w of waiters) w()
+      },
+    })
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new WaitTimeoutError(`consumer group '${groupId}' to be joined`, joinTimeoutMs)),
+        joinTimeoutMs,
+      )
+      timer.unref?.()
+    })
+    const { memberId, assignment } = await Promise.race([joined, timeout])
+    let stopped = false
+    return {
+      consumer,
+      groupId,
+      memberId,
+      assignment,
+      messages,
+      waitForMessages: async (count, timeoutMs = 15_000) => {
+        const deadline = Date.now() + timeoutMs
+        while (messages.length < count) {
+          if (crashed) throw crashed
+          const left = deadline - Date.now()
+          if (left <= 0) {
+            throw new WaitTimeoutError(`${count} messages on consumer group '${groupId}'`, timeoutMs, {
+              detail: `Received ${messages.length} message(s) before the timeout.`,
+            })
+          }
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(done, Math.min(left, 200))
+            function done() {
+              clearTimeout(t)
+              waiters.delete(done)
+              resolve()
+            }
+            waiters.add(done)
+          })
+        }
+        return messages.slice(0, count)
+      },
+      stop: async () => {
+        if (stopped) return
+        stopped = true
+        await disconnectQuietly(consumer)
+      },
+    }
+  } catch (err) {
+    await disconnectQuietly(consumer)
+    throw err
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,0 +1,79 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { cacheRoot, EnvironmentError, InvalidOptionsError } from '@infra/fixture-core'
+import { isKafkaVersion } from './kafka-version.js'
+
+export const KAFKA_HOME_ENV = 'KAFKA_HOME'
+
+export interface KafkaLibs {
+  /** Directory holding the broker jars (used as the classpath `<dir>/*`). */
+  dir: string
+  /** The Kafka version of the jars. */
+  version: string
+  source: 'cache' | 'KAFKA_HOME'
+}
+
+/** Where `tooling/kafka/fetch-jars.sh` (and `infra-kafka-fetch`) put the jars of `version`. */
+export function cachedLibsDir(version: string): string {
+  return path.join(cacheRoot(), 'kafka', version, 'libs')
+}
+
+/** The command that fetches the jars, for error messages and docs. */
+export function fetchCommand(version: string): string {
+  return `bash tooling/bootstrap.sh (in the infra monorepo), or npx infra-kafka-fetch ${version} (from @infra/kafka-fixture; needs Java 17 and Maven)`
+}
+
+/** The Kafka version of a libs dir, from its `kafka_2.13-<version>.jar`. */
+export function versionOfLibs(dir: string): string | undefined {
+  let names: string[]
+  try {
+    names = fs.readdirSync(dir)
+  } catch {
+    return undefined
+  }
+  for (const n of names) {
+    const m = /^kafka_2\.1[23]-(\d+\.\d+\.\d+)\.jar$/.exec(n)
+    if (m) return m[1]
+  }
+  return undefined
+}
+
+/**
+ * Finds the broker jars: an explicit `kafkaHome` (or $KAFKA_HOME) distribution's `libs/`, else the
+ * cache filled by the fetch script. Throws an {@link EnvironmentError} naming the fetch command.
+ */
+export function resolveKafkaLibs(opts: { version: string; kafkaHome?: string }): KafkaLibs {
+  const home = opts.kafkaHome ?? process.env[KAFKA_HOME_ENV]
+  if (home) {
+    const dir = path.join(home, 'libs')
+    const version = versionOfLibs(dir)
+    if (!version) {
+      throw new EnvironmentError(
+        `${opts.kafkaHome ? 'kafkaHome' : `$${KAFKA_HOME_ENV}`}=${home} is not an Apache Kafka distribution ` +
+          `(no libs/kafka_2.13-<version>.jar). Unset it to use the jars from ${fetchCommand(opts.version)}.`,
+      )
+    }
+    return { dir, version, source: 'KAFKA_HOME' }
+  }
+  if (!isKafkaVersion(opts.version)) {
+    throw new InvalidOptionsError('version', `expected a Kafka version like 4.3.1, got '${opts.version}'`)
+  }
+  const dir = cachedLibsDir(opts.version)
+  const complete = fs.existsSync(path.join(dir, '.complete'))
+  if (!complete || !fs.existsSync(path.join(dir, `kafka_2.13-${opts.version}.jar`))) {
+    throw new EnvironmentError(
+      `The Apache Kafka ${opts.version} broker jars are not in ${dir}. Fetch them with: ` +
+        `${fetchCommand(opts.version)}. Or set ${KAFKA_HOME_ENV} to an unpacked Kafka distribution.`,
+    )
+  }
+  return { dir, version: opts.version, source: 'cache' }
+}
+
+/** A cheap fingerprint of a libs dir (names and sizes) for cache keys. */
+export function libsFingerprint(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.jar'))
+    .sort()
+    .map((n) => `${n}:${fs.statSync(path.join(dir, n)).size}`)
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { EnvironmentError } from '@infra/fixture-core'
+import { parseJavaMajor, resolveJava } from './java.js'
+
+describe('parseJavaMajor', () => {
+  it('reads modern and legacy version strings', () => {
+    expect(parseJavaMajor('openjdk version "17.0.15" 2025-04-15')).toBe(17)
+    expect(parseJavaMajor('openjdk version "21" 2023-09-19')).toBe(21)
+    expect(parseJavaMajor('java version "1.8.0_392"')).toBe(8)
+    expect(parseJavaMajor('nothing here')).toBeUndefined()
+  })
+})
+
+describe('resolveJava', () => {
+  it('rejects an explicit override that is not a java executable, naming the install command', () => {
+    let err: unknown
+    try {
+      resolveJava('/nonexistent/jdk/bin/java')
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(EnvironmentError)
+    expect((err as Error).message).toContain('apt-get install openjdk-17-jre-headless')
+    expect((err as Error).message).toContain('/nonexistent/jdk/bin/java')
+  })
+
+  it('rejects a program that is not Java', () => {
+    expect(() => resolveJava('/bin/true')).toThrow(/did not report a version/)
+  })
+})

@@ -1,0 +1,179 @@
+import path from 'node:path'
+import {
+  createTempDir,
+  LOOPBACK,
+  PortInUseError,
+  type TempDir,
+  waitFor,
+  withPortsRetry,
+} from '@infra/fixture-core'
+import type { ConfigValue, NodeAddress } from './broker-config.js'
+import { cdsArchive, cdsEnabled } from './cds.js'
+import { createClient } from './client-config.js'
+import { resolveJava } from './java.js'
+import { libsFingerprint, resolveKafkaLibs } from './jars.js'
+import { defaultJvmFlags } from './jvm.js'
+import { fetchMetadata } from './kafka-wire.js'
+import { type KafkaNode, prepareNode } from './kafka-node.js'
+import { logConfigJvmArgs, writeLogConfig } from './log4j-config.js'
+import { randomKafkaUuid, storageTemplate } from './storage.js'
+
+export interface LocalClusterOptions {
+  size: number
+  version: string
+  kafkaHome?: string
+  java?: string
+  cds?: boolean
+  heapMb: number
+  jvmFlags?: readonly string[]
+  brokerConfig?: Readonly<Record<string, ConfigValue>>
+  startTimeoutMs: number
+  logLevel: string
+}
+
+export interface LocalCluster {
+  version: string
+  clusterId: string
+  nodes: KafkaNode[]
+  workDir: TempDir
+  /** Whether the nodes run with the class-data-sharing archive. */
+  cds: boolean
+  /** Waits until every running node sees `expected` unfenced brokers. */
+  waitForBrokers(expected: number, timeoutMs: number): Promise<void>
+  stop(graceMs: number): Promise<void>
+}
+
+async function startNodesTogether(nodes: KafkaNode[]): Promise<void> {
+  const starts = nodes.map((n) => n.process.start())
+  try {
+    await Promise.all(starts)
+  } catch (first) {
+    await Promise.all(nodes.map((n) => n.process.kill()))
+    const results = await Promise.allSettled(starts)
+    // a port clash on any node means: retry the whole cluster on new ports
+    for (const r of results) if (r.status === 'rejected' && r.reason instanceof PortInUseError) throw r.reason
+    throw first
+  }
+}
+
+export function brokersVisible(nodes: readonly KafkaNode[], expected: number): Promise<boolean> {
+  return Promise.all(
+    nodes
+      .filter((n) => n.process.running && !n.process.paused)
+      .map(async (n) => {
+        const md = await fetchMetadata(LOOPBACK, n.brokerPort, [], { timeoutMs: 2_000 })
+        return md.brokers.length >= expected
+      }),
+  ).then((oks) => oks.every(Boolean))
+}
+
+/** Starts `size` combined broker+controller nodes on loopback and waits until all are registered. */
+export async function startLocalCluster(
+  opts: LocalClusterOptions,
+  extraJvmArgs: readonly string[] = [],
+): Promise<LocalCluster> {
+  const java = resolveJava(opts.java)
+  const libs = resolveKafkaLibs({ version: opts.version, kafkaHome: opts.kafkaHome })
+  const jvmFlags = opts.jvmFlags ? [...opts.jvmFlags] : defaultJvmFlags(opts.heapMb)
+  const cmd = { java: java.path, libsDir: libs.dir, jvmFlags }
+  const template = await storageTemplate(cmd, libs.version)
+  let archive: string | undefined
+  if (cdsEnabled(opts.cds) && !extraJvmArgs.some((a) => a.startsWith('-XX:ArchiveClassesAtExit'))) {
+    archive = await cdsArchive(
+      { java: java.path, javaMajor: java.major, version: libs.version, libs: libsFingerprint(libs.dir), jvmFlags },
+      (archivePath) => buildCdsArchive(opts, archivePath),
+    )
+  }
+  const workDir = await createTempDir('kafka')
+  const nodes: KafkaNode[] = []
+  try {
+    const logConfig = writeLogConfig(workDir.path, opts.logLevel)
+    const clusterId = randomKafkaUuid()
+    const extra = [...logConfigJvmArgs(logConfig), ...(archive ? [`-XX:SharedArchiveFile=${archive}`] : []), ...extraJvmArgs]
+    await withPortsRetry(opts.size * 2, async (ports) => {
+      const cluster: NodeAddress[] = Array.from({ length: opts.size }, (_, i) => ({
+        nodeId: i + 1,
+        brokerPort: ports[2 * i]!,
+        controllerPort: ports[2 * i + 1]!,
+      }))
+      nodes.length = 0
+      for (const addr of cluster) {
+        nodes.push(
+          prepareNode(path.join(workDir.path, `node-${addr.nodeId}`), addr, cluster, {
+            java: java.path,
+            libsDir: libs.dir,
+            jvmFlags,
+            extraJvmArgs: extra,
+            storageTemplate: template,
+            clusterId,
+            readyTimeoutMs: opts.startTimeoutMs,
+            brokerConfig: opts.brokerConfig,
+          }),
+        )
+      }
+      await startNodesTogether(nodes)
+    })
+    const waitForBrokers = (expected: number, timeoutMs: number) =>
+      waitFor(() => brokersVisible(nodes, expected), {
+        what: `all ${expected} Kafka brokers to be registered and unfenced on every running node`,
+        timeoutMs,
+        intervalMs: 50,
+      }).then(() => undefined)
+    await waitForBrokers(opts.size, opts.startTimeoutMs)
+    let stopping: Promise<void> | undefined
+    return {
+      version: libs.version,
+      clusterId,
+      nodes,
+      workDir,
+      cds: archive !== undefined,
+      waitForBrokers,
+      stop: (graceMs) => {
+        stopping ??= (async () => {
+          await Promise.all(nodes.map((n) => n.process.stop({ graceMs })))
+          await workDir.remove()
+        })()
+        return stopping
+      },
+    }
+  } catch (err) {
+    await Promise.all(nodes.map((n) => n.process.kill()))
+    await workDir.remove()
+    throw err
+  }
+}
+
+/** Runs a throwaway single broker through a produce/consume round trip with the archive dump on. */
+async function buildCdsArchive(opts: LocalClusterOptions, archivePath: string): Promise<void> {
+  const cluster = await startLocalCluster({ ...opts, size: 1, cds: false, brokerConfig: undefined }, [
+    `-XX:ArchiveClassesAtExit=${archivePath}`,
+  ])
+  try {
+    const broker = `${LOOPBACK}:${cluster.nodes[0]!.brokerPort}`
+    const client = createClient([broker])
+    const admin = client.admin()
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 'cds-warmup', numPartitions: 1 }], waitForLeaders: true })
+    await admin.disconnect()
+    const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 })
+    await producer.connect()
+    await producer.send({ topic: 'cds-warmup', acks: -1, messages: [{ key: 'k', value: 'v' }] })
+    await producer.disconnect()
+    const consumer = client.consumer({ groupId: 'cds-warmup', maxWaitTimeInMs: 100, heartbeatInterval: 300 })
+    await consumer.connect()
+    await consumer.subscribe({ topic: 'cds-warmup', fromBeginning: true })
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('no warm-up message within 20 s')), 20_000)
+      consumer.run({
+        eachMessage: async () => {
+          clearTimeout(t)
+          resolve()
+        },
+      })
+    })
+    await consumer.disconnect()
+  } finally {
+    // graceful: the JVM writes the archive on a normal exit
+    await cluster.stop(60_000)
+  }
+}

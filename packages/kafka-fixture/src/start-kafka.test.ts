@@ -1,0 +1,85 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { EnvironmentError, InvalidOptionsError } from '@infra/fixture-core'
+import { describe, expect, it } from 'vitest'
+import { resolveKafkaLibs, versionOfLibs } from './jars.js'
+import { connectKafka, parseBrokerList, startKafka } from './start-kafka.js'
+import { isLegalTopicName, NameGenerator } from './topic-names.js'
+
+describe('startKafka option validation (nothing starts)', () => {
+  it.each([
+    [{ brokers: 0 }, 'brokers'],
+    [{ brokers: 2.5 }, 'brokers'],
+    [{ version: 'latest' }, 'version'],
+    [{ heapMb: 10 }, 'heapMb'],
+    [{ startTimeoutMs: Number.POSITIVE_INFINITY }, 'startTimeoutMs'],
+    [{ topicPrefix: 'has space' }, 'topicPrefix'],
+    [{ provider: 'docker' as never }, 'provider'],
+    [{ brokerConfig: { 'bad key!': 1 } }, 'brokerConfig'],
+  ])('rejects %j', async (opts, option) => {
+    const err = await startKafka(opts).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(InvalidOptionsError)
+    expect((err as InvalidOptionsError).option).toBe(option)
+  })
+
+  it('external provider needs brokers', async () => {
+    const saved = process.env.INFRA_KAFKA_BROKERS
+    delete process.env.INFRA_KAFKA_BROKERS
+    try {
+      await expect(startKafka({ provider: 'external' })).rejects.toThrow(/INFRA_KAFKA_BROKERS/)
+    } finally {
+      if (saved !== undefined) process.env.INFRA_KAFKA_BROKERS = saved
+    }
+  })
+
+  it('connectKafka validates addresses', () => {
+    expect(() => connectKafka({ brokers: ['nohostport'] })).toThrow(InvalidOptionsError)
+    expect(connectKafka({ brokers: ['127.0.0.1:1'] }).brokers).toEqual(['127.0.0.1:1'])
+  })
+
+  it('parses broker lists', () => {
+    expect(parseBrokerList(' a:1, b:2 ,,c:3')).toEqual(['a:1', 'b:2', 'c:3'])
+  })
+})
+
+describe('jar resolution', () => {
+  it('names the fetch command when jars are missing', () => {
+    let err: unknown
+    try {
+      resolveKafkaLibs({ version: '0.0.1' })
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(EnvironmentError)
+    expect((err as Error).message).toContain('bash tooling/bootstrap.sh')
+    expect((err as Error).message).toContain('npx infra-kafka-fetch 0.0.1')
+  })
+
+  it('uses a KAFKA_HOME distribution and reads its version', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'khome-'))
+    try {
+      expect(() => resolveKafkaLibs({ version: '4.3.1', kafkaHome: home })).toThrow(/not an Apache Kafka distribution/)
+      fs.mkdirSync(path.join(home, 'libs'))
+      fs.writeFileSync(path.join(home, 'libs', 'kafka_2.13-3.9.1.jar'), '')
+      expect(versionOfLibs(path.join(home, 'libs'))).toBe('3.9.1')
+      expect(resolveKafkaLibs({ version: '4.3.1', kafkaHome: home })).toMatchObject({ version: '3.9.1', source: 'KAFKA_HOME' })
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('topic names', () => {
+  it('are unique, prefixed and legal', () => {
+    const g = new NameGenerator('p-')
+    const names = new Set(Array.from({ length: 100 }, () => g.next('t')))
+    expect(names.size).toBe(100)
+    for (const n of names) {
+      expect(n.startsWith('p-t')).toBe(true)
+      expect(isLegalTopicName(n)).toBe(true)
+    }
+    expect(isLegalTopicName('a/b')).toBe(false)
+    expect(isLegalTopicName('..')).toBe(false)
+  })
+})

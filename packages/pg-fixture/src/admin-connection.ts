@@ -1,0 +1,73 @@
+import pg from 'pg'
+
+/**
+ * One lazily (re)connected admin client whose queries run one at a time. After a crash or restart
+ * of the server the next query reconnects.
+ */
+export class AdminConnection {
+  private client: pg.Client | undefined
+  private connecting: Promise<pg.Client> | undefined
+  private chain: Promise<unknown> = Promise.resolve()
+  private closed = false
+
+  constructor(
+    readonly url: string,
+    private readonly connectTimeoutMs = 10_000,
+  ) {}
+
+  private async connected(): Promise<pg.Client> {
+    if (this.client) return this.client
+    this.connecting ??= (async () => {
+      const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: this.connectTimeoutMs })
+      const drop = () => {
+        if (this.client === client) this.client = undefined
+      }
+      client.on('error', drop)
+      client.on('end', drop)
+      try {
+        await client.connect()
+      } catch (err) {
+        client.end().catch(() => {})
+        throw err
+      }
+      this.client = client
+      return client
+    })().finally(() => {
+      this.connecting = undefined
+    })
+    return this.connecting
+  }
+
+  /** Runs `sql` after every query queued before it. */
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    const run = async () => {
+      if (this.closed) throw new Error('the admin connection is closed')
+      const client = await this.connected()
+      try {
+        return await client.query<R>(sql, values)
+      } catch (err) {
+        // a broken connection is replaced on the next query; a SQL error keeps it
+        if (!(err as { code?: string }).code) this.reset()
+        throw err
+      }
+    }
+    const p = this.chain.then(run, run)
+    this.chain = p.catch(() => {})
+    return p
+  }
+
+  /** Forgets the current connection (after the server was killed or restarted). */
+  reset(): void {
+    const c = this.client
+    this.client = undefined
+    c?.end().catch(() => {})
+  }
+
+  async close(): Promise<void> {
+    await this.chain
+    this.closed = true
+    const c = this.client
+    this.client = undefined
+    await c?.end().catch(() => {})
+  }
+}

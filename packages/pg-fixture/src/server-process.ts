@@ -1,0 +1,83 @@
+import path from 'node:path'
+import { LOOPBACK, type ServiceProcess, startService, type UserIds, withPortRetry } from '@infra/fixture-core'
+import pg from 'pg'
+import type { PgBinaries } from './binaries.js'
+
+export const SUPERUSER = 'postgres'
+
+/** Settings that trade durability for speed; `durable: true` keeps PostgreSQL's defaults. */
+export function serverSettings(opts: { durable: boolean; dataDir: string; extra?: Record<string, string> }) {
+  const socketDirOk = path.join(opts.dataDir, '.s.PGSQL.65535').length < 100
+  const settings: Record<string, string> = {
+    listen_addresses: LOOPBACK,
+    unix_socket_directories: socketDirOk ? opts.dataDir : '',
+    max_connections: '200',
+    logging_collector: 'off',
+    log_min_messages: 'warning',
+    log_min_error_statement: 'panic',
+  }
+  if (!opts.durable) {
+    Object.assign(settings, {
+      fsync: 'off',
+      synchronous_commit: 'off',
+      full_page_writes: 'off',
+      wal_level: 'minimal',
+      max_wal_senders: '0',
+      autovacuum: 'off',
+      checkpoint_timeout: '1h',
+      max_wal_size: '1GB',
+      min_wal_size: '2MB',
+    })
+  }
+  return { ...settings, ...opts.extra }
+}
+
+export function adminUrl(port: number, database = 'postgres'): string {
+  return `postgres://${SUPERUSER}@${LOOPBACK}:${port}/${database}`
+}
+
+/** A readiness probe by the protocol: connect and `select 1`. */
+async function probe(port: number): Promise<boolean> {
+  const client = new pg.Client({ connectionString: adminUrl(port), connectionTimeoutMillis: 2_000 })
+  client.on('error', () => {})
+  try {
+    await client.connect()
+    await client.query('select 1')
+    return true
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+export interface StartProcessOptions {
+  bins: PgBinaries
+  dataDir: string
+  ids: UserIds | undefined
+  durable: boolean
+  config?: Record<string, string>
+  timeoutMs: number
+  name?: string
+}
+
+/** Starts `postgres -D dataDir` on a free loopback port (picking again if the port was taken meanwhile). */
+export function startPostgresProcess(opts: StartProcessOptions): Promise<ServiceProcess> {
+  const settings = serverSettings({ durable: opts.durable, dataDir: opts.dataDir, extra: opts.config })
+  return withPortRetry((port) =>
+    startService({
+      name: opts.name ?? 'postgres',
+      command: path.join(opts.bins.binDir, 'postgres'),
+      args: ['-D', opts.dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
+      env: { LC_ALL: 'C', LANG: undefined, LC_MESSAGES: 'C' },
+      uid: opts.ids?.uid,
+      gid: opts.ids?.gid,
+      port,
+      // SIGTERM is a "smart" shutdown that waits for clients; SIGINT is the fast one
+      stopSignal: 'SIGINT',
+      stopGraceMs: 5_000,
+      readyTimeoutMs: opts.timeoutMs,
+      readyIntervalMs: 5,
+      readyWhat: `PostgreSQL to accept connections on ${LOOPBACK}:${port}`,
+      ready: () => probe(port),
+    }),
+  )
+}

@@ -1,0 +1,305 @@
+import type { IncomingMessage } from 'node:http'
+import { InvalidOptionsError } from '@infra/fixture-core'
+import WebSocket, { type ClientOptions } from 'ws'
+import { type CloseInfo, WsConnectError, WsExpectationError, WsNotOpenError } from './errors.js'
+import { DEFAULT_EXPECT_TIMEOUT_MS, type ExpectOptions, InboxView, MessageInbox } from './inbox.js'
+import { toBuffer } from './message.js'
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000
+const DEFAULT_CLOSE_TIMEOUT_MS = 2_000
+
+export interface ConnectOptions {
+  /** Extra handshake headers, e.g. `{ authorization: 'Bearer …' }`. */
+  headers?: Record<string, string>
+  /** Subprotocols to offer; the negotiated one is `client.protocol`. */
+  protocols?: string | string[]
+  /** Query parameters appended to the URL. */
+  query?: Record<string, string | number | boolean>
+  /** Handshake timeout (ms). Default 5 000. */
+  timeout?: number
+  /** Default timeout of this client's expectations (ms). Default 3 000. */
+  expectTimeout?: number
+  /** Answer server pings automatically (default true). Set false to test a server's heartbeat eviction. */
+  autoPong?: boolean
+  /** How many received messages `messages` keeps (default: all). */
+  historyLimit?: number
+  /** A name for error messages (default: the URL). */
+  name?: string
+  /** Passed through to the `ws` client constructor (e.g. `perMessageDeflate`, `maxPayload`). */
+  ws?: ClientOptions
+}
+
+function withQuery(url: string, query: ConnectOptions['query']): string {
+  if (!query) return url
+  const u = new URL(url)
+  for (const [k, v] of Object.entries(query)) u.searchParams.set(k, String(v))
+  return u.toString()
+}
+
+const STATES = ['connecting', 'open', 'closing', 'closed'] as const
+
+/**
+ * A WebSocket client with a FIFO inbox (see {@link InboxView} for `expect`, `expectJson`, `waitFor`,
+ * `filter`, `expectNoMessage`, `expectClosed`). Create with {@link connect}.
+ */
+export class WsClient extends InboxView implements AsyncDisposable {
+  /** The underlying `ws` socket (escape hatch). */
+  readonly socket: WebSocket
+  readonly url: string
+  /** Headers of the server's 101 response. */
+  readonly upgradeHeaders: IncomingMessage['headers']
+  #pings = 0
+  #pingWaiters: (() => void)[] = []
+  #pongWaiters = new Map<string, () => void>()
+  #pingSeq = 0
+  #closePromise: Promise<CloseInfo>
+
+  /** @internal use {@link connect} */
+  constructor(
+    socket: WebSocket,
+    inbox: MessageInbox,
+    url: string,
+    upgradeHeaders: IncomingMessage['headers'],
+  ) {
+    super(inbox)
+    this.socket = socket
+    this.url = url
+    this.upgradeHeaders = upgradeHeaders
+    this.#closePromise = new Promise((resolve) => inbox.onClose(resolve))
+    socket.on('ping', () => {
+      this.#pings++
+      for (const w of this.#pingWaiters.splice(0)) w()
+    })
+    socket.on('pong', (data) => {
+      const key = data.toString('utf8')
+      const w = this.#pongWaiters.get(key)
+      if (w) {
+        this.#pongWaiters.delete(key)
+        w()
+      }
+    })
+  }
+
+  /** The negotiated subprotocol ('' when none). */
+  get protocol(): string {
+    return this.socket.protocol
+  }
+
+  get readyState(): 'connecting' | 'open' | 'closing' | 'closed' {
+    return STATES[this.socket.readyState]!
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN
+  }
+
+  /** Resolves with the close code and reason once the socket has closed. Never rejects. */
+  get closed(): Promise<CloseInfo> {
+    return this.#closePromise
+  }
+
+  /** How many pings the server has sent this client. */
+  get pingsReceived(): number {
+    return this.#pings
+  }
+
+  #assertOpen(): void {
+    if (this.socket.readyState !== WebSocket.OPEN) {
+      throw new WsNotOpenError(this.inbox.label, STATES[this.socket.readyState]!)
+    }
+  }
+
+  /** Sends a text frame (strings) or a binary frame (bytes). Throws {@link WsNotOpenError} when not open. */
+  send(data: string | Buffer | ArrayBuffer | ArrayBufferView): void {
+    this.#assertOpen()
+    this.socket.send(data)
+  }
+
+  /** Sends `JSON.stringify(value)` as a text frame. */
+  sendJson(value: unknown): void {
+    this.send(JSON.stringify(value))
+  }
+
+  /** Sends bytes (or a string's UTF-8 bytes) as a binary frame. */
+  sendBinary(data: string | Buffer | ArrayBuffer | ArrayBufferView): void {
+    this.#assertOpen()
+    this.socket.send(typeof data === 'string' ? Buffer.from(data) : data, { binary: true })
+  }
+
+  /** Sends a ping and resolves with the round-trip time in ms once the matching pong arrives. */
+  ping(opts?: ExpectOptions): Promise<number> {
+    this.#assertOpen()
+    const key = `ws-harness-${++this.#pingSeq}`
+    const timeoutMs = opts?.timeout ?? this.inbox.expectTimeout
+    const start = performance.now()
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pongWaiters.delete(key)
+        reject(this.#heartbeatError(`ping()`, 'no pong arrived', start, timeoutMs))
+      }, timeoutMs)
+      this.#pongWaiters.set(key, () => {
+        clearTimeout(timer)
+        resolve(performance.now() - start)
+      })
+      this.socket.ping(key)
+    })
+  }
+
+  /** Sends an unsolicited pong (or answers pings yourself with `autoPong: false`). */
+  pong(data?: string | Buffer): void {
+    this.#assertOpen()
+    this.socket.pong(data)
+  }
+
+  /** Waits until the server has sent `count` pings in total (default: one more than now). */
+  expectPing(opts?: ExpectOptions & { count?: number }): Promise<number> {
+    const target = opts?.count ?? this.#pings + 1
+    const timeoutMs = opts?.timeout ?? this.inbox.expectTimeout
+    const start = performance.now()
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (this.#pings >= target) {
+          clearTimeout(timer)
+          resolve(this.#pings)
+        } else this.#pingWaiters.push(check)
+      }
+      const timer = setTimeout(() => {
+        this.#pingWaiters = this.#pingWaiters.filter((w) => w !== check)
+        reject(
+          this.#heartbeatError(
+            `expectPing(${target})`,
+            `${this.#pings} ping(s) received, wanted ${target}`,
+            start,
+            timeoutMs,
+          ),
+        )
+      }, timeoutMs)
+      check()
+    })
+  }
+
+  #heartbeatError(operation: string, detail: string, start: number, timeoutMs: number): WsExpectationError {
+    return new WsExpectationError({
+      kind: 'timeout',
+      operation,
+      target: this.inbox.label,
+      received: this.inbox.messages(),
+      examined: [],
+      waitedMs: performance.now() - start,
+      timeoutMs,
+      detail: `${detail}.`,
+    })
+  }
+
+  /** Destroys the TCP connection at once, without a close handshake (the server sees code 1006). */
+  terminate(): void {
+    this.socket.terminate()
+  }
+
+  /**
+   * Closes with a handshake (default code 1000) and waits for the socket to close; terminates it when
+   * the server does not answer within `timeout` (default 2 000 ms). Idempotent.
+   */
+  async close(code = 1000, reason?: string, opts?: { timeout?: number }): Promise<CloseInfo> {
+    const s = this.socket
+    const state = (): number => s.readyState
+    if (state() === WebSocket.CONNECTING || state() === WebSocket.OPEN) s.close(code, reason)
+    if (state() !== WebSocket.CLOSED) {
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, opts?.timeout ?? DEFAULT_CLOSE_TIMEOUT_MS)
+      })
+      await Promise.race([this.#closePromise, timeout])
+      clearTimeout(timer)
+      if (state() !== WebSocket.CLOSED) {
+        s.terminate()
+        await this.#closePromise
+      }
+    }
+    return this.#closePromise
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+}
+
+/**
+ * Opens a WebSocket to any `ws://`/`wss://` URL and resolves once it is open. Rejects with a
+ * {@link WsConnectError} (with the HTTP status and body when the server refused the upgrade).
+ */
+export function connect(url: string, opts: ConnectOptions = {}): Promise<WsClient> {
+  if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) {
+    return Promise.reject(
+      new InvalidOptionsError('url', `expected a ws:// or wss:// URL, got ${String(url)}`),
+    )
+  }
+  const timeout = opts.timeout ?? DEFAULT_CONNECT_TIMEOUT_MS
+  if (!(timeout > 0) || !Number.isFinite(timeout)) {
+    return Promise.reject(new InvalidOptionsError('timeout', `expected a finite number > 0, got ${timeout}`))
+  }
+  const fullUrl = withQuery(url, opts.query)
+  const inbox = new MessageInbox(
+    opts.name ?? `client ${fullUrl}`,
+    opts.expectTimeout ?? DEFAULT_EXPECT_TIMEOUT_MS,
+    opts.historyLimit ?? Number.POSITIVE_INFINITY,
+  )
+  return new Promise<WsClient>((resolve, reject) => {
+    let settled = false
+    let upgradeHeaders: IncomingMessage['headers'] = {}
+    const socket = new WebSocket(fullUrl, opts.protocols, {
+      ...opts.ws,
+      headers: { ...opts.ws?.headers, ...opts.headers },
+      handshakeTimeout: timeout,
+      autoPong: opts.autoPong ?? true,
+    })
+    const fail = (err: WsConnectError) => {
+      if (settled) return
+      settled = true
+      socket.terminate()
+      reject(err)
+    }
+    // After the handshake, 'error' is always followed by 'close'; the inbox reports it then.
+    socket.on('error', (err) => fail(new WsConnectError(fullUrl, err.message, { cause: err })))
+    socket.on('message', (data, isBinary) => {
+      inbox.push(toBuffer(data), isBinary)
+    })
+    socket.on('close', (code, reason) => {
+      inbox.markClosed({ code, reason: reason.toString('utf8') })
+      fail(new WsConnectError(fullUrl, `closed during the handshake (code ${code})`))
+    })
+    socket.on('upgrade', (res) => {
+      upgradeHeaders = res.headers
+    })
+    socket.on('unexpected-response', (req, res) => {
+      const chunks: Buffer[] = []
+      let size = 0
+      const done = () => {
+        req.destroy()
+        const body = Buffer.concat(chunks).toString('utf8')
+        fail(
+          new WsConnectError(
+            fullUrl,
+            `the server answered HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim(),
+            {
+              status: res.statusCode,
+              body,
+            },
+          ),
+        )
+      }
+      res.on('data', (c: Buffer) => {
+        if (size < 4096) chunks.push(c)
+        size += c.length
+      })
+      res.on('end', done)
+      res.on('error', done)
+      setTimeout(done, 500).unref()
+    })
+    socket.once('open', () => {
+      if (settled) return
+      settled = true
+      resolve(new WsClient(socket, inbox, fullUrl, upgradeHeaders))
+    })
+  })
+}

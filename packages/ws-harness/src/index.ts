@@ -1,0 +1,38 @@
+export { type ConnectOptions, connect, DEFAULT_CONNECT_TIMEOUT_MS, WsClient } from './client.js'
+export {
+  type CloseInfo,
+  type ExpectationFailure,
+  WsConnectError,
+  WsExpectationError,
+  WsGroupExpectationError,
+  WsNotOpenError,
+} from './errors.js'
+export { DEFAULT_EXPECT_TIMEOUT_MS, type ExpectOptions, InboxView } from './inbox.js'
+export { type DiffLine, diffPartial } from './json-diff.js'
+export {
+  type ConnectManyOptions,
+  connectMany,
+  DEFAULT_CONNECT_CONCURRENCY,
+  type ExpectAllOptions,
+  WsClientGroup,
+} from './many.js'
+export { type Matcher, type MatcherFn, matchValue } from './matcher.js'
+export {
+  type BroadcastMeasurement,
+  type LatencyStats,
+  type MeasureBroadcastOptions,
+  type MeasureRoundtripOptions,
+  measureBroadcast,
+  measureRoundtrip,
+  type RoundtripMeasurement,
+  summarize,
+} from './measure.js'
+export type { WsMessage } from './message.js'
+export {
+  type DropOptions,
+  type RestartOptions,
+  startWsServer,
+  WsServer,
+  type WsServerOptions,
+} from './server.js'
+export { ServerConnection } from './server-connection.js'

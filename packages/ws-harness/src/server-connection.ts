@@ -1,0 +1,93 @@
+import type { IncomingMessage } from 'node:http'
+import WebSocket from 'ws'
+import type { CloseInfo } from './errors.js'
+import { WsNotOpenError } from './errors.js'
+import { InboxView, type MessageInbox } from './inbox.js'
+import type { WsMessage } from './message.js'
+
+/**
+ * The server side of one accepted WebSocket: the raw socket, the upgrade request, a FIFO inbox of what
+ * the client sent (same expectations as a client), and a free-form `state` bag for your handler
+ * (e.g. subscribed channels).
+ */
+export class ServerConnection extends InboxView {
+  /** 1-based, in order of acceptance, unique per server. */
+  readonly id: number
+  readonly socket: WebSocket
+  readonly request: IncomingMessage
+  /** The request URL (path and query), resolved against the server URL. */
+  readonly url: URL
+  /** Your handler's per-connection state. */
+  readonly state: Record<string, unknown> = {}
+  readonly #closed: Promise<CloseInfo>
+
+  /** @internal */
+  constructor(id: number, socket: WebSocket, request: IncomingMessage, base: string, inbox: MessageInbox) {
+    super(inbox)
+    this.id = id
+    this.socket = socket
+    this.request = request
+    this.url = new URL(request.url ?? '/', base)
+    this.#closed = new Promise((resolve) => inbox.onClose(resolve))
+  }
+
+  /**
+   * Calls `handler` for every message from this client, in order (the messages also stay queued in the
+   * inbox for expectations). A throwing handler closes the connection with 1011 and lands in `server.errors`.
+   */
+  onMessage(handler: (message: WsMessage) => void): void {
+    this.inbox.listeners.push(handler)
+  }
+
+  get headers(): IncomingMessage['headers'] {
+    return this.request.headers
+  }
+
+  get query(): URLSearchParams {
+    return this.url.searchParams
+  }
+
+  /** The negotiated subprotocol ('' when none). */
+  get protocol(): string {
+    return this.socket.protocol
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN
+  }
+
+  /** Resolves once the connection has closed. */
+  get closed(): Promise<CloseInfo> {
+    return this.#closed
+  }
+
+  send(data: string | Buffer | ArrayBuffer | ArrayBufferView): void {
+    if (this.socket.readyState !== WebSocket.OPEN)
+      throw new WsNotOpenError(`connection #${this.id}`, 'not open')
+    this.socket.send(data)
+  }
+
+  sendJson(value: unknown): void {
+    this.send(JSON.stringify(value))
+  }
+
+  sendBinary(data: Buffer | ArrayBuffer | ArrayBufferView): void {
+    if (this.socket.readyState !== WebSocket.OPEN)
+      throw new WsNotOpenError(`connection #${this.id}`, 'not open')
+    this.socket.send(data, { binary: true })
+  }
+
+  /** Starts a close handshake with `code` (default 1000). */
+  close(code = 1000, reason?: string): void {
+    this.socket.close(code, reason)
+  }
+
+  /** Destroys the connection without a handshake (the client sees 1006). */
+  terminate(): void {
+    this.socket.terminate()
+  }
+
+  ping(data?: string | Buffer): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.ping(data)
+  }
+}

@@ -1,0 +1,26 @@
+// Typed usage of @infra/pg-fixture as a consumer writes it: type-checked by tsc --noEmit, not run.
+import {
+  type Postgres,
+  type PostgresConnectionInfo,
+  type PostgresOptions,
+  startPostgres,
+  type TestDatabase,
+} from '@infra/pg-fixture'
+import { createPgFixtures, type PgTestContext, postgresGlobalSetup } from '@infra/pg-fixture/vitest'
+
+const options: PostgresOptions = { migrations: './migrations', poolSize: 2, startTimeoutMs: 30_000 }
+
+export async function pgUsage(): Promise<PostgresConnectionInfo> {
+  await using pg: Postgres = await startPostgres(options)
+  await using db: TestDatabase = await pg.database()
+  const url: string = db.url
+  await pg.pause()
+  await pg.resume()
+  await pg.restart()
+  void url
+  return pg.connectionInfo
+}
+
+export const setup = postgresGlobalSetup(options)
+export const fixtures = createPgFixtures({ poolMax: 2 })
+export type Context = PgTestContext['db']['name']

@@ -1,0 +1,3 @@
+import { postgresGlobalSetup } from '@infra/pg-fixture/vitest'
+
+export default postgresGlobalSetup()

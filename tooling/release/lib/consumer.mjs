@@ -1,0 +1,144 @@
+// A project outside the workspace that installs the published packages the way another team would
+// (npm or pnpm, @infra scope pointed at the registry, everything else from the npm registry), then
+// imports them (ESM), requires them (CJS), type-checks a typed usage file and runs a real vitest test.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { scopedNpmrc } from './registry.mjs'
+import { cleanEnv, run } from './run.mjs'
+import { readJson } from './workspace.mjs'
+
+const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), '..', 'consumer')
+
+/** devDependencies of the consumer project, as a team adopting the packages would have them. */
+const CONSUMER_DEV_DEPENDENCIES = { '@types/node': '^20.19.0', typescript: '~5.9.3', vitest: '^4.0.0' }
+
+/** The typed usage file for each package (consumer/typed/<file>), type-checked with tsc --noEmit. */
+const TYPED_USAGE = {
+  '@infra/pg-fixture': 'pg-fixture.ts',
+  '@infra/redis-fixture': 'redis-fixture.ts',
+  '@infra/ws-harness': 'ws-harness.ts',
+  '@infra/kafka-fixture': 'kafka-fixture.ts',
+}
+
+/**
+ * Writes the consumer project. `packages`: [{ name, version, manifest }] to install;
+ * `withVitest`: whether the Postgres + Redis vitest test is part of it.
+ */
+export function writeConsumer(dir, { packages, registry, withVitest, expectedExports }) {
+  mkdirSync(dir, { recursive: true })
+  const dependencies = Object.fromEntries(packages.map((pkg) => [pkg.name, pkg.version]))
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify(
+      {
+        name: 'release-test-consumer',
+        version: '0.0.0',
+        private: true,
+        type: 'module',
+        dependencies,
+        devDependencies: CONSUMER_DEV_DEPENDENCIES,
+      },
+      null,
+      2,
+    )}\n`,
+  )
+  writeFileSync(join(dir, '.npmrc'), scopedNpmrc(registry))
+  const plan = packages.map((pkg) => ({
+    name: pkg.name,
+    version: pkg.version,
+    subpaths: pkg.subpaths,
+    expectedExports: expectedExports[pkg.name] ?? {},
+  }))
+  writeFileSync(join(dir, 'release-test.json'), `${JSON.stringify({ packages: plan }, null, 2)}\n`)
+  for (const file of ['esm-check.mjs', 'cjs-check.cjs']) copyFileSync(join(TEMPLATE, file), join(dir, file))
+
+  const typed = packages.map((pkg) => TYPED_USAGE[pkg.name]).filter(Boolean)
+  mkdirSync(join(dir, 'typed'))
+  for (const file of typed) copyFileSync(join(TEMPLATE, 'typed', file), join(dir, 'typed', file))
+  const files = typed.map((file) => `typed/${file}`)
+  if (withVitest) {
+    for (const file of readdirSync(join(TEMPLATE, 'vitest'))) {
+      copyFileSync(join(TEMPLATE, 'vitest', file), join(dir, file))
+    }
+    files.push('pg.setup.ts', 'redis.setup.ts', 'services.test.ts')
+  }
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    `${JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          lib: ['ES2023', 'ESNext.Disposable'],
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: false,
+          types: ['node'],
+        },
+        files,
+      },
+      null,
+      2,
+    )}\n`,
+  )
+  return realpathSync(dir)
+}
+
+/** Installs with npm or pnpm. Both share one cache root (kept between runs: a cache, not a temp dir). */
+export async function install(manager, dir, cacheRoot) {
+  const env = cleanEnv({ CI: 'true' })
+  if (manager === 'npm') {
+    return run(
+      'npm install (consumer)',
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--cache', join(cacheRoot, 'npm')],
+      { cwd: dir, env, timeoutMs: 300_000 },
+    )
+  }
+  return run(
+    'pnpm install (consumer)',
+    'pnpm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-frozen-lockfile',
+      '--reporter=append-only',
+      `--config.cache-dir=${join(cacheRoot, 'pnpm')}`,
+      '--config.auto-install-peers=true',
+    ],
+    { cwd: dir, env, timeoutMs: 300_000 },
+  )
+}
+
+/** The checks, one command each, each with its own deadline. Returns [{ check, seconds, output }]. */
+export async function runChecks(dir, { withVitest }) {
+  const env = cleanEnv({ CI: 'true' })
+  const bin = (name) => join(dir, 'node_modules', '.bin', name)
+  const steps = [
+    ['ESM import', process.execPath, ['esm-check.mjs'], 60_000],
+    ['CJS require', process.execPath, ['cjs-check.cjs'], 60_000],
+    ['tsc --noEmit', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json'], 180_000],
+  ]
+  if (withVitest)
+    steps.push([
+      'vitest (Postgres + Redis)',
+      bin('vitest'),
+      ['run', '--config', 'vitest.config.mjs'],
+      240_000,
+    ])
+  const results = []
+  for (const [check, command, args, timeoutMs] of steps) {
+    if (!existsSync(command) && command !== process.execPath) {
+      throw new Error(`${check}: ${command} is not installed in the consumer project`)
+    }
+    const { output, seconds } = await run(check, command, args, { cwd: dir, env, timeoutMs })
+    results.push({ check, seconds, output })
+  }
+  return results
+}
+
+export function installedVersion(dir, name) {
+  return readJson(join(dir, 'node_modules', ...name.split('/'), 'package.json')).version
+}

@@ -1,0 +1,188 @@
+#!/usr/bin/env node
+// Release test: build → snapshot versions from changesets → publish every public package to a throwaway
+// Verdaccio on loopback → install @infra/pg-fixture, redis-fixture, ws-harness and kafka-fixture in a
+// project outside the workspace with npm and with pnpm → ESM import, CJS require, tsc --noEmit on typed
+// usage, and a real vitest test starting Postgres and Redis through the installed `./vitest` subpaths.
+//
+// The repository is not modified (verified at the end). Registry process and temp dirs are removed on
+// success, failure and SIGINT/SIGTERM; the registry also exits by itself if this process is SIGKILLed.
+//
+// Env: INFRA_RELEASE_STRICT=1   fail (instead of skipping loudly) when a consumed package is missing;
+//                                strict is automatic once all four consumed packages exist.
+//      INFRA_RELEASE_MANAGERS   package managers to test, default "npm,pnpm".
+//      INFRA_RELEASE_KEEP=1     keep the temp dir for inspection (the registry is still stopped).
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { install, runChecks, writeConsumer } from './lib/consumer.mjs'
+import { EXPECTED_EXPORTS } from './lib/expected-exports.mjs'
+import { assertPublished, packAndPublish } from './lib/publish.mjs'
+import { assertNoInfraUplink, startRegistry } from './lib/registry.mjs'
+import { assertRepoUnchanged, repoSnapshot } from './lib/repo-guard.mjs'
+import { installSignalHandlers, onCleanup, removeDir, run, runCleanups, StepError } from './lib/run.mjs'
+import { snapshotVersions } from './lib/snapshot-versions.mjs'
+import { reapStaleTempDirs, TEMP_PREFIX } from './lib/temp-dirs.mjs'
+import {
+  CONSUMED,
+  exportedSubpaths,
+  isBuildable,
+  isBuilt,
+  publicPackages,
+  SERVICES_FOR_VITEST,
+} from './lib/workspace.mjs'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const CACHE_ROOT = join(ROOT, 'node_modules', '.cache', 'infra-release-test')
+const started = Date.now()
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`
+const step = (message) => console.log(`[release-test ${elapsed()}] ${message}`)
+/** INFRA_RELEASE_<name> (not a turbo task: turbo's env hashing does not apply). */
+const setting = (name) => process.env[`INFRA_RELEASE_${name}`]
+const loud = (message) => console.log(`\n!!!!!!!! release-test: ${message}\n`)
+
+async function main() {
+  installSignalHandlers()
+  reapStaleTempDirs()
+  const managers = (setting('MANAGERS') ?? 'npm,pnpm').split(',').filter(Boolean)
+  const before = repoSnapshot(ROOT)
+
+  // ---- what to release ---------------------------------------------------------------------------
+  const all = publicPackages(ROOT)
+  const consumedPresent = CONSUMED.filter((name) => all.some((pkg) => pkg.name === name && isBuildable(pkg)))
+  const strict = setting('STRICT') === '1' || consumedPresent.length === CONSUMED.length
+  const notReady = all.filter((pkg) => !isBuildable(pkg)).map((pkg) => pkg.name)
+  const absent = CONSUMED.filter((name) => !consumedPresent.includes(name))
+  if (absent.length > 0) {
+    const message = `consumed package(s) not there yet: ${absent.join(', ')}`
+    if (strict) throw new StepError(`${message} (strict mode)`)
+    loud(`${message}. SKIPPING them; set INFRA_RELEASE_STRICT=1 to fail instead.`)
+  }
+  step(`public packages: ${all.map((pkg) => pkg.name).join(', ')}${strict ? ' (strict)' : ''}`)
+
+  // ---- build (turbo cache makes this near-free after `pnpm build`) --------------------------------
+  step('building public packages')
+  await run(
+    'build',
+    'pnpm',
+    [
+      'exec',
+      'turbo',
+      'run',
+      'build',
+      ...all.map((pkg) => `--filter=${pkg.name}`),
+      ...(strict ? [] : ['--continue']),
+    ],
+    { cwd: ROOT, timeoutMs: 420_000 },
+  ).catch((error) => {
+    if (strict) throw error
+    loud(`build failed for some packages (non-strict: continuing with what built)\n${error.message}`)
+  })
+  const releasable = all.filter((pkg) => isBuildable(pkg) && isBuilt(pkg))
+  const unbuilt = all.filter((pkg) => !releasable.includes(pkg)).map((pkg) => pkg.name)
+  if (unbuilt.length > 0) {
+    if (strict) throw new StepError(`not built: ${unbuilt.join(', ')}`)
+    loud(`not releasable yet (no src/build output): ${unbuilt.join(', ')}. SKIPPING them.`)
+  }
+  for (const pkg of releasable) {
+    const missingDeps = Object.keys(pkg.manifest.dependencies ?? {}).filter(
+      (dep) => dep.startsWith('@infra/') && !releasable.some((other) => other.name === dep),
+    )
+    if (missingDeps.length > 0)
+      throw new StepError(`${pkg.name} depends on unreleasable ${missingDeps.join(', ')}`)
+  }
+
+  const work = mkdtempSync(join(tmpdir(), TEMP_PREFIX))
+  writeFileSync(join(work, 'owner.pid'), String(process.pid))
+  onCleanup(() => (setting('KEEP') === '1' ? step(`kept ${work}`) : removeDir(work)))
+
+  // ---- snapshot versions through changesets, in a copy ----------------------------------------------
+  const versions = await snapshotVersions(ROOT, join(work, 'changeset-copy'), releasable)
+  step(
+    `snapshot versions (changeset version --snapshot, in a copy): ${[...new Set(versions.values())].join(', ')}`,
+  )
+
+  // ---- registry + publish ---------------------------------------------------------------------------
+  const registry = await startRegistry(join(work, 'registry'))
+  onCleanup(() => registry.stop())
+  step(`Verdaccio pid ${registry.pid} on ${registry.url} (no uplink for @infra/*)`)
+  await assertNoInfraUplink(registry.url)
+  const publishNpmrc = join(work, 'publish.npmrc')
+  writeFileSync(publishNpmrc, `${registry.url.replace(/^http:/, '')}:_authToken=${registry.token}\n`)
+  mkdirSync(join(work, 'publish'))
+  await Promise.all(
+    releasable.map((pkg) =>
+      packAndPublish({
+        root: ROOT,
+        pkg,
+        version: versions.get(pkg.name),
+        versions,
+        workDir: join(work, 'publish'),
+        registry,
+        npmrc: publishNpmrc,
+      }),
+    ),
+  )
+  for (const pkg of releasable) await assertPublished(registry, pkg.name, versions.get(pkg.name))
+  step(`publint --strict + attw (node16) clean on every published tarball`)
+  step(`published ${releasable.map((pkg) => `${pkg.name}@${versions.get(pkg.name)}`).join(', ')}`)
+
+  // ---- install as another team and use them -----------------------------------------------------------
+  const consumed = releasable
+    .filter((pkg) => CONSUMED.includes(pkg.name))
+    .map((pkg) => ({ ...pkg, version: versions.get(pkg.name), subpaths: exportedSubpaths(pkg.manifest) }))
+  const withVitest = SERVICES_FOR_VITEST.every((name) => consumed.some((pkg) => pkg.name === name))
+  if (!withVitest) loud('Postgres/Redis packages not released yet: SKIPPING the vitest check')
+  if (consumed.length === 0) loud('no consumed package released yet: SKIPPING the consumer project')
+  mkdirSync(CACHE_ROOT, { recursive: true })
+  const verified = new Map()
+  for (const manager of consumed.length > 0 ? managers : []) {
+    const dir = writeConsumer(join(work, `consumer-${manager}`), {
+      packages: consumed,
+      registry,
+      withVitest,
+      expectedExports: EXPECTED_EXPORTS,
+    })
+    step(`${manager}: installing ${consumed.map((pkg) => pkg.name).join(', ')} in ${dir}`)
+    const installed = await install(manager, dir, CACHE_ROOT)
+    step(`${manager}: installed in ${installed.seconds} s`)
+    for (const result of await runChecks(dir, { withVitest })) {
+      step(`${manager}: ${result.check} ok (${result.seconds} s)`)
+      const summary = result.output
+        .split('\n')
+        .filter((line) => /^ok |Tests? +\d+ passed|✓/.test(line.trim()))
+        .map((line) => `    ${line.trim()}`)
+      if (summary.length > 0) console.log(summary.join('\n'))
+    }
+    for (const pkg of consumed) verified.set(pkg.name, [...(verified.get(pkg.name) ?? []), manager])
+  }
+
+  // ---- the repository is untouched ----------------------------------------------------------------------
+  assertRepoUnchanged(ROOT, before)
+
+  console.log('')
+  for (const pkg of releasable) {
+    const how = verified.has(pkg.name)
+      ? `installed with ${verified.get(pkg.name).join(' + ')}: ESM import, CJS require, tsc${
+          withVitest && SERVICES_FOR_VITEST.includes(pkg.name) ? ', vitest (real server)' : ''
+        }`
+      : 'published (dependency of the consumed packages)'
+    console.log(`verified ${pkg.name}@${versions.get(pkg.name)}: ${how}`)
+  }
+  const skipped = [...new Set([...absent, ...notReady, ...unbuilt])]
+  if (skipped.length > 0) loud(`NOT verified (missing): ${skipped.join(', ')}`)
+  step(`release test passed in ${elapsed()}`)
+}
+
+let exitCode = 0
+try {
+  await main()
+} catch (error) {
+  exitCode = 1
+  console.error(
+    `\nrelease-test FAILED after ${elapsed()}: ${error instanceof StepError ? error.message : error?.stack}`,
+  )
+} finally {
+  await runCleanups()
+}
+process.exit(exitCode)
