@@ -40,8 +40,11 @@ export interface MapPresenceApp {
   readonly service: MapPresenceService
   /** `ok`, or `degraded` while Redis is unreachable. */
   presenceStatus(): PresenceStatus
-  /** Resolves after the next resync (Redis rebuilt from Postgres following a recovery). */
-  nextResync(): Promise<void>
+  /**
+   * Resolves once Redis is healthy and rebuilt: at once when presence is `ok` and no rebuild is running,
+   * otherwise after the next rebuild from Postgres completes. Rejects after `timeoutMs` (default 30 s).
+   */
+  whenPresenceRecovered(timeoutMs?: number): Promise<void>
   readonly clientCount: number
   close(): Promise<void>
   [Symbol.asyncDispose](): Promise<void>
@@ -72,17 +75,43 @@ export async function startMapPresenceApp(options: MapPresenceAppOptions): Promi
   })
 
   // Redis came back (possibly empty after a restart): rebuild it from Postgres
+  let resyncing: Promise<void> | undefined
   let resyncWaiters: Array<() => void> = []
   presence.on('recovered', () => {
-    service
+    const run: Promise<void> = service
       .resync()
-      .catch(onError)
+      .then(() => {}, onError)
       .finally(() => {
+        if (resyncing === run) resyncing = undefined
+        // a failed rebuild leaves the store degraded: waiters wait for the next recovery
+        if (presence.status !== 'ok') return
         const waiters = resyncWaiters
         resyncWaiters = []
         for (const resolve of waiters) resolve()
       })
+    resyncing = run
   })
+  const whenPresenceRecovered = async (timeoutMs = 30_000): Promise<void> => {
+    if (presence.status === 'ok' && !resyncing) return
+    let timer: NodeJS.Timeout | undefined
+    let waiter: (() => void) | undefined
+    try {
+      await new Promise<void>((resolve, reject) => {
+        waiter = resolve
+        resyncWaiters.push(resolve)
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(`Redis presence did not recover within ${timeoutMs} ms (status ${presence.status})`),
+            ),
+          timeoutMs,
+        )
+      })
+    } finally {
+      clearTimeout(timer)
+      resyncWaiters = resyncWaiters.filter((resolve) => resolve !== waiter)
+    }
+  }
 
   await pool.query('SELECT 1') // fail fast on a wrong database URL
   await presence.connect()
@@ -120,7 +149,7 @@ export async function startMapPresenceApp(options: MapPresenceAppOptions): Promi
     port,
     service,
     presenceStatus: () => presence.status,
-    nextResync: () => new Promise<void>((resolve) => resyncWaiters.push(resolve)),
+    whenPresenceRecovered,
     get clientCount() {
       return hub.clientCount
     },

@@ -123,8 +123,10 @@ export class MapPresenceService {
   /** Participants from Redis; from Postgres (`source: "database"`) while Redis is degraded. */
   async participants(poiId: string): Promise<{ participants: string[]; source: 'redis' | 'database' }> {
     const fromRedis = await this.deps.presence.participants(poiId)
-    if (fromRedis) return { participants: fromRedis, source: 'redis' }
+    // a POI always has its creator: an empty set means an unknown POI (or a session that ended)
+    if (fromRedis && fromRedis.length > 0) return { participants: fromRedis, source: 'redis' }
     if (!(await this.deps.pois.find(poiId))) throw notFound('POI', poiId)
+    if (fromRedis) return { participants: fromRedis, source: 'redis' }
     return { participants: await this.deps.pois.participants(poiId), source: 'database' }
   }
 

@@ -19,7 +19,14 @@ describe('httpErrorFromPg', () => {
     const check = httpErrorFromPg({ code: '23514', constraint: 'sessions_avatar_lat_range', message: 'x' })
     expect(check?.status).toBe(422)
     expect(check?.code).toBe('check_violation')
-    expect(check?.message).toBe('x')
+    expect(check?.message).toBe('lat must be between -90 and 90')
+    const unnamed = httpErrorFromPg({
+      code: '23514',
+      constraint: 'other',
+      message: 'x',
+      detail: 'Failing row…',
+    })
+    expect(unnamed?.message).toBe('x')
   })
 
   it('falls back to the detail when the constraint has no friendly message', () => {

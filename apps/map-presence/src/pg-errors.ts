@@ -45,9 +45,12 @@ export function httpErrorFromPg(error: unknown): HttpError | undefined {
   const mapped = statusByCode[pg.code]
   if (!mapped) return undefined
   const constraint = typeof pg.constraint === 'string' ? pg.constraint : undefined
+  // key violations' detail names the key ("Key (id)=(x) already exists"); a check violation's detail would
+  // echo the whole row, so those keep the server's message
+  const keyDetail = (pg.code === '23505' || pg.code === '23503') && typeof pg.detail === 'string' && pg.detail
   const message =
     (constraint && constraintMessages[constraint]) ||
-    (typeof pg.detail === 'string' && pg.detail) ||
+    keyDetail ||
     (typeof pg.message === 'string' ? pg.message : mapped.code)
   return new HttpError(mapped.status, mapped.code, message, constraint)
 }

@@ -188,10 +188,15 @@ describe('infrastructure flow: database + redis + websocket', () => {
     startApp,
     kv,
   }) => {
-    const shortLived = await startApp({ presenceTtlSeconds: 1 })
+    const shortLived = await startApp({ presenceTtlSeconds: 2 })
     await shortLived.api.map('paris')
-    const alice = await shortLived.api.session('alice', 'paris')
-    expect(await kv.get(presenceKeys.session(alice.id))).toBe('active')
+    const created = expectStatus(
+      await shortLived.api.createSession({ userId: 'alice', mapId: 'paris', lat: 0, lng: 0 }),
+      201,
+    )
+    expect(created.presence).toBe('ok') // Redis took SET … EX 2
+    const alice = created.session
+    expect(await kv.ttl(presenceKeys.session(alice.id))).toBeLessThanOrEqual(2) // -2 if already gone
 
     await expect
       .poll(() => kv.exists(presenceKeys.session(alice.id), presenceKeys.presence(alice.id)), {

@@ -1,4 +1,5 @@
 // Seed 000, multi-user scenarios: concurrent sessions, shared POIs, isolation between maps, real-time sync.
+import type { WsClient } from '@infra/ws-harness'
 import { describe, expect } from 'vitest'
 import { presenceKeys } from '../src/index.js'
 import { expectStatus } from './support/api-client.js'
@@ -126,7 +127,7 @@ describe('multi-user scenarios', () => {
   }) => {
     await api.map('arena')
     const sessions = await Promise.all(['ann', 'ben', 'cai', 'dee'].map((user) => api.session(user, 'arena')))
-    const clients = []
+    const clients: WsClient[] = []
     for (const session of sessions) clients.push(await openClient(session))
     const movesPerSender = 15
 

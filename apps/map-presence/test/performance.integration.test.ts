@@ -28,7 +28,7 @@ const ms = (value: number) => `${value.toFixed(1)} ms`
 
 describe('performance under concurrent load', () => {
   test(`${MAPS * USERS_PER_MAP} sessions moving on ${MAPS} maps: each client gets exactly its map's moves, in order`, {
-    timeout: 120_000,
+    timeout: 90_000,
   }, async ({ api, app, sql, kv, connectMany }) => {
     const report: string[] = []
     const maps = Array.from({ length: MAPS }, (_, index) => `map-${index}`)
@@ -92,7 +92,7 @@ describe('performance under concurrent load', () => {
           const moves = client.filter({ type: 'avatar_movement' })
           const received: Array<{ sessionId: string; mapId: string; seq: number; lat: number }> = []
           for (let count = 0; count < expectedPerClient; count++) {
-            const message = await moves.next({ timeout: 60_000 })
+            const message = await moves.next({ timeout: 45_000 })
             const data = (message.json as { data: (typeof received)[number] }).data
             received.push(data)
             latencies.push(message.receivedAt - sentAt.get(`${data.sessionId}:${data.seq}`)!)

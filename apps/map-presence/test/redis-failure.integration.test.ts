@@ -6,22 +6,20 @@
 //   - When Redis answers again the app rebuilds it from Postgres (active sessions with their remaining
 //     TTL, latest positions, POI participants) and reports `ok`.
 // These tests kill and pause a Redis server, so the file starts its own instead of sharing the run's.
-import { startRedis } from '@infra/redis-fixture'
+import { type RedisServer, startRedis } from '@infra/redis-fixture'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
 import { presenceKeys } from '../src/index.js'
 import { expectStatus } from './support/api-client.js'
 import { test } from './support/map-test.js'
 
-type RedisServer = Awaited<ReturnType<typeof startRedis>>
-
-let redis: RedisServer
+let ownRedis: RedisServer
 
 beforeAll(async () => {
-  redis = await startRedis()
+  ownRedis = await startRedis()
 })
 
 afterAll(async () => {
-  await redis?.stop()
+  await ownRedis?.stop()
 })
 
 describe('error handling: Redis failures', () => {
@@ -30,7 +28,7 @@ describe('error handling: Redis failures', () => {
     sql,
     openClient,
   }) => {
-    const ns = await redis.isolated()
+    const ns = await ownRedis.isolated()
     try {
       const { app, api } = await startApp({ redis: ns })
       await api.map('park')
@@ -38,7 +36,7 @@ describe('error handling: Redis failures', () => {
       const poi = await api.poi('park', 'Bench', alice.id)
       const aliceClient = await openClient(alice, { app })
 
-      await redis.kill()
+      await ownRedis.kill()
 
       // session creation still succeeds: the row is written, presence is marked degraded
       const bobCreated = expectStatus(
@@ -71,9 +69,8 @@ describe('error handling: Redis failures', () => {
       })
 
       // Redis comes back empty (no persistence): the app notices and rebuilds it from Postgres
-      const resynced = app.nextResync()
-      await redis.restart()
-      await resynced
+      await ownRedis.restart()
+      await app.whenPresenceRecovered()
       expect(expectStatus(await api.health(), 200).status).toBe('ok')
 
       const kv = ns.client()
@@ -98,7 +95,7 @@ describe('error handling: Redis failures', () => {
     startApp,
     openClient,
   }) => {
-    const ns = await redis.isolated()
+    const ns = await ownRedis.isolated()
     try {
       const { app, api } = await startApp({ redis: ns, redisCommandTimeoutMs: 500 })
       await api.map('harbor')
@@ -106,7 +103,7 @@ describe('error handling: Redis failures', () => {
       const bob = await api.session('bob', 'harbor')
       const bobClient = await openClient(bob, { app })
 
-      await redis.pause()
+      await ownRedis.pause()
       try {
         // the first request waits for one command timeout, then the app stops calling Redis
         expect(expectStatus(await api.move(alice.id, 1, 1), 200).presence).toBe('degraded')
@@ -119,10 +116,10 @@ describe('error handling: Redis failures', () => {
         expect(carol.presence).toBe('degraded')
         await bobClient.waitForJson({ type: 'avatar_movement', data: { sessionId: alice.id, seq: 2 } })
       } finally {
-        await redis.resume()
+        await ownRedis.resume()
       }
 
-      await app.nextResync()
+      await app.whenPresenceRecovered()
       expect(expectStatus(await api.health(), 200).status).toBe('ok')
       const read = expectStatus(await api.getSession(alice.id), 200)
       expect(read.presence).toMatchObject({ active: true, position: { lat: 2, lng: 2, seq: 2 } })
@@ -136,9 +133,9 @@ describe('error handling: Redis failures', () => {
   test('the app starts while Redis is down and recovers without a restart when Redis appears', async ({
     startApp,
   }) => {
-    const ns = await redis.isolated()
+    const ns = await ownRedis.isolated()
     try {
-      await redis.kill()
+      await ownRedis.kill()
       const { app, api } = await startApp({ redis: ns })
       expect(app.presenceStatus()).toBe('degraded')
       await api.map('dock')
@@ -148,9 +145,8 @@ describe('error handling: Redis failures', () => {
       )
       expect(sailor.presence).toBe('degraded')
 
-      const resynced = app.nextResync()
-      await redis.restart()
-      await resynced
+      await ownRedis.restart()
+      await app.whenPresenceRecovered()
       expect(app.presenceStatus()).toBe('ok')
       expect(await ns.client().get(presenceKeys.session(sailor.session.id))).toBe('active')
     } finally {

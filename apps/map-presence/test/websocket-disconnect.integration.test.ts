@@ -111,7 +111,7 @@ describe('error handling: WebSocket disconnects', () => {
         client.terminate()
       }
     }
-    expect(app.clientCount).toBe(0)
+    await expect.poll(() => app.clientCount, { timeout: 5_000 }).toBe(0)
   })
 
   test('malformed frames get an error reply and the connection stays usable', async ({ api, openClient }) => {

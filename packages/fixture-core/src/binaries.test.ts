@@ -45,7 +45,9 @@ describe('resolveBinary', () => {
     executable('known', 'fc-server')
     executable('noexec', 'fc-server', 0o644)
     process.env.PATH = [path.join(root, 'noexec'), path.join(root, 'empty')].join(path.delimiter)
-    expect(resolveBinary({ ...spec, knownDirs: [path.join(root, 'known')] })).toBe(path.join(root, 'known', 'fc-server'))
+    expect(resolveBinary({ ...spec, knownDirs: [path.join(root, 'known')] })).toBe(
+      path.join(root, 'known', 'fc-server'),
+    )
     const npm = executable('npm', 'fc-server')
     expect(resolveBinary({ ...spec, knownDirs: [path.join(root, 'empty')], fromNpm: () => npm })).toBe(npm)
     executable('path', 'fc-server')

@@ -19,7 +19,8 @@ describe('buildOnce across processes', () => {
     roots.push(root)
     const counter = path.join(root, 'builds.log')
     const env = { ...process.env, INFRA_CACHE_DIR: path.join(root, 'cache'), COUNTER: counter }
-    const ask = () => run(process.execPath, [runnerPath('build-once.mjs')], { env }).then((r) => r.stdout.trim())
+    const ask = () =>
+      run(process.execPath, [runnerPath('build-once.mjs')], { env }).then((r) => r.stdout.trim())
     const paths = await Promise.all([ask(), ask(), ask(), ask()])
     const builders = fs.readFileSync(counter, 'utf8').trim().split('\n')
     expect(builders).toHaveLength(1)
@@ -28,7 +29,9 @@ describe('buildOnce across processes', () => {
     // nothing left behind: no lock, no half-built directory
     expect(fs.readdirSync(path.dirname(paths[0]!))).toEqual([path.basename(paths[0]!)])
     // other inputs: another artifact, built once more
-    const other = await run(process.execPath, [runnerPath('build-once.mjs')], { env: { ...env, VERSION: '2' } })
+    const other = await run(process.execPath, [runnerPath('build-once.mjs')], {
+      env: { ...env, VERSION: '2' },
+    })
     expect(other.stdout.trim()).not.toBe(paths[0])
     expect(fs.readFileSync(counter, 'utf8').trim().split('\n')).toHaveLength(2)
   })

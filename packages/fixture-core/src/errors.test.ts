@@ -22,7 +22,11 @@ describe('typed errors', () => {
         'apt-get install redis-server (or bash tooling/bootstrap.sh).\nSearched:\n  - PATH\n  - /usr/local/bin',
     )
     expect(err).toBeInstanceOf(FixtureError)
-    expect(err).toMatchObject({ code: 'BINARY_NOT_FOUND', name: 'BinaryNotFoundError', envVar: 'REDIS_SERVER_BIN' })
+    expect(err).toMatchObject({
+      code: 'BINARY_NOT_FOUND',
+      name: 'BinaryNotFoundError',
+      envVar: 'REDIS_SERVER_BIN',
+    })
   })
 
   it('BinaryNotFoundError without an env variable still says how to install', () => {
@@ -34,7 +38,9 @@ describe('typed errors', () => {
   it('ProcessExitedError shows how it exited and at most the last 50 log lines', () => {
     const logs = Array.from({ length: 80 }, (_, i) => `line ${i + 1}`)
     const err = new ProcessExitedError('pg', { code: 1, signal: null }, logs)
-    expect(err.message).toMatch(/^The 'pg' process exited during start \(exit code 1\)\. Its last output:\n {2}\| line 31\n/)
+    expect(err.message).toMatch(
+      /^The 'pg' process exited during start \(exit code 1\)\. Its last output:\n {2}\| line 31\n/,
+    )
     expect(err.message).not.toContain('| line 30\n')
     expect(err.message.endsWith('| line 80')).toBe(true)
     expect(new ProcessExitedError('pg', { code: null, signal: 'SIGKILL' }, []).message).toContain(
@@ -43,7 +49,13 @@ describe('typed errors', () => {
   })
 
   it('StartupTimeoutError says what it waited for, the last probe error and the logs', () => {
-    const err = new StartupTimeoutError('redis', "'redis' to answer PING", 3000, ['booting'], new Error('ECONNREFUSED'))
+    const err = new StartupTimeoutError(
+      'redis',
+      "'redis' to answer PING",
+      3000,
+      ['booting'],
+      new Error('ECONNREFUSED'),
+    )
     expect(err).toBeInstanceOf(WaitTimeoutError)
     expect(err.code).toBe('STARTUP_TIMEOUT')
     expect(err.message).toContain("Timed out after 3000 ms waiting for 'redis' to answer PING.")

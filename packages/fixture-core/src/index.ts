@@ -12,6 +12,7 @@ export {
   WaitTimeoutError,
 } from './errors.js'
 export { acquireFileLock, type FileLock } from './file-lock.js'
+export { processGroupOwnsPort } from './port-owner.js'
 export {
   getFreePort,
   getFreePorts,
@@ -23,6 +24,8 @@ export {
   withPortsRetry,
 } from './ports.js'
 export { chownRecursive, UNPRIVILEGED_USER, type UserIds, unprivilegedUser } from './privilege.js'
+export { processStartTime, signalProcessGroup } from './process-identity.js'
+export { type PollReadinessOptions, pollReadiness, type ReadinessOutcome } from './readiness.js'
 export { LineRingBuffer } from './ring-buffer.js'
 export { getRunDir, isPidAlive, reapStaleRunDirs, runsRoot } from './run-dir.js'
 export {
@@ -33,6 +36,7 @@ export {
   type StopOptions,
   startService,
 } from './service-process.js'
+export { validateSpec } from './service-spec.js'
 export { createTempDir, type TempDir } from './temp-dir.js'
 export { type WaitForOptions, waitFor, withTimeout } from './wait.js'
 export { getWatchdog, WatchdogClient } from './watchdog.js'

@@ -51,10 +51,13 @@ describe('ports under a real bind race', () => {
     expect(reports.reduce((n, r) => n + r.retries, 0)).toBeGreaterThanOrEqual((RUNNERS - 1) * PER_RUNNER)
     // each port is served by the process its runner started there
     const answers = await Promise.all(servers.map((s) => ping(s.port, 10_000)))
-    answers.forEach((answer, i) => expect(answer).toMatch(new RegExp(`^pong ${servers[i]!.pid} `)))
+    expect(answers).toEqual(servers.map((s) => expect.stringMatching(new RegExp(`^pong ${s.pid} `))))
 
     for (const r of runners) r.stdin!.end()
     await Promise.all(runners.map((r) => (r.exitCode === null ? once(r, 'exit') : undefined)))
-    await waitFor(() => servers.every((s) => !isRunning(s.pid)), { what: 'all 80 servers to exit', timeoutMs: 10_000 })
+    await waitFor(() => servers.every((s) => !isRunning(s.pid)), {
+      what: 'all 80 servers to exit',
+      timeoutMs: 10_000,
+    })
   })
 })

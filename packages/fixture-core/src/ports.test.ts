@@ -64,9 +64,15 @@ describe('withPortsRetry', () => {
 
 describe('looksLikeAddressInUse', () => {
   it('recognises the usual phrasings', () => {
-    expect(looksLikeAddressInUse('Error: listen EADDRINUSE: address already in use 127.0.0.1:5432')).toBe(true)
+    expect(looksLikeAddressInUse('Error: listen EADDRINUSE: address already in use 127.0.0.1:5432')).toBe(
+      true,
+    )
     expect(looksLikeAddressInUse('LOG:  could not bind IPv4 address "127.0.0.1": Address in use')).toBe(true)
-    expect(looksLikeAddressInUse('# Warning: Could not create server TCP listening socket *:6379: bind: Address already in use')).toBe(true)
+    expect(
+      looksLikeAddressInUse(
+        '# Warning: Could not create server TCP listening socket *:6379: bind: Address already in use',
+      ),
+    ).toBe(true)
     expect(looksLikeAddressInUse('ready to accept connections')).toBe(false)
   })
 })

@@ -28,7 +28,11 @@ describe('privilege drop', () => {
     chownRecursive(data.path, ids)
     expect(fs.statSync(path.join(data.path, 'nested')).uid).toBe(ids.uid)
     const svc = await withPortRetry((port) =>
-      new ServiceProcess({ ...serverSpec('dropped', port, { DATA_DIR: data.path }), uid: ids.uid, gid: ids.gid }).start(),
+      new ServiceProcess({
+        ...serverSpec('dropped', port, { DATA_DIR: data.path }),
+        uid: ids.uid,
+        gid: ids.gid,
+      }).start(),
     )
     cleanup.push(svc)
     expect(await ping(svc.port!)).toBe(`pong ${svc.pid} ${ids.uid} -`)

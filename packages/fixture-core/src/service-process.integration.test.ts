@@ -143,7 +143,9 @@ describe('ServiceProcess with real processes', () => {
     const spec: ServiceSpec = { name: 'ghost', command: '/nonexistent/ghost-server', readyTimeoutMs: 5_000 }
     const err = await start(spec).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ProcessExitedError)
-    expect((err as Error).message).toMatch(/exited at spawn.*\n.*could not spawn '\/nonexistent\/ghost-server' \(ENOENT\)/)
+    expect((err as Error).message).toMatch(
+      /exited at spawn.*\n.*could not spawn '\/nonexistent\/ghost-server' \(ENOENT\)/,
+    )
   })
 
   it('turns "address in use" into PortInUseError, which withPortRetry retries with a new port', async () => {
@@ -190,7 +192,9 @@ describe('ServiceProcess with real processes', () => {
   })
 
   it('validates options before anything starts', async () => {
-    expect(() => new ServiceProcess({ name: 'x', command: 'y', readyTimeoutMs: -1 })).toThrow(InvalidOptionsError)
+    expect(() => new ServiceProcess({ name: 'x', command: 'y', readyTimeoutMs: -1 })).toThrow(
+      InvalidOptionsError,
+    )
     expect(() => new ServiceProcess({ name: '', command: 'y' })).toThrow(InvalidOptionsError)
     await expect(startService({ name: 'x', command: 'y', stopGraceMs: Number.NaN })).rejects.toThrow(
       "Invalid option 'stopGraceMs'",
@@ -199,7 +203,10 @@ describe('ServiceProcess with real processes', () => {
 
   it('stop() during start() cancels the start', async () => {
     const port = await getFreePort()
-    const svc = new ServiceProcess({ ...serverSpec('cancelled', port, { MODE: 'never-ready' }), readyTimeoutMs: 60_000 })
+    const svc = new ServiceProcess({
+      ...serverSpec('cancelled', port, { MODE: 'never-ready' }),
+      readyTimeoutMs: 60_000,
+    })
     services.push(svc)
     const starting = svc.start().catch((e: unknown) => e)
     await waitFor(() => svc.running, { what: 'the process to spawn' })

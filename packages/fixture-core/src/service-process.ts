@@ -3,8 +3,8 @@ import { once } from 'node:events'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { debugLogger } from './debug-log.js'
 import { InvalidOptionsError, PortInUseError, ProcessExitedError, StartupTimeoutError } from './errors.js'
-import { looksLikeAddressInUse } from './ports.js'
 import { processGroupOwnsPort } from './port-owner.js'
+import { looksLikeAddressInUse } from './ports.js'
 import { processStartTime, signalProcessGroup } from './process-identity.js'
 import { pollReadiness } from './readiness.js'
 import { LineRingBuffer } from './ring-buffer.js'
@@ -155,7 +155,7 @@ export class ServiceProcess {
         resolve(info)
       }
       child.once('exit', finish)
-      child.once('error', (err) => {
+      child.on('error', (err) => {
         if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) return
         this.spawnError = err
         finish(null, null)
@@ -200,7 +200,9 @@ export class ServiceProcess {
     const pid = this.child?.pid
     if (port === undefined || pid === undefined || checkPortOwner === false) return
     if (processGroupOwnsPort(pid, port) === false) {
-      throw new Error(`port ${port} answers, but it is held by another process, not by '${this.name}' (pid ${pid})`)
+      throw new Error(
+        `port ${port} answers, but it is held by another process, not by '${this.name}' (pid ${pid})`,
+      )
     }
   }
 

@@ -5,9 +5,9 @@ import { waitFor, withTimeout } from './wait.js'
 describe('waitFor', () => {
   it('resolves with the first value that is not undefined/false', async () => {
     let n = 0
-    expect(await waitFor(() => (++n >= 3 ? `after ${n}` : false), { what: 'three tries', intervalMs: 1 })).toBe(
-      'after 3',
-    )
+    expect(
+      await waitFor(() => (++n >= 3 ? `after ${n}` : false), { what: 'three tries', intervalMs: 1 }),
+    ).toBe('after 3')
   })
 
   it('times out saying what it waited for, with the last probe error', async () => {
@@ -35,9 +35,9 @@ describe('waitFor', () => {
     const waiting = waitFor(() => false, { what: 'never', timeoutMs: 5_000, signal: ac.signal })
     ac.abort(new Error('test over'))
     await expect(waiting).rejects.toThrow('test over')
-    await expect(waitFor(() => true, { what: 'x', timeoutMs: Number.POSITIVE_INFINITY })).rejects.toBeInstanceOf(
-      InvalidOptionsError,
-    )
+    await expect(
+      waitFor(() => true, { what: 'x', timeoutMs: Number.POSITIVE_INFINITY }),
+    ).rejects.toBeInstanceOf(InvalidOptionsError)
   })
 })
 

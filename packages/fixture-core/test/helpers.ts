@@ -27,7 +27,10 @@ export function ping(port: number, timeoutMs = 2_000, signal?: AbortSignal): Pro
       sock.destroy()
       reject(err)
     }
-    const timer = setTimeout(() => fail(new Error(`no answer from port ${port} within ${timeoutMs} ms`)), timeoutMs)
+    const timer = setTimeout(
+      () => fail(new Error(`no answer from port ${port} within ${timeoutMs} ms`)),
+      timeoutMs,
+    )
     signal?.addEventListener('abort', () => fail(new Error('aborted')), { once: true })
     sock.setEncoding('utf8')
     sock.on('connect', () => sock.write('ping\n'))

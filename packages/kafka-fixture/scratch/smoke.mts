@@ -1,4 +1,5 @@
 import { startKafka } from '../src/index.js'
+
 const n = Number(process.argv[2] ?? 1)
 let t = Date.now()
 const kafka = await startKafka({ brokers: n })
@@ -11,7 +12,11 @@ await kafka.produce(topic, ['a', 'b', { key: 'k', value: 'c' }])
 console.log('produced', Date.now() - t)
 t = Date.now()
 const got = await kafka.consume(topic, { count: 3 })
-console.log('consumed', got.map((m) => m.value), Date.now() - t)
+console.log(
+  'consumed',
+  got.map((m) => m.value),
+  Date.now() - t,
+)
 console.log('controller', await kafka.activeController())
 t = Date.now()
 await kafka.stop()

@@ -8,7 +8,12 @@ const cluster = [
 ]
 
 function parse(text: string): Record<string, string> {
-  return Object.fromEntries(text.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]))
+  return Object.fromEntries(
+    text
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  )
 }
 
 describe('renderServerProperties', () => {
@@ -33,7 +38,12 @@ describe('renderServerProperties', () => {
 
   it('applies overrides last', () => {
     const p = parse(
-      renderServerProperties({ node: cluster[0]!, cluster: [cluster[0]!], logDir: '/d', overrides: { 'num.io.threads': 8 } }),
+      renderServerProperties({
+        node: cluster[0]!,
+        cluster: [cluster[0]!],
+        logDir: '/d',
+        overrides: { 'num.io.threads': 8 },
+      }),
     )
     expect(p['num.io.threads']).toBe('8')
     expect(quorumVoters([cluster[0]!])).toBe('1@127.0.0.1:1002')

@@ -1,5 +1,5 @@
-import kafkajs from 'kafkajs'
 import type { ConsumerConfig, Kafka, KafkaConfig, ProducerConfig, RetryOptions } from 'kafkajs'
+import kafkajs from 'kafkajs'
 
 const { Kafka: KafkaClient, logLevel } = kafkajs
 
@@ -41,7 +41,10 @@ export function testClientConfig(
   }
 }
 
-export function createClient(brokers: readonly string[], overrides: Partial<KafkaConfig> & { logLevelName?: ClientLogLevel } = {}): Kafka {
+export function createClient(
+  brokers: readonly string[],
+  overrides: Partial<KafkaConfig> & { logLevelName?: ClientLogLevel } = {},
+): Kafka {
   return new KafkaClient(testClientConfig(brokers, overrides))
 }
 

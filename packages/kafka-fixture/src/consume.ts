@@ -168,22 +168,25 @@ export async function startJoinedConsumer(
   const messages: ConsumedMessage[] = []
   const waiters = new Set<() => void>()
   let crashed: unknown
-  const joined = new Promise<{ memberId: string; assignment: Record<string, number[]> }>((resolve, reject) => {
-    consumer.on(consumer.events.GROUP_JOIN, (e) =>
-      resolve({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }),
-    )
-    consumer.on(consumer.events.CRASH, (e) => {
-      if (!e.payload.restart) {
-        crashed = e.payload.error
-        reject(e.payload.error)
-        for (const w of waiters) w()
-      }
-    })
-  })
+  const joined = new Promise<{ memberId: string; assignment: Record<string, number[]> }>(
+    (resolve, reject) => {
+      consumer.on(consumer.events.GROUP_JOIN, (e) =>
+        resolve({ memberId: e.payload.memberId, assignment: e.payload.memberAssignment }),
+      )
+      consumer.on(consumer.events.CRASH, (e) => {
+        if (!e.payload.restart) {
+          crashed = e.payload.error
+          reject(e.payload.error)
+          for (const w of waiters) w()
+        }
+      })
+    },
+  )
   let timer: NodeJS.Timeout | undefined
   try {
     await consumer.connect()
-    for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true })
+    for (const topic of opts.topics)
+      await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true })
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
         const c = toConsumed(topic, partition, message)

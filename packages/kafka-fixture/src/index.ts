@@ -19,4 +19,10 @@ export {
 } from './kafka-fixture.js'
 export { DEFAULT_KAFKA_VERSION } from './kafka-version.js'
 export type { ProduceMessage, ProduceOptions } from './produce.js'
-export { connectKafka, EXTERNAL_BROKERS_ENV, type KafkaOptions, parseBrokerList, startKafka } from './start-kafka.js'
+export {
+  connectKafka,
+  EXTERNAL_BROKERS_ENV,
+  type KafkaOptions,
+  parseBrokerList,
+  startKafka,
+} from './start-kafka.js'

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest'
 import { EnvironmentError } from '@infra/fixture-core'
+import { describe, expect, it } from 'vitest'
 import { parseJavaMajor, resolveJava } from './java.js'
 
 describe('parseJavaMajor', () => {

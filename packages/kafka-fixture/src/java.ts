@@ -58,7 +58,9 @@ export function resolveJava(explicit?: string): JavaInfo {
     const options = [override, path.join(override, 'bin', 'java'), path.join(override, 'java')]
     candidate = options.find(isExecutable)
     if (!candidate) {
-      throw noJava(`${explicit ? 'the java option' : `$${JAVA_ENV_VAR}`}=${override} is not a java executable`)
+      throw noJava(
+        `${explicit ? 'the java option' : `$${JAVA_ENV_VAR}`}=${override} is not a java executable`,
+      )
     }
   } else {
     const javaHome = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', 'java') : undefined

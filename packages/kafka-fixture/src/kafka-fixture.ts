@@ -1,11 +1,15 @@
-import { InvalidOptionsError, waitFor, withTimeout } from '@infra/fixture-core'
-import type { Admin, ConsumerConfig, Kafka, KafkaConfig, Producer, ProducerConfig, RecordMetadata } from 'kafkajs'
-import {
-  type ClientLogLevel,
-  createClient,
-  testConsumerConfig,
-  testProducerConfig,
-} from './client-config.js'
+import { InvalidOptionsError, WaitTimeoutError, waitFor, withTimeout } from '@infra/fixture-core'
+import type {
+  Admin,
+  ConsumerConfig,
+  Kafka,
+  KafkaConfig,
+  PartitionMetadata,
+  Producer,
+  ProducerConfig,
+  RecordMetadata,
+} from 'kafkajs'
+import { type ClientLogLevel, createClient, testConsumerConfig, testProducerConfig } from './client-config.js'
 import {
   type ConsumedMessage,
   type ConsumeOptions,
@@ -14,10 +18,10 @@ import {
   type JoinedConsumerOptions,
   startJoinedConsumer,
 } from './consume.js'
-import { describeQuorum, fetchMetadata, type WireMetadata } from './kafka-wire.js'
 import type { KafkaNode } from './kafka-node.js'
+import { describeQuorum, fetchMetadata, type WireMetadata } from './kafka-wire.js'
 import { brokersVisible, type LocalCluster } from './local-cluster.js'
-import { type ProduceMessage, type ProduceOptions, produceMessages } from './produce.js'
+import { defaultPartitioner, type ProduceMessage, type ProduceOptions, produceMessages } from './produce.js'
 import { isLegalTopicName, NameGenerator } from './topic-names.js'
 
 export type KafkaProvider = 'local' | 'external'
@@ -53,6 +57,8 @@ export interface NodeInfo {
   pid: number | undefined
   running: boolean
   paused: boolean
+  /** The node's directory (server.properties, data/), removed on stop. */
+  dir: string
 }
 
 export interface KafkaFixtureInit {
@@ -69,6 +75,14 @@ export interface KafkaFixtureInit {
 }
 
 const LOCALHOST = '127.0.0.1'
+
+/** Errors a retry cannot fix (bad arguments, policy violations). */
+function isNonRetriable(err: unknown): boolean {
+  const type = (err as { type?: string }).type ?? ''
+  const nested = (err as { errors?: { type?: string }[] }).errors?.map((e) => e.type ?? '') ?? []
+  const bad = /INVALID_|POLICY_VIOLATION|UNSUPPORTED_VERSION|TOPIC_AUTHORIZATION_FAILED/
+  return bad.test(type) || nested.some((t) => bad.test(t))
+}
 
 function hostPort(addr: string): { host: string; port: number } {
   const i = addr.lastIndexOf(':')
@@ -96,6 +110,8 @@ export class KafkaFixture {
   private readonly stopGraceMs: number
   private readonly startTimeoutMs: number
   private readonly deleteOwnTopics: boolean
+  private readonly partitionCache = new Map<string, PartitionMetadata[]>()
+  private readonly partitioner = defaultPartitioner()
   private sharedClient: Kafka | undefined
   private adminPromise: Promise<Admin> | undefined
   private producerPromise: Promise<Producer> | undefined
@@ -144,6 +160,7 @@ export class KafkaFixture {
       pid: n.process.pid,
       running: n.process.running,
       paused: n.process.paused,
+      dir: n.dir,
     }))
   }
 
@@ -191,6 +208,17 @@ export class KafkaFixture {
     return this.adminPromise
   }
 
+  private async resetAdmin(): Promise<void> {
+    const p = this.adminPromise
+    this.adminPromise = undefined
+    if (p)
+      await withTimeout(
+        p.then((a) => a.disconnect()),
+        5_000,
+        'admin disconnect',
+      ).catch(() => {})
+  }
+
   private producer(): Promise<Producer> {
     this.producerPromise ??= (async () => {
       const producer = this.client0().producer(testProducerConfig())
@@ -225,30 +253,55 @@ export class KafkaFixture {
         `expected an integer 1..${maxRf} (the number of brokers), got ${opts.replicationFactor}`,
       )
     }
-    if (opts.minInsyncReplicas !== undefined && !(Number.isInteger(opts.minInsyncReplicas) && opts.minInsyncReplicas >= 1 && opts.minInsyncReplicas <= rf)) {
-      throw new InvalidOptionsError('minInsyncReplicas', `expected an integer 1..${rf} (the replication factor), got ${opts.minInsyncReplicas}`)
+    if (
+      opts.minInsyncReplicas !== undefined &&
+      !(
+        Number.isInteger(opts.minInsyncReplicas) &&
+        opts.minInsyncReplicas >= 1 &&
+        opts.minInsyncReplicas <= rf
+      )
+    ) {
+      throw new InvalidOptionsError(
+        'minInsyncReplicas',
+        `expected an integer 1..${rf} (the replication factor), got ${opts.minInsyncReplicas}`,
+      )
     }
     const name = opts.name ?? this.uniqueTopicName()
     if (!isLegalTopicName(name)) {
-      throw new InvalidOptionsError('name', `'${name}' is not a legal Kafka topic name ([a-zA-Z0-9._-], ≤ 249)`)
+      throw new InvalidOptionsError(
+        'name',
+        `'${name}' is not a legal Kafka topic name ([a-zA-Z0-9._-], ≤ 249)`,
+      )
     }
     const configEntries = Object.entries({
       ...(opts.minInsyncReplicas !== undefined ? { 'min.insync.replicas': opts.minInsyncReplicas } : {}),
       ...(opts.config ?? {}),
     }).map(([k, v]) => ({ name: k, value: String(v) }))
     const timeoutMs = opts.timeoutMs ?? 30_000
-    const admin = await this.admin()
+    const deadline = Date.now() + timeoutMs
     this.createdTopics.add(name)
-    await withTimeout(
-      admin.createTopics({
-        topics: [{ topic: name, numPartitions: partitions, replicationFactor: rf, configEntries }],
-        waitForLeaders: false,
-        timeout: timeoutMs,
-      }),
-      timeoutMs,
-      `topic '${name}' to be created`,
-    )
-    await this.waitForTopic(name, { partitions, timeoutMs })
+    // retried with a fresh admin: kafkajs gives up on a broker that just died (failover tests)
+    for (let attempt = 1; ; attempt++) {
+      const admin = await this.admin()
+      try {
+        await admin.createTopics({
+          topics: [{ topic: name, numPartitions: partitions, replicationFactor: rf, configEntries }],
+          waitForLeaders: false,
+          timeout: Math.max(1_000, Math.min(10_000, deadline - Date.now())),
+        })
+        break
+      } catch (err) {
+        if (isNonRetriable(err)) throw err
+        await this.resetAdmin()
+        if (Date.now() + 200 >= deadline) {
+          throw new WaitTimeoutError(`topic '${name}' to be created (${attempt} attempts)`, timeoutMs, {
+            cause: err,
+          })
+        }
+        await new Promise((r) => setTimeout(r, 200))
+      }
+    }
+    await this.waitForTopic(name, { partitions, timeoutMs: Math.max(1_000, deadline - Date.now()) })
     return name
   }
 
@@ -260,11 +313,19 @@ export class KafkaFixture {
   /** Deletes a topic (any topic on a local cluster; only its own topics on external brokers). */
   async deleteTopic(name: string): Promise<void> {
     if (this.provider === 'external' && !this.createdTopics.has(name)) {
-      throw new InvalidOptionsError('deleteTopic', `'${name}' was not created by this fixture; external topics are never deleted`)
+      throw new InvalidOptionsError(
+        'deleteTopic',
+        `'${name}' was not created by this fixture; external topics are never deleted`,
+      )
     }
     const admin = await this.admin()
-    await withTimeout(admin.deleteTopics({ topics: [name], timeout: 10_000 }), 15_000, `topic '${name}' to be deleted`)
+    await withTimeout(
+      admin.deleteTopics({ topics: [name], timeout: 10_000 }),
+      15_000,
+      `topic '${name}' to be deleted`,
+    )
     this.createdTopics.delete(name)
+    this.partitionCache.delete(name)
   }
 
   /** Addresses to ask for metadata: running, unpaused local nodes, or the external bootstrap list. */
@@ -293,7 +354,7 @@ export class KafkaFixture {
         const results = await Promise.all(addrs.map((a) => this.metadataFrom(a, [topic])))
         for (const md of results) {
           const t = md.topics.find((x) => x.name === topic)
-          if (!t || t.errorCode !== 0) return false
+          if (t?.errorCode !== 0) return false
           if (t.partitions.length < (opts.partitions ?? 1)) return false
           const live = new Set(md.brokers.map((b) => b.nodeId))
           for (const p of t.partitions) {
@@ -322,7 +383,10 @@ export class KafkaFixture {
         // try the next broker
       }
     }
-    throw new InvalidOptionsError('partitionLeader', `no live broker knows a leader for ${topic}[${partition}]`)
+    throw new InvalidOptionsError(
+      'partitionLeader',
+      `no live broker knows a leader for ${topic}[${partition}]`,
+    )
   }
 
   /** Produces with a shared idempotent producer, acks=all by default. */
@@ -332,7 +396,37 @@ export class KafkaFixture {
     opts: ProduceOptions = {},
   ): Promise<RecordMetadata[]> {
     this.assertOpen('produce')
-    return produceMessages(await this.producer(), topic, messages, opts)
+    const producer = await this.producer()
+    return produceMessages(producer, topic, messages, opts, {
+      partitionMetadata: await this.partitionMetadata(topic),
+      partitioner: this.partitioner,
+    })
+  }
+
+  /** Partition metadata for the partitioner (cached per topic; empty when the topic is unknown). */
+  private async partitionMetadata(topic: string): Promise<PartitionMetadata[]> {
+    const hit = this.partitionCache.get(topic)
+    if (hit) return hit
+    for (const addr of this.liveAddresses()) {
+      try {
+        const t = (await this.metadataFrom(addr, [topic])).topics.find((x) => x.name === topic)
+        if (t?.errorCode !== 0 || t.partitions.length === 0) return []
+        const pm = t.partitions.map((p) => ({
+          partitionErrorCode: p.errorCode,
+          partitionId: p.partition,
+          // the partitioner only needs to know partitions exist; leaders may move
+          leader: Math.max(0, p.leader),
+          replicas: p.replicas,
+          isr: p.isr,
+          offlineReplicas: [],
+        }))
+        this.partitionCache.set(topic, pm)
+        return pm
+      } catch {
+        // next broker
+      }
+    }
+    return []
   }
 
   /** Collects messages from `topic` until `count` arrived / `until` holds, within `timeoutMs`. */
@@ -371,7 +465,10 @@ export class KafkaFixture {
             port: n.controllerPort,
           }))
       : () => this.brokerList.map(hostPort)
-    const dead = () => new Set(this.cluster?.nodes.filter((n) => !n.process.running || n.process.paused).map((n) => n.nodeId) ?? [])
+    const dead = () =>
+      new Set(
+        this.cluster?.nodes.filter((n) => !n.process.running || n.process.paused).map((n) => n.nodeId) ?? [],
+      )
     return waitFor(
       async () => {
         const answers = await Promise.all(
@@ -379,13 +476,17 @@ export class KafkaFixture {
         )
         let best: { leaderId: number; leaderEpoch: number } | undefined
         for (const a of answers) {
-          if (!a || a.errorCode !== 0 || a.leaderId < 0) continue
+          if (a?.errorCode !== 0 || a.leaderId < 0) continue
           if (!best || a.leaderEpoch > best.leaderEpoch) best = a
         }
         if (!best || dead().has(best.leaderId)) return undefined
         return best.leaderId
       },
-      { what: 'the KRaft quorum to report a live active controller', timeoutMs: opts.timeoutMs ?? 20_000, intervalMs: 50 },
+      {
+        what: 'the KRaft quorum to report a live active controller',
+        timeoutMs: opts.timeoutMs ?? 20_000,
+        intervalMs: 50,
+      },
     )
   }
 
@@ -393,7 +494,10 @@ export class KafkaFixture {
 
   private node(id: number, what: string): KafkaNode {
     if (!this.cluster) {
-      throw new InvalidOptionsError(what, `broker faults need the 'local' provider (this fixture is '${this.provider}')`)
+      throw new InvalidOptionsError(
+        what,
+        `broker faults need the 'local' provider (this fixture is '${this.provider}')`,
+      )
     }
     const n = this.cluster.nodes.find((x) => x.nodeId === id)
     if (!n) throw new InvalidOptionsError(what, `no broker with id ${id} (ids: ${this.nodeIds.join(', ')})`)
@@ -461,10 +565,13 @@ export class KafkaFixture {
   /** Waits until `expected` brokers (default: all) are registered and unfenced on every running node. */
   async waitForBrokers(expected?: number, timeoutMs = 30_000): Promise<void> {
     if (!this.cluster) {
-      await waitFor(async () => (await this.metadataFrom(this.brokerList[0]!, [])).brokers.length >= (expected ?? 1), {
-        what: `${expected ?? 1} brokers to be registered`,
-        timeoutMs,
-      })
+      await waitFor(
+        async () => (await this.metadataFrom(this.brokerList[0]!, [])).brokers.length >= (expected ?? 1),
+        {
+          what: `${expected ?? 1} brokers to be registered`,
+          timeoutMs,
+        },
+      )
       return
     }
     await this.cluster.waitForBrokers(expected ?? this.cluster.nodes.length, timeoutMs)
@@ -492,10 +599,17 @@ export class KafkaFixture {
     const quietly = async (p: Promise<unknown>, ms: number) => {
       await withTimeout(p, ms, 'a kafkajs client to disconnect').catch(() => {})
     }
-    if (this.producerPromise) await quietly(this.producerPromise.then((p) => p.disconnect()), 5_000)
+    if (this.producerPromise)
+      await quietly(
+        this.producerPromise.then((p) => p.disconnect()),
+        5_000,
+      )
     if (this.adminPromise) {
       if (this.deleteOwnTopics) await this.cleanupOwn()
-      await quietly(this.adminPromise.then((a) => a.disconnect()), 5_000)
+      await quietly(
+        this.adminPromise.then((a) => a.disconnect()),
+        5_000,
+      )
     }
     await this.cluster?.stop(this.stopGraceMs)
   }
@@ -505,9 +619,11 @@ export class KafkaFixture {
     if (!admin) return
     const own = [...this.createdTopics]
     if (own.length) {
-      await withTimeout(admin.deleteTopics({ topics: own, timeout: 10_000 }), 15_000, 'own topics to be deleted').catch(
-        () => {},
-      )
+      await withTimeout(
+        admin.deleteTopics({ topics: own, timeout: 10_000 }),
+        15_000,
+        'own topics to be deleted',
+      ).catch(() => {})
     }
     const groups = [...this.createdGroups]
     if (groups.length) {

@@ -25,7 +25,9 @@ describe('wire requests', () => {
         s.write(Buffer.concat([out, body]))
       })
     })
-    return new Promise((resolve) => server!.listen(0, '127.0.0.1', () => resolve((server!.address() as net.AddressInfo).port)))
+    return new Promise((resolve) =>
+      server!.listen(0, '127.0.0.1', () => resolve((server!.address() as net.AddressInfo).port)),
+    )
   }
 
   it('parses a Metadata v4 response', async () => {
@@ -73,7 +75,11 @@ describe('wire requests', () => {
     const md = await fetchMetadata('127.0.0.1', port, ['t'])
     expect(md.brokers).toEqual([{ nodeId: 7, host: '127.0.0.1', port: 9092 }])
     expect(md.clusterId).toBe('cid')
-    expect(md.topics[0]).toEqual({ errorCode: 0, name: 't', partitions: [{ errorCode: 0, partition: 0, leader: 7, replicas: [7], isr: [7] }] })
+    expect(md.topics[0]).toEqual({
+      errorCode: 0,
+      name: 't',
+      partitions: [{ errorCode: 0, partition: 0, leader: 7, replicas: [7], isr: [7] }],
+    })
   })
 
   it('fails with a finite timeout when nobody answers', async () => {

@@ -271,9 +271,19 @@ export async function fetchMetadata(
  * DescribeQuorum v0 for `__cluster_metadata`: the KRaft leader is the active controller. Works
  * against a broker listener (the broker forwards it to the controller) and a controller listener.
  */
-export async function describeQuorum(host: string, port: number, opts: WireOptions = {}): Promise<WireQuorum> {
+export async function describeQuorum(
+  host: string,
+  port: number,
+  opts: WireOptions = {},
+): Promise<WireQuorum> {
   // request header v2: api key, version, correlation id, client id (classic string), tagged fields
-  const header = new Writer().int16(API_DESCRIBE_QUORUM).int16(0).int32(1).string(CLIENT_ID).uvarint(0).toBuffer()
+  const header = new Writer()
+    .int16(API_DESCRIBE_QUORUM)
+    .int16(0)
+    .int32(1)
+    .string(CLIENT_ID)
+    .uvarint(0)
+    .toBuffer()
   const body = new Writer()
     .uvarint(2) // topics: 1
     .compactString('__cluster_metadata')

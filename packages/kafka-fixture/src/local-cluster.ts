@@ -10,11 +10,11 @@ import {
 import type { ConfigValue, NodeAddress } from './broker-config.js'
 import { cdsArchive, cdsEnabled } from './cds.js'
 import { createClient } from './client-config.js'
-import { resolveJava } from './java.js'
 import { libsFingerprint, resolveKafkaLibs } from './jars.js'
+import { resolveJava } from './java.js'
 import { defaultJvmFlags } from './jvm.js'
-import { fetchMetadata } from './kafka-wire.js'
 import { type KafkaNode, prepareNode } from './kafka-node.js'
+import { fetchMetadata } from './kafka-wire.js'
 import { logConfigJvmArgs, writeLogConfig } from './log4j-config.js'
 import { randomKafkaUuid, storageTemplate } from './storage.js'
 
@@ -80,7 +80,13 @@ export async function startLocalCluster(
   let archive: string | undefined
   if (cdsEnabled(opts.cds) && !extraJvmArgs.some((a) => a.startsWith('-XX:ArchiveClassesAtExit'))) {
     archive = await cdsArchive(
-      { java: java.path, javaMajor: java.major, version: libs.version, libs: libsFingerprint(libs.dir), jvmFlags },
+      {
+        java: java.path,
+        javaMajor: java.major,
+        version: libs.version,
+        libs: libsFingerprint(libs.dir),
+        jvmFlags,
+      },
       (archivePath) => buildCdsArchive(opts, archivePath),
     )
   }
@@ -89,7 +95,11 @@ export async function startLocalCluster(
   try {
     const logConfig = writeLogConfig(workDir.path, opts.logLevel)
     const clusterId = randomKafkaUuid()
-    const extra = [...logConfigJvmArgs(logConfig), ...(archive ? [`-XX:SharedArchiveFile=${archive}`] : []), ...extraJvmArgs]
+    const extra = [
+      ...logConfigJvmArgs(logConfig),
+      ...(archive ? [`-XX:SharedArchiveFile=${archive}`] : []),
+      ...extraJvmArgs,
+    ]
     await withPortsRetry(opts.size * 2, async (ports) => {
       const cluster: NodeAddress[] = Array.from({ length: opts.size }, (_, i) => ({
         nodeId: i + 1,

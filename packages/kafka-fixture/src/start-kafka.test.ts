@@ -59,11 +59,16 @@ describe('jar resolution', () => {
   it('uses a KAFKA_HOME distribution and reads its version', () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'khome-'))
     try {
-      expect(() => resolveKafkaLibs({ version: '4.3.1', kafkaHome: home })).toThrow(/not an Apache Kafka distribution/)
+      expect(() => resolveKafkaLibs({ version: '4.3.1', kafkaHome: home })).toThrow(
+        /not an Apache Kafka distribution/,
+      )
       fs.mkdirSync(path.join(home, 'libs'))
       fs.writeFileSync(path.join(home, 'libs', 'kafka_2.13-3.9.1.jar'), '')
       expect(versionOfLibs(path.join(home, 'libs'))).toBe('3.9.1')
-      expect(resolveKafkaLibs({ version: '4.3.1', kafkaHome: home })).toMatchObject({ version: '3.9.1', source: 'KAFKA_HOME' })
+      expect(resolveKafkaLibs({ version: '4.3.1', kafkaHome: home })).toMatchObject({
+        version: '3.9.1',
+        source: 'KAFKA_HOME',
+      })
     } finally {
       fs.rmSync(home, { recursive: true, force: true })
     }

@@ -53,7 +53,8 @@ function validate(o: KafkaOptions): void {
   if (o.brokers !== undefined && !(Number.isInteger(o.brokers) && o.brokers >= 1 && o.brokers <= 9)) {
     fail('brokers', `expected an integer 1..9, got ${o.brokers}`)
   }
-  if (o.version !== undefined && !isKafkaVersion(o.version)) fail('version', `expected a version like 4.3.1, got '${o.version}'`)
+  if (o.version !== undefined && !isKafkaVersion(o.version))
+    fail('version', `expected a version like 4.3.1, got '${o.version}'`)
   if (o.heapMb !== undefined && !(Number.isInteger(o.heapMb) && o.heapMb >= 64)) {
     fail('heapMb', `expected an integer >= 64, got ${o.heapMb}`)
   }
@@ -69,10 +70,12 @@ function validate(o: KafkaOptions): void {
   if (o.brokerConfig) {
     for (const [k, v] of Object.entries(o.brokerConfig)) {
       if (!/^[a-zA-Z0-9._-]+$/.test(k)) fail('brokerConfig', `'${k}' is not a config name`)
-      if (!['string', 'number', 'boolean'].includes(typeof v)) fail('brokerConfig', `'${k}' must be a string, number or boolean`)
+      if (!['string', 'number', 'boolean'].includes(typeof v))
+        fail('brokerConfig', `'${k}' must be a string, number or boolean`)
     }
   }
-  if (o.externalBrokers) for (const b of o.externalBrokers) if (!ADDR.test(b)) fail('externalBrokers', `'${b}' is not host:port`)
+  if (o.externalBrokers)
+    for (const b of o.externalBrokers) if (!ADDR.test(b)) fail('externalBrokers', `'${b}' is not host:port`)
 }
 
 /** Parses `host:port,host:port` (as in $INFRA_KAFKA_BROKERS). */
@@ -101,9 +104,13 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaFixtu
     const fromEnv = process.env[EXTERNAL_BROKERS_ENV]
     const brokers = options.externalBrokers ?? (fromEnv ? parseBrokerList(fromEnv) : [])
     if (brokers.length === 0) {
-      throw new InvalidOptionsError('externalBrokers', `provider 'external' needs externalBrokers or $${EXTERNAL_BROKERS_ENV}=host:port,…`)
+      throw new InvalidOptionsError(
+        'externalBrokers',
+        `provider 'external' needs externalBrokers or $${EXTERNAL_BROKERS_ENV}=host:port,…`,
+      )
     }
-    for (const b of brokers) if (!ADDR.test(b)) throw new InvalidOptionsError(EXTERNAL_BROKERS_ENV, `'${b}' is not host:port`)
+    for (const b of brokers)
+      if (!ADDR.test(b)) throw new InvalidOptionsError(EXTERNAL_BROKERS_ENV, `'${b}' is not host:port`)
     return new KafkaFixture({
       provider,
       brokers,
@@ -143,9 +150,15 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaFixtu
  * A handle on brokers someone else runs (e.g. the cluster a vitest global setup started): all the
  * helpers, no faults; stop() deletes only the topics and groups this handle created.
  */
-export function connectKafka(opts: { brokers: string[]; version?: string; topicPrefix?: string; clientLogLevel?: ClientLogLevel }): KafkaFixture {
+export function connectKafka(opts: {
+  brokers: string[]
+  version?: string
+  topicPrefix?: string
+  clientLogLevel?: ClientLogLevel
+}): KafkaFixture {
   if (!opts.brokers.length) throw new InvalidOptionsError('brokers', 'give at least one host:port')
-  for (const b of opts.brokers) if (!ADDR.test(b)) throw new InvalidOptionsError('brokers', `'${b}' is not host:port`)
+  for (const b of opts.brokers)
+    if (!ADDR.test(b)) throw new InvalidOptionsError('brokers', `'${b}' is not host:port`)
   return new KafkaFixture({
     provider: 'external',
     brokers: opts.brokers,

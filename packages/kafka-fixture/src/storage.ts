@@ -51,7 +51,8 @@ export async function runKafkaTool(
   })
   try {
     const res = await withTimeout(exit, timeoutMs, `${mainClass} ${args[0] ?? ''} to finish`)
-    if (res.code !== 0) throw new ProcessExitedError(mainClass, res, output.trim().split('\n'), 'while formatting')
+    if (res.code !== 0)
+      throw new ProcessExitedError(mainClass, res, output.trim().split('\n'), 'while formatting')
     return output
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')

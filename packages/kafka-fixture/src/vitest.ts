@@ -1,4 +1,4 @@
-import { inject, test as baseTest } from 'vitest'
+import { test as baseTest, inject } from 'vitest'
 import type { KafkaFixture } from './kafka-fixture.js'
 import { connectKafka, type KafkaOptions, startKafka } from './start-kafka.js'
 
@@ -23,7 +23,9 @@ export interface ProvideTarget {
  * A vitest globalSetup that starts one Kafka (1 broker by default) for the whole run and hands its
  * brokers to the workers. In your setup file: `export default kafkaGlobalSetup({ brokers: 1 })`.
  */
-export function kafkaGlobalSetup(options: KafkaOptions = {}): (project: ProvideTarget) => Promise<() => Promise<void>> {
+export function kafkaGlobalSetup(
+  options: KafkaOptions = {},
+): (project: ProvideTarget) => Promise<() => Promise<void>> {
   return async (project) => {
     const kafka = await startKafka(options)
     project.provide('infraKafka', { brokers: kafka.brokers, version: kafka.version })
@@ -46,7 +48,9 @@ type Use<T> = (value: T) => Promise<void>
 async function kafkaWorkerFixture(_ctx: object, use: Use<KafkaFixture>): Promise<void> {
   const provided = providedKafka()
   // with the global setup: a handle on the shared cluster; without: one local broker per worker
-  const kafka = provided ? connectKafka({ brokers: provided.brokers, version: provided.version }) : await startKafka()
+  const kafka = provided
+    ? connectKafka({ brokers: provided.brokers, version: provided.version })
+    : await startKafka()
   try {
     await use(kafka)
   } finally {
@@ -81,4 +85,4 @@ export const kafkaFixtures = {
 /** `test` with {@link kafkaFixtures}: `test('x', async ({ kafka, topic }) => …)`. */
 export const test = baseTest.extend<KafkaTestFixtures>(kafkaFixtures)
 
-export { startKafka, connectKafka, type KafkaOptions }
+export { connectKafka, type KafkaOptions, startKafka }

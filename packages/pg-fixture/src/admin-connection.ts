@@ -18,7 +18,10 @@ export class AdminConnection {
   private async connected(): Promise<pg.Client> {
     if (this.client) return this.client
     this.connecting ??= (async () => {
-      const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: this.connectTimeoutMs })
+      const client = new pg.Client({
+        connectionString: this.url,
+        connectionTimeoutMillis: this.connectTimeoutMs,
+      })
       const drop = () => {
         if (this.client === client) this.client = undefined
       }
@@ -39,7 +42,10 @@ export class AdminConnection {
   }
 
   /** Runs `sql` after every query queued before it. */
-  query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+  query<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    sql: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>> {
     const run = async () => {
       if (this.closed) throw new Error('the admin connection is closed')
       const client = await this.connected()

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { BinaryNotFoundError, buildOnce } from '@infra/fixture-core'
+import { BinaryNotFoundError, buildOnce, EnvironmentError, unprivilegedUser } from '@infra/fixture-core'
+import { pgCacheRoot, traversableByOthers } from './cache-root.js'
 
 export interface PgBinaries {
   /** Directory with `postgres` and `initdb`. */
@@ -94,6 +95,17 @@ async function hydrateEmbedded(pkg: EmbeddedPackage, cacheRoot: string | undefin
   return path.join(dir, 'bin')
 }
 
+/** When servers run as an unprivileged user, that user must be able to reach the binaries. */
+function assertReadableByServerUser(binDir: string): void {
+  const ids = unprivilegedUser()
+  if (ids && !traversableByOthers(binDir)) {
+    throw new EnvironmentError(
+      `PostgreSQL runs as the unprivileged user '${ids.user}' (the tests run as root), but it cannot reach ${binDir}: ` +
+        'a parent directory is not world-traversable. Point PG_BIN_DIR at a readable copy (e.g. under /usr/local or /opt).',
+    )
+  }
+}
+
 const SYSTEM_ROOTS = ['/usr/lib/postgresql', '/usr/local/pgsql', '/opt/homebrew/opt']
 
 function findSystemInstall(): string | undefined {
@@ -121,20 +133,27 @@ const resolved = new Map<string, Promise<PgBinaries>>()
  * this platform → a system install under /usr/lib/postgresql. Throws {@link BinaryNotFoundError}.
  */
 export function resolvePgBinaries(
-  opts: { binDir?: string; cacheRoot?: string } = {},
+  opts: { binDir?: string } = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<PgBinaries> {
-  const key = JSON.stringify([opts.binDir, env.PG_BIN_DIR, opts.cacheRoot])
+  const cacheRoot = pgCacheRoot(unprivilegedUser())
+  const key = JSON.stringify([opts.binDir, env.PG_BIN_DIR, cacheRoot, env.INFRA_CACHE_DIR])
   let p = resolved.get(key)
   if (!p) {
-    p = doResolve(opts, env)
+    p = doResolve({ ...opts, cacheRoot }, env).then((bins) => {
+      assertReadableByServerUser(bins.binDir)
+      return bins
+    })
     resolved.set(key, p)
     p.catch(() => resolved.delete(key))
   }
   return p
 }
 
-async function doResolve(opts: { binDir?: string; cacheRoot?: string }, env: NodeJS.ProcessEnv): Promise<PgBinaries> {
+async function doResolve(
+  opts: { binDir?: string; cacheRoot?: string },
+  env: NodeJS.ProcessEnv,
+): Promise<PgBinaries> {
   const searched: string[] = []
   const explicit: [string | undefined, PgBinaries['source'], string][] = [
     [opts.binDir, 'binDir option', 'option binDir'],

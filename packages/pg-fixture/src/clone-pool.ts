@@ -148,7 +148,9 @@ export class ClonePool {
     const strategy = this.opts.fileCopy ? ' STRATEGY FILE_COPY' : ''
     this.created.add(name)
     try {
-      await this.opts.admin.query(`CREATE DATABASE ${ident(name)} TEMPLATE ${ident(this.opts.template)}${strategy}`)
+      await this.opts.admin.query(
+        `CREATE DATABASE ${ident(name)} TEMPLATE ${ident(this.opts.template)}${strategy}`,
+      )
     } catch (err) {
       this.created.delete(name)
       throw err

@@ -42,15 +42,21 @@ export function cachedInitdb(ctx: CacheContext): Promise<string> {
     build: async (dir) => {
       chownRecursive(dir, ctx.ids)
       try {
-        await execFileAsync(path.join(ctx.bins.binDir, 'initdb'), ['-D', path.join(dir, 'data'), ...INITDB_ARGS], {
-          uid: ctx.ids?.uid,
-          gid: ctx.ids?.gid,
-          env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
-          timeout: 120_000,
-        })
+        await execFileAsync(
+          path.join(ctx.bins.binDir, 'initdb'),
+          ['-D', path.join(dir, 'data'), ...INITDB_ARGS],
+          {
+            uid: ctx.ids?.uid,
+            gid: ctx.ids?.gid,
+            env: { ...process.env, LC_ALL: 'C', LANG: 'C' },
+            timeout: 120_000,
+          },
+        )
       } catch (err) {
         const e = err as { stderr?: string; message: string }
-        throw new EnvironmentError(`initdb failed (${ctx.bins.binDir}/initdb): ${e.stderr || e.message}`, { cause: err })
+        throw new EnvironmentError(`initdb failed (${ctx.bins.binDir}/initdb): ${e.stderr || e.message}`, {
+          cause: err,
+        })
       }
     },
   }).then((dir) => path.join(dir, 'data'))

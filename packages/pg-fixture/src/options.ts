@@ -64,9 +64,15 @@ const KNOWN = new Set([
 const SETTING_NAME = /^[a-z_][a-z0-9_.]*$/i
 
 /** Validates options before anything starts; throws {@link InvalidOptionsError}. */
-export function resolveOptions(options: PostgresOptions = {}, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
+export function resolveOptions(
+  options: PostgresOptions = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
-    throw new InvalidOptionsError('options', `expected an object, got ${options === null ? 'null' : typeof options}`)
+    throw new InvalidOptionsError(
+      'options',
+      `expected an object, got ${options === null ? 'null' : typeof options}`,
+    )
   }
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) {
@@ -75,11 +81,18 @@ export function resolveOptions(options: PostgresOptions = {}, env: NodeJS.Proces
   }
   const provider = options.provider ?? (options.url || env.INFRA_PG_URL ? 'external' : 'local')
   if (provider !== 'local' && provider !== 'external') {
-    throw new InvalidOptionsError('provider', `expected 'local' or 'external', got ${JSON.stringify(provider)}`)
+    throw new InvalidOptionsError(
+      'provider',
+      `expected 'local' or 'external', got ${JSON.stringify(provider)}`,
+    )
   }
   const url = options.url ?? env.INFRA_PG_URL
   if (provider === 'external') {
-    if (!url) throw new InvalidOptionsError('url', "provider 'external' needs `url` or the INFRA_PG_URL environment variable")
+    if (!url)
+      throw new InvalidOptionsError(
+        'url',
+        "provider 'external' needs `url` or the INFRA_PG_URL environment variable",
+      )
     let parsed: URL
     try {
       parsed = new URL(url)
@@ -90,7 +103,10 @@ export function resolveOptions(options: PostgresOptions = {}, env: NodeJS.Proces
       throw new InvalidOptionsError('url', `expected a postgres:// URL, got ${parsed.protocol}`)
     }
   }
-  if (options.migrations !== undefined && (typeof options.migrations !== 'string' || options.migrations === '')) {
+  if (
+    options.migrations !== undefined &&
+    (typeof options.migrations !== 'string' || options.migrations === '')
+  ) {
     throw new InvalidOptionsError('migrations', 'expected a directory path of .sql files')
   }
   if (options.migrate !== undefined && typeof options.migrate !== 'function') {
@@ -108,7 +124,10 @@ export function resolveOptions(options: PostgresOptions = {}, env: NodeJS.Proces
   }
   const startTimeoutMs = options.startTimeoutMs ?? 30_000
   if (!(Number.isFinite(startTimeoutMs) && startTimeoutMs > 0)) {
-    throw new InvalidOptionsError('startTimeoutMs', `expected a finite number > 0, got ${options.startTimeoutMs}`)
+    throw new InvalidOptionsError(
+      'startTimeoutMs',
+      `expected a finite number > 0, got ${options.startTimeoutMs}`,
+    )
   }
   if (options.binDir !== undefined && (typeof options.binDir !== 'string' || options.binDir === '')) {
     throw new InvalidOptionsError('binDir', 'expected a directory path')

@@ -18,7 +18,11 @@ afterAll(async () => {
   await server?.stop()
 })
 
-async function query<R extends pg.QueryResultRow>(url: string, sql: string, values?: unknown[]): Promise<R[]> {
+async function query<R extends pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  values?: unknown[],
+): Promise<R[]> {
   const c = new pg.Client({ connectionString: url })
   await c.connect()
   try {
@@ -77,7 +81,9 @@ describe('startPostgres (local)', () => {
     await query(s2.url, 'CREATE TABLE orders (id int)')
     expect(await query(s2.url, 'SELECT * FROM orders')).toEqual([])
     await s1.drop()
-    const gone = await query(server.urlFor(s1.database), 'SELECT 1 FROM pg_namespace WHERE nspname = $1', [s1.name])
+    const gone = await query(server.urlFor(s1.database), 'SELECT 1 FROM pg_namespace WHERE nspname = $1', [
+      s1.name,
+    ])
     expect(gone).toHaveLength(0)
     await s2.drop()
   })

@@ -1,10 +1,11 @@
-import type { ServiceProcess } from '@infra/fixture-core'
+import { type ServiceProcess, waitFor } from '@infra/fixture-core'
 import pg from 'pg'
 import { AdminConnection } from './admin-connection.js'
 import { ClonePool } from './clone-pool.js'
 import { UnsupportedOperationError } from './errors.js'
 import type { PostgresConnectionInfo, TestDatabase, TestSchema, TestTransaction } from './handles.js'
 import { databasePrefix, ident, randomId, withDatabase } from './names.js'
+import { descendantPids, isRunning, signalEach } from './process-tree.js'
 import type { ServerDir } from './server-dir.js'
 
 export interface PostgresInit {
@@ -50,6 +51,7 @@ export class Postgres implements AsyncDisposable {
   private readonly schemas = new Set<string>()
   private readonly transactions = new Set<TestTransaction>()
   private stopping: Promise<void> | undefined
+  private pausedBackends: number[] = []
   private readonly onStop: (() => Promise<void>) | undefined
 
   constructor(init: PostgresInit) {
@@ -87,6 +89,11 @@ export class Postgres implements AsyncDisposable {
   /** The server process (local provider only). */
   get process(): ServiceProcess | undefined {
     return this.proc
+  }
+
+  /** The server's data directory (local provider). */
+  get dataDir(): string | undefined {
+    return this.dir ? `${this.dir.path}/data` : undefined
   }
 
   /** Last `n` server log lines (local provider). */
@@ -239,30 +246,58 @@ export class Postgres implements AsyncDisposable {
   }
 
   private lifecycle(op: string): ServiceProcess {
-    if (!this.proc) throw new UnsupportedOperationError(op, this.provider, LIFECYCLE_HINT[this.provider] ?? '')
+    if (!this.proc)
+      throw new UnsupportedOperationError(op, this.provider, LIFECYCLE_HINT[this.provider] ?? '')
     return this.proc
   }
 
-  /** SIGKILL to the server's process group: a crash. Data on disk survives for `restart()`. */
+  /**
+   * SIGKILL to the postmaster and every backend (backends run in their own sessions, so the
+   * process group alone would miss them): a crash. Data on disk survives for `restart()`.
+   */
   async kill(): Promise<void> {
-    await this.lifecycle('kill()').kill()
+    const proc = this.lifecycle('kill()')
+    const pid = proc.pid
+    if (pid && proc.running) {
+      // freeze the postmaster so it forks nothing new, then take the whole tree down
+      signalEach([pid], 'SIGSTOP')
+      const backends = descendantPids(pid)
+      signalEach(backends, 'SIGKILL')
+      await proc.kill()
+      signalEach(backends, 'SIGKILL')
+      await waitFor(() => backends.every((p) => !isRunning(p)), {
+        what: `the backends of the killed PostgreSQL server (pids ${backends.join(', ')}) to exit`,
+        timeoutMs: 10_000,
+        intervalMs: 5,
+      })
+    }
+    this.pausedBackends = []
     this.admin.reset()
     this.sharedAdmin?.reset()
   }
 
-  /** SIGSTOP: the server hangs; clients see timeouts until `resume()`. */
+  /** SIGSTOP to the postmaster and every backend: the server hangs; clients see timeouts until `resume()`. */
   async pause(): Promise<void> {
-    this.lifecycle('pause()').pause()
+    const proc = this.lifecycle('pause()')
+    proc.pause()
+    const backends = proc.pid ? descendantPids(proc.pid) : []
+    signalEach(backends, 'SIGSTOP')
+    this.pausedBackends = backends
   }
 
   /** SIGCONT after `pause()`. */
   async resume(): Promise<void> {
-    this.lifecycle('resume()').resume()
+    const proc = this.lifecycle('resume()')
+    const backends = [...this.pausedBackends, ...(proc.pid ? descendantPids(proc.pid) : [])]
+    signalEach(backends, 'SIGCONT')
+    this.pausedBackends = []
+    proc.resume()
   }
 
-  /** Stops (fast shutdown) if running and starts again: same port, same data. */
+  /** Stops (fast shutdown) if running — after a crash too — and starts again: same port, same data. */
   async restart(): Promise<void> {
     const proc = this.lifecycle('restart()')
+    if (proc.paused) await this.resume()
     this.admin.reset()
     this.sharedAdmin?.reset()
     await proc.restart()
@@ -280,8 +315,8 @@ export class Postgres implements AsyncDisposable {
 
   private async doStop(): Promise<void> {
     for (const tx of [...this.transactions]) await tx.rollback().catch(() => {})
-    const alive = this.proc ? this.proc.running && !this.proc.paused : true
-    if (this.proc?.paused) this.proc.resume()
+    if (this.proc?.paused) await this.resume()
+    const alive = this.proc ? this.proc.running : true
     if (this.provider === 'local') {
       // the whole cluster goes away: no need to drop one by one
       await this.pool.close({ drop: 'none' }).catch(() => {})

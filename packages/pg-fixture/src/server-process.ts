@@ -66,7 +66,13 @@ export function startPostgresProcess(opts: StartProcessOptions): Promise<Service
     startService({
       name: opts.name ?? 'postgres',
       command: path.join(opts.bins.binDir, 'postgres'),
-      args: ['-D', opts.dataDir, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
+      args: [
+        '-D',
+        opts.dataDir,
+        '-p',
+        String(port),
+        ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
+      ],
       env: { LC_ALL: 'C', LANG: undefined, LC_MESSAGES: 'C' },
       uid: opts.ids?.uid,
       gid: opts.ids?.gid,

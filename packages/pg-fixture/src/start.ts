@@ -39,7 +39,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   }
   const ids = unprivilegedUser()
   const cacheRoot = pgCacheRoot(ids)
-  const bins = await resolvePgBinaries({ binDir: o.binDir, cacheRoot })
+  const bins = await resolvePgBinaries({ binDir: o.binDir })
   const templateData = await cachedTemplate({ bins, ids, cacheRoot, timeoutMs: o.startTimeoutMs }, migrations)
   const dir = await createServerDir(o.tmpDir)
   try {

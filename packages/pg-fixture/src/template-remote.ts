@@ -8,10 +8,15 @@ import { ident, randomId, withDatabase } from './names.js'
  * built once (under an advisory lock, in a scratch database renamed into place when complete),
  * then reused by every run and worker while the hash holds. A failing migration leaves nothing behind.
  */
-export async function ensureTemplate(admin: AdminConnection, url: string, migrations: MigrationSet): Promise<string> {
+export async function ensureTemplate(
+  admin: AdminConnection,
+  url: string,
+  migrations: MigrationSet,
+): Promise<string> {
   const name = templateName(migrations.hash)
   const exists = async () =>
-    (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate', [name])).rowCount === 1
+    (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1 AND datistemplate', [name])).rowCount ===
+    1
   if (await exists()) return name
   await admin.query("SELECT pg_advisory_lock(hashtext('infra_pg_fixture_template'))")
   try {

@@ -1,5 +1,5 @@
 import pg from 'pg'
-import { test as baseTest, inject } from 'vitest'
+import { test as baseTest, inject, type TestAPI } from 'vitest'
 import type { PostgresConnectionInfo, TestDatabase } from './handles.js'
 import type { PostgresOptions } from './options.js'
 import type { Postgres } from './postgres.js'
@@ -28,7 +28,8 @@ export interface ProvideTarget {
  */
 export function postgresGlobalSetup(options: PostgresOptions = {}) {
   return async (project: ProvideTarget): Promise<() => Promise<void>> => {
-    const server = await startPostgres(options)
+    // the workers hand out databases with pools of their own: this handle keeps none ready
+    const server = await startPostgres({ ...options, poolSize: 0 })
     project.provide('infraPg', server.connectionInfo)
     return () => server.stop()
   }
@@ -63,7 +64,9 @@ export function createPgFixtures(options: PgFixtureOptions = {}) {
       // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from the destructuring
       async ({}: object, use: Use<Postgres>) => {
         const info = inject('infraPg') as PostgresConnectionInfo | undefined
-        const server = info ? attachPostgres(info) : await startPostgres(serverOptions)
+        const server = info
+          ? attachPostgres(info, { poolSize: serverOptions.poolSize })
+          : await startPostgres(serverOptions)
         try {
           await use(server)
         } finally {
@@ -95,7 +98,26 @@ export function createPgFixtures(options: PgFixtureOptions = {}) {
 /** The fixtures with default options (see {@link createPgFixtures}). */
 export const pgFixtures = createPgFixtures()
 
+type PgTest = TestAPI<PgTestContext>
+let extended: PgTest | undefined
+// `test.extend` needs a test file being collected, and this module is also imported by global-setup
+// files (for postgresGlobalSetup), where none is: extend at import when possible, else on first use
+try {
+  extended = baseTest.extend<PgTestContext>(pgFixtures)
+} catch {
+  extended = undefined
+}
+const realTest = (): PgTest => {
+  extended ??= baseTest.extend<PgTestContext>(pgFixtures)
+  return extended
+}
+
 /** vitest's `test` with `pg`, `db` and `pool` (compose: `baseTest.extend(pgFixtures).extend(...)`). */
-export const test = baseTest.extend<PgTestContext>(pgFixtures)
+export const test: PgTest = new Proxy(function pgTest() {} as unknown as PgTest, {
+  apply: (_target, thisArg, args) =>
+    Reflect.apply(realTest() as unknown as (...a: unknown[]) => unknown, thisArg, args),
+  get: (_target, prop) => Reflect.get(realTest() as object, prop),
+  has: (_target, prop) => Reflect.has(realTest() as object, prop),
+})
 
 export { poolStats } from './handles.js'

@@ -15,7 +15,9 @@ export const TEST_CLIENT_DEFAULTS: RedisOptions = {
 }
 
 /** Tracks the clients a handle created, so that `stop()`/`release()` can close whatever is still open. */
-export class ClientRegistry<C extends { disconnect(): void; on(event: 'error', fn: (err: Error) => void): unknown }> {
+export class ClientRegistry<
+  C extends { disconnect(): void; on(event: 'error', fn: (err: Error) => void): unknown },
+> {
   private readonly clients = new Set<C>()
 
   add<T extends C>(client: T): T {

@@ -64,7 +64,10 @@ function validate(o: RedisClusterOptions): void {
   int('replicasPerMaster', o.replicasPerMaster, 0, 4)
   int('nodeTimeoutMs', o.nodeTimeoutMs, 100, 600_000)
   int('startTimeoutMs', o.startTimeoutMs, 1, 600_000)
-  validateServerOptions({ ...(o.server ?? {}), ...(o.password !== undefined ? { password: o.password } : {}) })
+  validateServerOptions({
+    ...(o.server ?? {}),
+    ...(o.password !== undefined ? { password: o.password } : {}),
+  })
 }
 
 /** Even split of the 16384 slots over `masters`: `[first, last]` per master. */
@@ -136,7 +139,9 @@ export class RedisCluster implements AsyncDisposable {
       { maxRetriesPerRequest: 0, retryStrategy: () => null },
     )
     try {
-      const raw = (await c.call('CLUSTER', 'SLOTS')) as Array<[number, number, [string, number, string], ...Array<[string, number, string]>]>
+      const raw = (await c.call('CLUSTER', 'SLOTS')) as Array<
+        [number, number, [string, number, string], ...Array<[string, number, string]>]
+      >
       return raw.map(([first, last, master, ...replicas]) => ({
         first,
         last,
@@ -189,6 +194,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
           confLine('cluster-port', busPorts[i]!),
           confLine('cluster-announce-ip', '127.0.0.1'),
           'repl-diskless-sync-delay 0',
+          'repl-ping-replica-period 1',
         ]
         if (password !== undefined) extra.push(confLine('masterauth', password))
         return {
@@ -216,7 +222,9 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
           ranges.map(([a, b], i) => conns[i]!.call('CLUSTER', 'ADDSLOTSRANGE', String(a), String(b))),
         )
         await Promise.all(
-          conns.slice(1).map((c) => c.call('CLUSTER', 'MEET', '127.0.0.1', String(dataPorts[0]), String(busPorts[0]))),
+          conns
+            .slice(1)
+            .map((c) => c.call('CLUSTER', 'MEET', '127.0.0.1', String(dataPorts[0]), String(busPorts[0]))),
         )
         await waitFor(
           async () => {
@@ -237,15 +245,16 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
           async () => {
             for (const [i, c] of conns.entries()) {
               const info = parseInfo((await c.call('CLUSTER', 'INFO')) as string)
-              if (info.cluster_state !== 'ok' || Number(info.cluster_slots_assigned) !== CLUSTER_SLOTS) return false
+              if (info.cluster_state !== 'ok' || Number(info.cluster_slots_assigned) !== CLUSTER_SLOTS)
+                return false
               if (Number(info.cluster_known_nodes) !== total) return false
               if (i >= masters) {
                 const repl = parseInfo(await c.info('replication'))
                 if (repl.master_link_status !== 'up') return false
               }
-              const nodes = (await c.call('CLUSTER', 'NODES')) as string
-              const replicaLines = nodes.split('\n').filter((l) => / (?:myself,)?slave /.test(l))
-              if (replicaLines.length !== total - masters) return false
+              // CLUSTER SLOTS lists a replica only once its replication offset has spread by gossip
+              const slots = (await c.call('CLUSTER', 'SLOTS')) as unknown[][]
+              if (slots.length !== masters || slots.some((r) => r.length - 3 !== perMaster)) return false
             }
             return true
           },

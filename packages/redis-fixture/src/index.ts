@@ -7,6 +7,15 @@ export {
   TEST_CLIENT_DEFAULTS,
 } from './client-factory.js'
 export { parseClientList, type RedisClientInfo } from './client-list.js'
+export {
+  CLUSTER_SLOTS,
+  type ClusterNode,
+  RedisCluster,
+  type RedisClusterOptions,
+  type SlotRange,
+  splitSlots,
+  startRedisCluster,
+} from './cluster.js'
 export { parseInfo } from './info.js'
 export type { RedisNamespace } from './namespace.js'
 export {
@@ -25,20 +34,11 @@ export {
   startRedis,
 } from './redis-server.js'
 export {
-  CLUSTER_SLOTS,
-  type ClusterNode,
-  type RedisClusterOptions,
-  RedisCluster,
-  type SlotRange,
-  splitSlots,
-  startRedisCluster,
-} from './cluster.js'
-export {
   type DataNodeOptions,
   type HostPort,
   type KillMasterResult,
-  type RedisSentinelOptions,
   RedisSentinel,
+  type RedisSentinelOptions,
   type SentinelDataNode,
   startRedisSentinel,
 } from './sentinel.js'

@@ -42,9 +42,7 @@ export async function startNodes(specs: readonly NodeSpec[]): Promise<ServicePro
   const results = await Promise.allSettled(specs.map(startNode))
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
   if (failed.length === 0) return results.map((r) => (r as PromiseFulfilledResult<ServiceProcess>).value)
-  await Promise.all(
-    results.map((r) => (r.status === 'fulfilled' ? r.value.kill() : Promise.resolve())),
-  )
+  await Promise.all(results.map((r) => (r.status === 'fulfilled' ? r.value.kill() : Promise.resolve())))
   const clash = failed.find((f) => f.reason instanceof PortInUseError)
   throw (clash ?? failed[0]!).reason
 }

@@ -83,7 +83,10 @@ function noNewline(option: string, value: string): void {
 export function validateServerOptions(o: RedisServerOptions): void {
   if (o === null || typeof o !== 'object') throw new InvalidOptionsError('options', 'expected an object')
   if (o.provider !== undefined && o.provider !== 'local' && o.provider !== 'external') {
-    throw new InvalidOptionsError('provider', `expected 'local' or 'external', got ${JSON.stringify(o.provider)}`)
+    throw new InvalidOptionsError(
+      'provider',
+      `expected 'local' or 'external', got ${JSON.stringify(o.provider)}`,
+    )
   }
   if (o.url !== undefined) {
     let u: URL
@@ -98,10 +101,16 @@ export function validateServerOptions(o: RedisServerOptions): void {
   }
   positiveInt('port', o.port, 65535)
   if (o.persistence !== undefined && !['none', 'rdb', 'aof'].includes(o.persistence)) {
-    throw new InvalidOptionsError('persistence', `expected 'none', 'rdb' or 'aof', got ${JSON.stringify(o.persistence)}`)
+    throw new InvalidOptionsError(
+      'persistence',
+      `expected 'none', 'rdb' or 'aof', got ${JSON.stringify(o.persistence)}`,
+    )
   }
   if (o.appendfsync !== undefined && !['always', 'everysec', 'no'].includes(o.appendfsync)) {
-    throw new InvalidOptionsError('appendfsync', `expected 'always', 'everysec' or 'no', got ${JSON.stringify(o.appendfsync)}`)
+    throw new InvalidOptionsError(
+      'appendfsync',
+      `expected 'always', 'everysec' or 'no', got ${JSON.stringify(o.appendfsync)}`,
+    )
   }
   if (o.password !== undefined) {
     if (typeof o.password !== 'string' || o.password.length === 0) {
@@ -111,7 +120,10 @@ export function validateServerOptions(o: RedisServerOptions): void {
   }
   for (const [i, u] of (o.users ?? []).entries()) {
     if (!u || typeof u.name !== 'string' || !/^[A-Za-z0-9_.:-]+$/.test(u.name) || u.name === 'default') {
-      throw new InvalidOptionsError(`users[${i}].name`, 'expected a user name of [A-Za-z0-9_.:-], not "default"')
+      throw new InvalidOptionsError(
+        `users[${i}].name`,
+        'expected a user name of [A-Za-z0-9_.:-], not "default"',
+      )
     }
     if (typeof u.password !== 'string' || u.password.length === 0 || /\s/.test(u.password)) {
       throw new InvalidOptionsError(`users[${i}].password`, 'expected a non-empty string without whitespace')
@@ -122,7 +134,11 @@ export function validateServerOptions(o: RedisServerOptions): void {
     const ok =
       (typeof o.maxmemory === 'number' && Number.isInteger(o.maxmemory) && o.maxmemory >= 0) ||
       (typeof o.maxmemory === 'string' && SIZE.test(o.maxmemory))
-    if (!ok) throw new InvalidOptionsError('maxmemory', `expected bytes or a size like '32mb', got ${JSON.stringify(o.maxmemory)}`)
+    if (!ok)
+      throw new InvalidOptionsError(
+        'maxmemory',
+        `expected bytes or a size like '32mb', got ${JSON.stringify(o.maxmemory)}`,
+      )
   }
   if (o.maxmemoryPolicy !== undefined && !EVICTION_POLICIES.includes(o.maxmemoryPolicy)) {
     throw new InvalidOptionsError('maxmemoryPolicy', `expected one of ${EVICTION_POLICIES.join(', ')}`)
@@ -130,17 +146,22 @@ export function validateServerOptions(o: RedisServerOptions): void {
   positiveInt('maxclients', o.maxclients, 100_000)
   if (o.databases !== undefined) {
     positiveInt('databases', o.databases, 100_000)
-    if (o.databases < 3) throw new InvalidOptionsError('databases', 'needs at least 3 (DB 0, the pool, the pool bookkeeping)')
+    if (o.databases < 3)
+      throw new InvalidOptionsError('databases', 'needs at least 3 (DB 0, the pool, the pool bookkeeping)')
   }
   if (o.isolation !== undefined && o.isolation !== 'db' && o.isolation !== 'prefix') {
-    throw new InvalidOptionsError('isolation', `expected 'db' or 'prefix', got ${JSON.stringify(o.isolation)}`)
+    throw new InvalidOptionsError(
+      'isolation',
+      `expected 'db' or 'prefix', got ${JSON.stringify(o.isolation)}`,
+    )
   }
   positiveInt('startTimeoutMs', o.startTimeoutMs)
   if (o.stopGraceMs !== undefined && !(Number.isFinite(o.stopGraceMs) && o.stopGraceMs >= 0)) {
     throw new InvalidOptionsError('stopGraceMs', `expected a finite number >= 0, got ${o.stopGraceMs}`)
   }
   for (const [k, v] of Object.entries(o.config ?? {})) {
-    if (!/^[a-z][a-z0-9-]*$/.test(k)) throw new InvalidOptionsError(`config.${k}`, 'not a redis.conf directive name')
+    if (!/^[a-z][a-z0-9-]*$/.test(k))
+      throw new InvalidOptionsError(`config.${k}`, 'not a redis.conf directive name')
     if (!['string', 'number', 'boolean'].includes(typeof v)) {
       throw new InvalidOptionsError(`config.${k}`, 'expected a string, number or boolean')
     }

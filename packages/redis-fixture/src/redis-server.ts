@@ -290,7 +290,9 @@ export class RedisServer implements AsyncDisposable {
       this.clients.closeAll()
       if (this.process?.paused) this.process.resume()
       if (this.dbPool && this.process?.running !== false) {
-        await withTimeout(this.dbPool.returnSpare(), 1_000, 'the spare DB to return to the pool').catch(() => {})
+        await withTimeout(this.dbPool.returnSpare(), 1_000, 'the spare DB to return to the pool').catch(
+          () => {},
+        )
       }
       this.adminConn?.disconnect()
       this.poolConn?.disconnect()

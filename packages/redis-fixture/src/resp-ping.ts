@@ -40,7 +40,8 @@ export function respPing(opts: PingOptions): Promise<boolean> {
     const onAbort = () => finish(new Error('ping aborted'))
     opts.signal?.addEventListener('abort', onAbort, { once: true })
     const timer = setTimeout(
-      () => finish(new Error(`no PING reply from 127.0.0.1:${opts.port} within ${opts.timeoutMs ?? 1000} ms`)),
+      () =>
+        finish(new Error(`no PING reply from 127.0.0.1:${opts.port} within ${opts.timeoutMs ?? 1000} ms`)),
       opts.timeoutMs ?? 1000,
     )
     sock.setNoDelay(true)

@@ -78,7 +78,10 @@ function validate(o: RedisSentinelOptions): void {
   if (o.masterName !== undefined && !/^[A-Za-z0-9_.-]+$/.test(o.masterName)) {
     throw new InvalidOptionsError('masterName', 'expected [A-Za-z0-9_.-]+')
   }
-  validateServerOptions({ ...(o.server ?? {}), ...(o.password !== undefined ? { password: o.password } : {}) })
+  validateServerOptions({
+    ...(o.server ?? {}),
+    ...(o.password !== undefined ? { password: o.password } : {}),
+  })
 }
 
 /**
@@ -169,7 +172,9 @@ export class RedisSentinel implements AsyncDisposable {
   /** The current master as the sentinels see it. */
   async master(): Promise<HostPort> {
     return this.askSentinels(async (c) => {
-      const addr = (await c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', this.masterName)) as [string, string] | null
+      const addr = (await c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', this.masterName)) as
+        | [string, string]
+        | null
       if (!addr) throw new Error(`the sentinels do not know '${this.masterName}'`)
       return { host: addr[0], port: Number(addr[1]) }
     })
@@ -187,7 +192,9 @@ export class RedisSentinel implements AsyncDisposable {
    * SIGKILLs the current master. By default waits (finitely) until the sentinels have promoted a replica
    * and it answers as master.
    */
-  async killMaster(options: { waitForFailover?: boolean; timeoutMs?: number } = {}): Promise<KillMasterResult> {
+  async killMaster(
+    options: { waitForFailover?: boolean; timeoutMs?: number } = {},
+  ): Promise<KillMasterResult> {
     const node = await this.masterNode()
     const killed = { host: node.host, port: node.port }
     const t0 = Date.now()
@@ -205,7 +212,12 @@ export class RedisSentinel implements AsyncDisposable {
         if (options.not && m.port === options.not.port) return undefined
         const c = createRedisClient(
           { ...m, password: this.password },
-          { maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000, commandTimeout: 1_000 },
+          {
+            maxRetriesPerRequest: 0,
+            retryStrategy: () => null,
+            connectTimeout: 1_000,
+            commandTimeout: 1_000,
+          },
         )
         try {
           const info = parseInfo(await c.info('replication'))
@@ -267,9 +279,22 @@ function sentinelConf(o: {
 // Sentinel's internal periods (ms): Redis defaults are ping 1000, hello 2000, INFO 10 000, ask 1000.
 // Shorter ones make discovery take ~0.5 s instead of ~2 s. The ping period stays >= 300: a replica's INFO
 // must be younger than 5 ping periods to be promotable, and during a failover INFO is polled every 1 s.
-const SENTINEL_DEBUG_PERIODS = ['ping-period', 300, 'publish-period', 200, 'info-period', 500, 'ask-period', 100]
+const SENTINEL_DEBUG_PERIODS = [
+  'ping-period',
+  300,
+  'publish-period',
+  200,
+  'info-period',
+  500,
+  'ask-period',
+  100,
+]
 
-async function queryNode<T>(port: number, password: string | undefined, fn: (c: Redis) => Promise<T>): Promise<T> {
+async function queryNode<T>(
+  port: number,
+  password: string | undefined,
+  fn: (c: Redis) => Promise<T>,
+): Promise<T> {
   const c = createRedisClient(
     { host: '127.0.0.1', port, password },
     { maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000, commandTimeout: 2_000 },
@@ -355,13 +380,17 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
         started.push(...sentinelProcs)
         await Promise.all(
           sentinelPorts.map((p) =>
-            queryNode(p, undefined, (c) => c.call('SENTINEL', 'DEBUG', ...SENTINEL_DEBUG_PERIODS.map(String))),
+            queryNode(p, undefined, (c) =>
+              c.call('SENTINEL', 'DEBUG', ...SENTINEL_DEBUG_PERIODS.map(String)),
+            ),
           ),
         )
         await waitFor(
           async () => {
             for (const p of sentinelPorts) {
-              const flat = (await queryNode(p, undefined, (c) => c.call('SENTINEL', 'MASTER', masterName))) as string[]
+              const flat = (await queryNode(p, undefined, (c) =>
+                c.call('SENTINEL', 'MASTER', masterName),
+              )) as string[]
               const m: Record<string, string> = {}
               for (let i = 0; i + 1 < flat.length; i += 2) m[flat[i]!] = flat[i + 1]!
               if (m.flags !== 'master') return false

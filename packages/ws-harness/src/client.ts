@@ -48,6 +48,8 @@ export class WsClient extends InboxView implements AsyncDisposable {
   readonly url: string
   /** Headers of the server's 101 response. */
   readonly upgradeHeaders: IncomingMessage['headers']
+  /** The local TCP port of this connection (what the server sees as the remote port). */
+  readonly localPort: number | undefined
   #pings = 0
   #pingWaiters: (() => void)[] = []
   #pongWaiters = new Map<string, () => void>()
@@ -59,12 +61,13 @@ export class WsClient extends InboxView implements AsyncDisposable {
     socket: WebSocket,
     inbox: MessageInbox,
     url: string,
-    upgradeHeaders: IncomingMessage['headers'],
+    upgrade: { headers: IncomingMessage['headers']; localPort: number | undefined },
   ) {
     super(inbox)
+    this.localPort = upgrade.localPort
     this.socket = socket
     this.url = url
-    this.upgradeHeaders = upgradeHeaders
+    this.upgradeHeaders = upgrade.headers
     this.#closePromise = new Promise((resolve) => inbox.onClose(resolve))
     socket.on('ping', () => {
       this.#pings++
@@ -246,7 +249,10 @@ export function connect(url: string, opts: ConnectOptions = {}): Promise<WsClien
   )
   return new Promise<WsClient>((resolve, reject) => {
     let settled = false
-    let upgradeHeaders: IncomingMessage['headers'] = {}
+    const upgrade: { headers: IncomingMessage['headers']; localPort: number | undefined } = {
+      headers: {},
+      localPort: undefined,
+    }
     const socket = new WebSocket(fullUrl, opts.protocols, {
       ...opts.ws,
       headers: { ...opts.ws?.headers, ...opts.headers },
@@ -269,7 +275,8 @@ export function connect(url: string, opts: ConnectOptions = {}): Promise<WsClien
       fail(new WsConnectError(fullUrl, `closed during the handshake (code ${code})`))
     })
     socket.on('upgrade', (res) => {
-      upgradeHeaders = res.headers
+      upgrade.headers = res.headers
+      upgrade.localPort = res.socket.localPort
     })
     socket.on('unexpected-response', (req, res) => {
       const chunks: Buffer[] = []
@@ -299,7 +306,7 @@ export function connect(url: string, opts: ConnectOptions = {}): Promise<WsClien
     socket.once('open', () => {
       if (settled) return
       settled = true
-      resolve(new WsClient(socket, inbox, fullUrl, upgradeHeaders))
+      resolve(new WsClient(socket, inbox, fullUrl, upgrade))
     })
   })
 }

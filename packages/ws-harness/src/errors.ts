@@ -85,7 +85,7 @@ function headline(r: ExpectationReport): string {
     : ''
   switch (r.kind) {
     case 'timeout':
-      return `${r.operation} timed out after ${r.timeoutMs} ms (${waited}) on ${r.target}`
+      return `${r.operation} timed out after ${Math.round(r.timeoutMs)} ms (${waited}) on ${r.target}`
     case 'mismatch':
       return `${r.operation} failed on ${r.target}: the next message did not match (${waited})`
     case 'closed':
@@ -97,7 +97,7 @@ function headline(r: ExpectationReport): string {
     case 'close-code':
       return `${r.operation} failed on ${r.target}: the socket closed${closed} (${waited})`
     case 'not-closed':
-      return `${r.operation} timed out after ${r.timeoutMs} ms (${waited}) on ${r.target}: the socket is still open`
+      return `${r.operation} timed out after ${Math.round(r.timeoutMs)} ms (${waited}) on ${r.target}: the socket is still open`
   }
 }
 

@@ -125,8 +125,14 @@ export class MessageInbox {
    */
   onNext(cb: (m: ReceivedMessage) => void, onClose: (info: CloseInfo) => void): void {
     const m = this.pending.shift()
-    if (m) return cb(m)
-    if (this.closeInfo) return onClose(this.closeInfo)
+    if (m) {
+      cb(m)
+      return
+    }
+    if (this.closeInfo) {
+      onClose(this.closeInfo)
+      return
+    }
     this.#fastCb = cb
     this.#fastFail = onClose
   }
@@ -140,7 +146,7 @@ export class MessageInbox {
 
 export type Mode = 'auto' | 'json'
 
-function valueOf(m: ReceivedMessage, json: boolean): unknown {
+function matchedValue(m: ReceivedMessage, json: boolean): unknown {
   return json ? m.tryJson() : m.value
 }
 
@@ -156,7 +162,7 @@ export function compileMatcher(
   return {
     json,
     test: (m) => {
-      const v = valueOf(m, json)
+      const v = matchedValue(m, json)
       return v !== NOT_JSON && matchValue(matcher, v, m)
     },
   }
@@ -254,6 +260,7 @@ export class InboxView {
   }
 
   /** Like {@link expect} but the message must be JSON; matchers (and predicates) see the parsed value. Resolves with it. */
+  // biome-ignore lint/suspicious/noExplicitAny: JSON of unknown shape, typed by the caller
   async expectJson<T = any>(matcher?: Matcher, opts?: ExpectOptions): Promise<T> {
     const m = await this.#expect('expectJson', matcher, 'json', opts)
     return (m as ReceivedMessage).tryJson() as T
@@ -265,6 +272,7 @@ export class InboxView {
   }
 
   /** Like {@link waitFor} over parsed JSON; resolves with the parsed value. */
+  // biome-ignore lint/suspicious/noExplicitAny: JSON of unknown shape, typed by the caller
   async waitForJson<T = any>(matcher: Matcher, opts?: ExpectOptions): Promise<T> {
     const m = await this.#waitFor('waitForJson', matcher, 'json', opts)
     return (m as ReceivedMessage).tryJson() as T

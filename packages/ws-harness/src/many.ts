@@ -84,7 +84,7 @@ export class WsClientGroup implements AsyncDisposable, Iterable<WsClient> {
         const got: WsMessage[] = []
         try {
           for (const m of matchers) {
-            const left = Math.max(1, deadline - performance.now())
+            const left = Math.max(1, Math.ceil(deadline - performance.now()))
             got.push(
               await (opts.skipOthers ? c.waitFor(m, { timeout: left }) : c.expect(m, { timeout: left })),
             )

@@ -1,6 +1,7 @@
 import type { WsMessage } from './message.js'
 
 /** A predicate over the matched value (text, bytes or parsed JSON) and the whole message. */
+// biome-ignore lint/suspicious/noExplicitAny: lets callers annotate the parameter, e.g. (m: { n: number }) => …
 export type MatcherFn = (value: any, message: WsMessage) => unknown
 
 /**

@@ -43,6 +43,11 @@ export class ServerConnection extends InboxView {
     return this.request.headers
   }
 
+  /** The client's TCP port (matches `WsClient.localPort`). */
+  get remotePort(): number | undefined {
+    return this.request.socket.remotePort
+  }
+
   get query(): URLSearchParams {
     return this.url.searchParams
   }

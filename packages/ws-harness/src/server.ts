@@ -217,10 +217,16 @@ export class WsServer implements AsyncDisposable {
       }
     }
     socket.on('error', () => {})
-    if (this.#down || this.#stopped) return rejectUpgrade(socket, 503)
+    if (this.#down || this.#stopped) {
+      rejectUpgrade(socket, 503)
+      return
+    }
     const accept = () => this.wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, req))
     const authorize = this.#opts.authorize
-    if (!authorize) return accept()
+    if (!authorize) {
+      accept()
+      return
+    }
     Promise.resolve()
       .then(() => authorize(req))
       .then(
@@ -322,6 +328,16 @@ export class WsServer implements AsyncDisposable {
       }, timeoutMs)
       this.#connWaiters.push(waiter)
     })
+  }
+
+  /**
+   * The server side of a harness client connected to this server (matched by TCP port), or undefined.
+   * Available as soon as `connect()` resolved.
+   */
+  connectionOf(client: { localPort: number | undefined }): ServerConnection | undefined {
+    if (client.localPort === undefined) return undefined
+    for (const c of this.#clients) if (c.remotePort === client.localPort) return c
+    return undefined
   }
 
   /** Waits until exactly `count` connections are open. */

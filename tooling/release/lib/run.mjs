@@ -111,7 +111,10 @@ export function run(label, command, args, { cwd, env = cleanEnv(), timeoutMs, in
       if (code === 0 && !timedOut) return resolve({ output, seconds })
       const why = timedOut ? `timed out after ${timeoutMs / 1000} s` : `exited with ${code ?? signal}`
       const tail = output.split('\n').slice(-60).join('\n')
-      reject(new StepError(`${label}: \`${command} ${args.join(' ')}\` ${why} (in ${cwd})\n${tail}`))
+      const error = new StepError(`${label}: \`${command} ${args.join(' ')}\` ${why} (in ${cwd})\n${tail}`)
+      error.output = output
+      error.timedOut = timedOut
+      reject(error)
     }
     child.on('close', finish)
     // a grandchild that inherited stdout must not keep us waiting once the command itself is done

@@ -17,7 +17,7 @@ export function createPresenceRedis(url: string, options: PresenceRedisOptions =
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: options.commandTimeoutMs ?? 1_000,
-    connectTimeout: 2_000,
+    connectTimeout: Math.max(2_000, options.commandTimeoutMs ?? 0),
     lazyConnect: true,
     retryStrategy: (attempt) => Math.min(50 * attempt, 500),
   })

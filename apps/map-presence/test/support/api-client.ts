@@ -1,9 +1,16 @@
 import type { MapRecord, PoiRecord, SessionRecord } from '../../src/index.js'
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read error bodies freely
+export interface ApiError {
+  code: string
+  message: string
+  constraint?: string
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read bodies freely
 export interface ApiResponse<T = any> {
   status: number
-  body: T
+  /** The JSON body; `error` is only there on 4xx/5xx (typed as always present to keep assertions short). */
+  body: T & { error: ApiError }
 }
 
 export type Presence = 'ok' | 'degraded'
@@ -107,7 +114,7 @@ export class ApiClient {
 }
 
 /** Returns the body when the status matches; otherwise throws with the whole response in the message. */
-export function expectStatus<T>(response: ApiResponse<T>, status: number): T {
+export function expectStatus<T>(response: ApiResponse<T>, status: number): T & { error: ApiError } {
   if (response.status !== status) {
     throw new Error(`expected HTTP ${status}, got ${response.status}: ${JSON.stringify(response.body)}`)
   }

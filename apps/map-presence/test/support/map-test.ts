@@ -1,12 +1,12 @@
 // The suites' `test`: the fixture packages' per-test resources composed with the app under test.
 //   pgFixtures (@infra/pg-fixture/vitest)     → `db` (own database, migrated from ../../migrations), `pool`
-//   redisFixtures (@infra/redis-fixture/vitest) → `redisNs` (own Redis namespace)
+//   redisFixtures (@infra/redis-fixture/vitest) → `redis` (own Redis namespace)
 //   wsFixtures (@infra/ws-harness/vitest)      → `connect` (WebSocket clients closed after the test)
-// plus this app: `app` (started on `db` + `redisNs`), `api`, `sql`, `kv`, `redisKeys`, `startApp`, `openClient`.
-import { createPgFixtures } from '@infra/pg-fixture/vitest'
-import { redisFixtures } from './redis-fixtures-shim.js'
+// plus this app: `app` (started on `db` + `redis`), `api`, `sql`, `kv`, `redisKeys`, `startApp`, `openClient`.
+import { createPgFixtures, type PgTestContext } from '@infra/pg-fixture/vitest'
+import { type RedisFixtures, redisFixtures } from '@infra/redis-fixture/vitest'
 import type { WsClient } from '@infra/ws-harness'
-import { wsFixtures } from '@infra/ws-harness/vitest'
+import { type WsFixtures, wsFixtures } from '@infra/ws-harness/vitest'
 import type { Redis } from 'ioredis'
 import type pg from 'pg'
 import { test as baseTest } from 'vitest'
@@ -62,9 +62,10 @@ interface AppRegistry {
 }
 
 export const test = baseTest
-  .extend(createPgFixtures({ migrations: migrationsDir }))
-  .extend(redisFixtures)
-  .extend(wsFixtures)
+  // explicit type arguments: vitest cannot infer a context from these fixture objects (see README)
+  .extend<PgTestContext>(createPgFixtures({ migrations: migrationsDir }))
+  .extend<RedisFixtures>(redisFixtures)
+  .extend<WsFixtures>(wsFixtures)
   .extend<MapTestContext & { appRegistry: AppRegistry }>({
     // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from the destructuring
     appRegistry: async ({}, use) => {
@@ -75,13 +76,16 @@ export const test = baseTest
         await Promise.all(registry.started.map((app) => app.close()))
       }
     },
-    startApp: async ({ db, redisNs, appRegistry }, use) => {
-      await use(async ({ redis = redisNs, ...options } = {}) => {
+    startApp: async ({ db, redis: namespace, appRegistry }, use) => {
+      await use(async ({ redis = namespace, ...options } = {}) => {
         const app = await startMapPresenceApp({
           databaseUrl: db.url,
           redisUrl: redis.url,
           redisKeyPrefix: redis.prefix || undefined,
           poolSize: 10,
+          // the CI machine is shared and busy: a slow answer must not count as "Redis down" here (the
+          // failure suite sets its own short timeout where it wants degradation)
+          redisCommandTimeoutMs: 5_000,
           onError: (error) => console.error('[map-presence test app]', error),
           ...options,
         })
@@ -98,13 +102,13 @@ export const test = baseTest
     sql: async ({ pool }, use) => {
       await use(pool)
     },
-    kv: async ({ redisNs }, use) => {
-      await use(redisNs.client())
+    kv: async ({ redis }, use) => {
+      await use(redis.client())
     },
-    redisKeys: async ({ redisNs, kv }, use) => {
+    redisKeys: async ({ redis, kv }, use) => {
       await use(async (pattern) => {
-        const keys = await kv.keys(`${redisNs.prefix}${pattern}`)
-        return keys.map((key) => key.slice(redisNs.prefix.length)).sort()
+        const keys = await kv.keys(`${redis.prefix}${pattern}`)
+        return keys.map((key) => key.slice(redis.prefix.length)).sort()
       })
     },
     openClient: async ({ connect, appRegistry }, use) => {

@@ -9,11 +9,15 @@ import { serverSpec } from './server-spec.mjs'
 
 const servers = await Promise.all(
   Array.from({ length: Number(process.env.SERVERS ?? 3) }, (_, i) =>
-    withPortRetry((port) => startService(serverSpec(`victim-${i}`, port, i === 0 ? { SPAWN_CHILD: '1' } : {}))),
+    withPortRetry((port) =>
+      startService(serverSpec(`victim-${i}`, port, i === 0 ? { SPAWN_CHILD: '1' } : {})),
+    ),
   ),
 )
 servers.at(-1)?.pause()
-const dirs = await Promise.all(Array.from({ length: Number(process.env.DIRS ?? 2) }, () => createTempDir('victim')))
+const dirs = await Promise.all(
+  Array.from({ length: Number(process.env.DIRS ?? 2) }, () => createTempDir('victim')),
+)
 for (const d of dirs) fs.writeFileSync(path.join(d.path, 'data'), 'x')
 const helper = servers[0]?.logs().find((l) => l.startsWith('child '))
 const socket = (await getWatchdog()).socketPath

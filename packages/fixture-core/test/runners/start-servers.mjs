@@ -21,7 +21,9 @@ const services = await Promise.all(
     })
   }),
 )
-process.stdout.write(`${JSON.stringify({ servers: services.map((s) => ({ port: s.port, pid: s.pid })), retries })}\n`)
+process.stdout.write(
+  `${JSON.stringify({ servers: services.map((s) => ({ port: s.port, pid: s.pid })), retries })}\n`,
+)
 process.stdin.resume()
 process.stdin.on('end', async () => {
   await Promise.all(services.map((s) => s.stop()))

@@ -25,7 +25,8 @@ if (process.env.SPAWN_CHILD) {
 if (process.env.DATA_DIR) fs.writeFileSync(`${process.env.DATA_DIR}/owner`, String(process.getuid()))
 
 if (mode === 'crash') {
-  for (let i = 1; i <= Number(process.env.LINES ?? 60); i++) console.log(`boot line ${i}`)
+  // all on stderr: one stream keeps the order the test checks
+  for (let i = 1; i <= Number(process.env.LINES ?? 60); i++) console.error(`boot line ${i}`)
   console.error('fatal: config is broken')
   process.exit(3)
 } else if (mode === 'never-ready') {
@@ -36,7 +37,8 @@ if (mode === 'crash') {
     sock.setEncoding('utf8')
     sock.on('error', () => {})
     sock.on('data', (chunk) => {
-      if (chunk.includes('\n')) sock.end(`pong ${process.pid} ${process.getuid()} ${process.env.TOKEN ?? '-'}\n`)
+      if (chunk.includes('\n'))
+        sock.end(`pong ${process.pid} ${process.getuid()} ${process.env.TOKEN ?? '-'}\n`)
     })
   })
   server.on('error', (err) => {

@@ -1,5 +1,10 @@
 // Typed usage of @infra/redis-fixture as a consumer writes it: type-checked by tsc --noEmit, not run.
-import { type RedisConnectionInfo, type RedisServer, type RedisServerOptions, startRedis } from '@infra/redis-fixture'
+import {
+  type RedisConnectionInfo,
+  type RedisServer,
+  type RedisServerOptions,
+  startRedis,
+} from '@infra/redis-fixture'
 
 const options: RedisServerOptions = {}
 

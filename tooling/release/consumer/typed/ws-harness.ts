@@ -1,6 +1,6 @@
 // Typed usage of @infra/ws-harness as a consumer writes it: type-checked by tsc --noEmit, not run.
 import { connect, startWsServer, type WsClient, type WsServer } from '@infra/ws-harness'
-import { test as wsTest, type WsFixtures, wsFixtures } from '@infra/ws-harness/vitest'
+import { type WsFixtures, wsFixtures, test as wsTest } from '@infra/ws-harness/vitest'
 
 export async function wsUsage(): Promise<number> {
   await using server: WsServer = await startWsServer()

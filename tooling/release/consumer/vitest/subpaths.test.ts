@@ -8,11 +8,14 @@ interface Plan {
 }
 const plan = JSON.parse(readFileSync(new URL('./release-test.json', import.meta.url), 'utf8')) as Plan
 
-describe.each(plan.packages.filter((pkg) => pkg.subpaths.includes('./vitest')))('$name/vitest', ({ name }) => {
-  it('exports test and a fixtures object', async () => {
-    const mod = (await import(`${name}/vitest`)) as Record<string, unknown>
-    expect(typeof (mod.test as { extend?: unknown } | undefined)?.extend).toBe('function')
-    const fixtures = Object.keys(mod).filter((key) => /Fixtures$/.test(key) && typeof mod[key] === 'object')
-    expect(fixtures, `${name}/vitest exports: ${Object.keys(mod).join(', ')}`).not.toHaveLength(0)
-  })
-})
+describe.each(plan.packages.filter((pkg) => pkg.subpaths.includes('./vitest')))(
+  '$name/vitest',
+  ({ name }) => {
+    it('exports test and a fixtures object', async () => {
+      const mod = (await import(`${name}/vitest`)) as Record<string, unknown>
+      expect(typeof (mod.test as { extend?: unknown } | undefined)?.extend).toBe('function')
+      const fixtures = Object.keys(mod).filter((key) => /Fixtures$/.test(key) && typeof mod[key] === 'object')
+      expect(fixtures, `${name}/vitest exports: ${Object.keys(mod).join(', ')}`).not.toHaveLength(0)
+    })
+  },
+)

@@ -1,0 +1,68 @@
+import {
+  EnvironmentError,
+  InvalidOptionsError,
+  ProcessExitedError,
+  StartupTimeoutError,
+} from '@infra/fixture-core'
+import { describe, expect, it } from 'vitest'
+import { startKafka } from './start-kafka.js'
+
+async function failure(p: Promise<unknown>): Promise<Error> {
+  const r = await p.then(
+    (v) => ({ ok: true as const, v }),
+    (e: unknown) => ({ ok: false as const, e }),
+  )
+  if (r.ok) {
+    await (r.v as { stop(): Promise<void> }).stop()
+    throw new Error('expected startKafka to fail')
+  }
+  return r.e as Error
+}
+
+describe('bad input', () => {
+  it('no Java (bogus INFRA_KAFKA_JAVA): says so and how to install it', async () => {
+    const saved = process.env.INFRA_KAFKA_JAVA
+    process.env.INFRA_KAFKA_JAVA = '/nonexistent/jdk/bin/java'
+    try {
+      const err = await failure(startKafka())
+      expect(err).toBeInstanceOf(EnvironmentError)
+      expect(err.message).toContain('Java 17')
+      expect(err.message).toContain('apt-get install openjdk-17-jre-headless')
+      expect(err.message).toContain('INFRA_KAFKA_JAVA')
+    } finally {
+      if (saved === undefined) delete process.env.INFRA_KAFKA_JAVA
+      else process.env.INFRA_KAFKA_JAVA = saved
+    }
+  })
+
+  it('jars missing: names the bootstrap and fetch commands', async () => {
+    const err = await failure(startKafka({ version: '0.0.1' }))
+    expect(err).toBeInstanceOf(EnvironmentError)
+    expect(err.message).toContain('bash tooling/bootstrap.sh')
+    expect(err.message).toContain('npx infra-kafka-fetch 0.0.1')
+  })
+
+  it('a KAFKA_HOME that is not a Kafka distribution is an error, not a silent fallback', async () => {
+    const err = await failure(startKafka({ kafkaHome: '/tmp' }))
+    expect(err).toBeInstanceOf(EnvironmentError)
+    expect(err.message).toContain('not an Apache Kafka distribution')
+  })
+
+  it('a broker that dies at start shows its log', async () => {
+    const err = await failure(startKafka({ brokerConfig: { 'num.io.threads': 'lots' }, cds: false }))
+    expect(err).toBeInstanceOf(ProcessExitedError)
+    expect(err.message).toContain('kafka-1')
+    expect(err.message).toMatch(/num\.io\.threads/)
+  })
+
+  it('a start that cannot finish in time fails with a finite timeout naming what it waited for', async () => {
+    const err = await failure(startKafka({ startTimeoutMs: 200, cds: false }))
+    expect(err).toBeInstanceOf(StartupTimeoutError)
+    expect(err.message).toMatch(/Kafka node 1 .*unfenced broker/)
+  })
+
+  it('invalid options are rejected before anything starts', async () => {
+    const err = await failure(startKafka({ brokers: 0 }))
+    expect(err).toBeInstanceOf(InvalidOptionsError)
+  })
+})

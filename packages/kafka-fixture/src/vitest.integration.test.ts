@@ -1,0 +1,52 @@
+import { afterAll, describe, expect, vi } from 'vitest'
+import { kafkaGlobalSetup, test } from './vitest.js'
+
+// No global setup in this package's config: the `kafka` fixture falls back to one broker per worker.
+describe('vitest fixtures', () => {
+  const seen: string[] = []
+
+  test('each test gets its own topic on a real broker', async ({ kafka, topic }) => {
+    seen.push(topic)
+    expect(topic.startsWith(kafka.topicPrefix)).toBe(true)
+    await kafka.produce(topic, ['one', 'two'])
+    const got = await kafka.consume(topic, { count: 2 })
+    expect(got.map((m) => m.value)).toEqual(['one', 'two'])
+  })
+
+  test('a second test gets a different, empty topic', async ({ kafka, topic }) => {
+    seen.push(topic)
+    expect(new Set(seen).size).toBe(seen.length)
+    await expect(kafka.consume(topic, { count: 1, timeoutMs: 1_500 })).rejects.toThrow(/Received 0 message/)
+  })
+
+  test('the per-test topic is deleted afterwards', async ({ kafka }) => {
+    const admin = kafka.client().admin()
+    await admin.connect()
+    try {
+      const topics = await admin.listTopics()
+      for (const t of seen) expect(topics).not.toContain(t)
+    } finally {
+      await admin.disconnect()
+    }
+  })
+
+  afterAll(() => {
+    expect(seen).toHaveLength(2)
+  })
+})
+
+describe('kafkaGlobalSetup', () => {
+  test('starts one Kafka, provides its brokers, and the teardown stops it', async () => {
+    const provide = vi.fn()
+    const teardown = await kafkaGlobalSetup({ brokers: 1 })({ provide })
+    expect(provide).toHaveBeenCalledTimes(1)
+    const [key, value] = provide.mock.calls[0]!
+    expect(key).toBe('infraKafka')
+    expect(value.brokers).toHaveLength(1)
+    expect(value.version).toMatch(/^\d+\.\d+\.\d+$/)
+    await teardown()
+    const { fetchMetadata } = await import('./kafka-wire.js')
+    const [host, port] = (value.brokers[0] as string).split(':')
+    await expect(fetchMetadata(host!, Number(port), [], { timeoutMs: 1_000 })).rejects.toThrow()
+  })
+})

@@ -1,0 +1,28 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { describe, expect, it } from 'vitest'
+import { descendantPids, isRunning, signalEach } from './process-tree.js'
+
+describe('process tree', () => {
+  it('finds children and grandchildren, also those in another session', async () => {
+    const child = spawn('sh', ['-c', 'setsid sleep 30 & sleep 30 & wait'], { stdio: 'ignore' })
+    try {
+      let pids: number[] = []
+      for (let i = 0; i < 100 && pids.length < 2; i++) {
+        pids = descendantPids(process.pid).filter((p) => p !== child.pid)
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      const mine = descendantPids(child.pid!)
+      expect(mine.length).toBeGreaterThanOrEqual(2)
+      expect(mine.every(isRunning)).toBe(true)
+      signalEach(mine, 'SIGKILL')
+      await once(child, 'exit')
+    } finally {
+      child.kill('SIGKILL')
+    }
+  })
+
+  it('reports a dead pid as not running', () => {
+    expect(isRunning(2 ** 22 + 12345)).toBe(false)
+  })
+})

@@ -1,0 +1,52 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect } from 'vitest'
+import { spawnVitest } from './nested-vitest.js'
+import { poolStats, test } from './vitest.js'
+
+const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+describe('vitest fixtures without a global setup', () => {
+  // no postgresGlobalSetup here: the worker starts its own server
+  test('gives each test a database and a pool on it', async ({ pg, db, pool }) => {
+    expect(pg.provider).toBe('local')
+    const { rows } = await pool.query<{ d: string }>('SELECT current_database() AS d')
+    expect(rows[0]!.d).toBe(db.name)
+    expect(poolStats(pool).checkedOut).toBe(0)
+  })
+
+  test('the next test gets another database', async ({ db, pool }) => {
+    await pool.query('CREATE TABLE mine (id int)')
+    expect(db.name).toMatch(/^infra_t\d+_/)
+  })
+})
+
+describe('two vitest workers sharing one server from the global setup', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-parallel-'))
+  afterAll(() => fs.rmSync(out, { recursive: true, force: true }))
+
+  test('run 2 × 50 tests, each on a database of its own', { timeout: 150_000 }, async () => {
+    const child = spawnVitest('test/fixtures/parallel/vitest.config.ts', { PG_PARALLEL_OUT: out }, pkg)
+    let output = ''
+    child.stdout!.on('data', (c) => {
+      output += c
+    })
+    child.stderr!.on('data', (c) => {
+      output += c
+    })
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 140_000)
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+    clearTimeout(timer)
+    expect(code, output).toBe(0)
+    expect(output).toMatch(/100 passed/)
+    const seen = fs
+      .readdirSync(out)
+      .map((name) => ({ name, ...JSON.parse(fs.readFileSync(path.join(out, name), 'utf8')) }))
+    expect(seen).toHaveLength(100)
+    expect(new Set(seen.map((s) => s.name)).size).toBe(100)
+    // two worker processes, each handing out from its own clone pool
+    expect(new Set(seen.map((s) => s.pid)).size).toBe(2)
+  })
+})

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CLUSTER_SLOTS, type RedisCluster, splitSlots, startRedisCluster } from './cluster.js'
+
+describe('startRedisCluster', () => {
+  let cluster: RedisCluster
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 })
+  })
+  afterAll(async () => {
+    await cluster?.stop()
+  })
+
+  it('covers all 16384 slots, each master with one replica', async () => {
+    expect(cluster.nodes).toHaveLength(6)
+    expect(cluster.masters).toHaveLength(3)
+    const ranges = (await cluster.slots()).sort((a, b) => a.first - b.first)
+    let next = 0
+    for (const r of ranges) {
+      expect(r.first).toBe(next)
+      expect(r.replicas).toHaveLength(1)
+      next = r.last + 1
+    }
+    expect(next).toBe(CLUSTER_SLOTS)
+    expect(ranges.map((r) => [r.first, r.last])).toEqual(splitSlots(3))
+    for (const node of cluster.nodes) {
+      const info = (await cluster.nodeClient(node).call('CLUSTER', 'INFO')) as string
+      expect(info).toMatch(/cluster_state:ok/)
+      expect(info).toMatch(/cluster_slots_ok:16384/)
+    }
+  })
+
+  it('the cluster client reads and writes keys on every master', async () => {
+    const client = cluster.client()
+    const keys = Array.from({ length: 200 }, (_, i) => `key:${i}`)
+    for (const k of keys) await client.set(k, k)
+    for (const k of keys) expect(await client.get(k)).toBe(k)
+    const perMaster = await Promise.all(cluster.masters.map((m) => cluster.nodeClient(m).dbsize()))
+    expect(perMaster.every((n) => n > 0)).toBe(true)
+    expect(perMaster.reduce((a, b) => a + b, 0)).toBe(keys.length)
+    // hash tags keep related keys on one slot, so multi-key commands work
+    await client.mset('{user:1}:name', 'ada', '{user:1}:mail', 'ada@example.com')
+    expect(await client.mget('{user:1}:name', '{user:1}:mail')).toEqual(['ada', 'ada@example.com'])
+  })
+})

@@ -1,0 +1,74 @@
+import { setTimeout as sleep } from 'node:timers/promises'
+import { isPidAlive } from '@infra/fixture-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseInfo } from './info.js'
+import { type RedisSentinel, startRedisSentinel } from './sentinel.js'
+
+describe('startRedisSentinel', () => {
+  let ha: RedisSentinel
+  beforeAll(async () => {
+    ha = await startRedisSentinel({ replicas: 2, sentinels: 3 })
+  })
+  afterAll(async () => {
+    await ha?.stop()
+  })
+
+  it('has a master, in-sync replicas and 3 sentinels that know each other', async () => {
+    expect(ha.masterName).toBe('mymaster')
+    expect(ha.sentinels).toHaveLength(3)
+    expect(ha.nodes).toHaveLength(3)
+    const master = await ha.master()
+    expect(master.port).toBe(ha.nodes[0]!.port)
+    for (const node of ha.nodes.slice(1)) {
+      const info = parseInfo(await ha.nodeClient(node).info('replication'))
+      expect(info.role).toBe('slave')
+      expect(info.master_link_status).toBe('up')
+    }
+  })
+
+  it('killMaster(): a replica is promoted, the sentinel client keeps working, no acknowledged write is lost', async () => {
+    const client = ha.client()
+    await client.set('before', 'failover')
+    const acked: number[] = []
+    const failed: number[] = []
+    let stop = false
+    let i = 0
+    // a writer that never stops during the failover: SET, then WAIT for 1 replica; acked = the replica has it
+    const writer = (async () => {
+      while (!stop) {
+        const n = i++
+        try {
+          await client.set(`w:${n}`, String(n))
+          const replicas = await client.wait(1, 500)
+          if (replicas >= 1) acked.push(n)
+          else failed.push(n)
+        } catch {
+          failed.push(n)
+          await sleep(10)
+        }
+      }
+    })()
+    const deadline = Date.now() + 10_000
+    while (acked.length < 50 && Date.now() < deadline) await sleep(5)
+    const oldMaster = ha.nodes.find((n) => n.initialRole === 'master')!
+    const oldPid = oldMaster.process.pid!
+    const result = await ha.killMaster()
+    expect(isPidAlive(oldPid)).toBe(false)
+    expect(result.killed.port).toBe(oldMaster.port)
+    expect(ha.nodes.slice(1).map((n) => n.port)).toContain(result.master?.port)
+    // keep writing until the client has written (and the remaining replica acknowledged) through the new master
+    const ackedBefore = acked.length
+    const until = Date.now() + 20_000
+    while (acked.length < ackedBefore + 20 && Date.now() < until) await sleep(10)
+    stop = true
+    await writer
+    expect(acked.length).toBeGreaterThan(ackedBefore)
+
+    const promoted = ha.nodeClient(result.master!)
+    expect(parseInfo(await promoted.info('replication')).role).toBe('master')
+    expect(await client.get('before')).toBe('failover')
+    const values = await promoted.mget(...acked.map((n) => `w:${n}`))
+    const lost = acked.filter((n, idx) => values[idx] !== String(n))
+    expect(lost).toEqual([])
+  })
+})

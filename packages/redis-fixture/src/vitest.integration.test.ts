@@ -1,0 +1,45 @@
+import { describe, expect } from 'vitest'
+import { connectRedis, type RedisConnectionInfo } from './redis-server.js'
+import { redisGlobalSetup, test } from './vitest.js'
+
+describe('redisFixtures (no global setup: one server per worker)', () => {
+  test('gives each test its own namespace with a working client', async ({ redis, redisServer }) => {
+    expect(redis.db).toBeGreaterThan(0)
+    expect(redis.url).toBe(`${redisServer.url}/${redis.db}`)
+    const c = redis.client()
+    await c.set('fixture-key', '1')
+    expect(await c.get('fixture-key')).toBe('1')
+  })
+
+  test("does not see the previous test's keys", async ({ redis }) => {
+    expect(await redis.client().get('fixture-key')).toBeNull()
+  })
+})
+
+describe('redisGlobalSetup', () => {
+  test('starts one server, provides its info, tears it down', async () => {
+    let provided: RedisConnectionInfo | undefined
+    const teardown = await redisGlobalSetup({ databases: 16 })({
+      provide: (_key, value) => {
+        provided = value
+      },
+    })
+    try {
+      expect(provided?.isolation).toBe('db')
+      expect(provided?.pool).toEqual({ firstDb: 1, lastDb: 14, controlDb: 15 })
+      const worker = connectRedis(provided!)
+      const ns = await worker.isolated()
+      await ns.client().set('k', 'v')
+      expect(await ns.client().get('k')).toBe('v')
+      await ns.release()
+      await worker.stop()
+    } finally {
+      await teardown()
+    }
+    const after = connectRedis(provided!)
+    await expect(
+      after.client({ maxRetriesPerRequest: 0, retryStrategy: () => null }).ping(),
+    ).rejects.toThrow()
+    await after.stop()
+  })
+})

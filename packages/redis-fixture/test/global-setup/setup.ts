@@ -1,0 +1,3 @@
+import { redisGlobalSetup } from '../../src/vitest.js'
+
+export default redisGlobalSetup({ databases: 32 })

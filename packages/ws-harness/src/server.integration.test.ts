@@ -1,0 +1,188 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { InvalidOptionsError, PortInUseError } from '@infra/fixture-core'
+import { afterEach, describe, expect, it } from 'vitest'
+import { connect, type WsClient } from './client.js'
+import { WsConnectError } from './errors.js'
+import { startWsServer, type WsServer } from './server.js'
+
+const cleanup: (() => Promise<unknown>)[] = []
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn()
+})
+async function server(opts?: Parameters<typeof startWsServer>[0]): Promise<WsServer> {
+  const s = await startWsServer(opts)
+  cleanup.push(() => s.stop())
+  return s
+}
+async function client(url: string, opts?: Parameters<typeof connect>[1]): Promise<WsClient> {
+  const c = await connect(url, opts)
+  cleanup.push(() => c.close())
+  return c
+}
+
+describe('startWsServer', () => {
+  it('binds 127.0.0.1 on an ephemeral port and serves the given path only', async () => {
+    const s = await server({ path: '/ws' })
+    expect(s.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/)
+    expect(s.port).toBeGreaterThan(0)
+    await client(s.url)
+    const err = await connect(s.url.replace('/ws', '/other')).catch((e: WsConnectError) => e)
+    expect(err).toBeInstanceOf(WsConnectError)
+    expect((err as WsConnectError).status).toBe(404)
+  })
+
+  it('attaches to an existing http.Server next to its HTTP routes', async () => {
+    const http1 = http.createServer((_req, res) => res.end('plain http'))
+    await new Promise<void>((r) => http1.listen(0, '127.0.0.1', r))
+    cleanup.push(() => new Promise((r) => http1.close(r)))
+    const s = await server({ server: http1, path: '/live', onConnection: (c) => c.sendJson({ hello: c.id }) })
+    expect(s.port).toBe((http1.address() as AddressInfo).port)
+    const a = await client(s.url)
+    await a.expectJson({ hello: 1 })
+    const res = await fetch(`http://127.0.0.1:${s.port}/`)
+    expect(await res.text()).toBe('plain http')
+    // restart on an attached server: clients are dropped, upgrades get 503 during the downtime
+    const restarting = s.restart({ downtimeMs: 300 })
+    await a.expectClosed(1006)
+    const refused = await connect(s.url).catch((e: WsConnectError) => e)
+    expect((refused as WsConnectError).status).toBe(503)
+    await restarting
+    const b = await client(s.url)
+    await b.expectJson({ hello: 2 })
+    await s.stop()
+    expect(http1.listening).toBe(true)
+  })
+
+  it('validates options before starting', async () => {
+    await expect(startWsServer({ path: 'ws' })).rejects.toBeInstanceOf(InvalidOptionsError)
+    await expect(startWsServer({ port: 70_000 })).rejects.toThrow(/port/)
+    await expect(startWsServer({ heartbeatMs: 0 })).rejects.toThrow(/heartbeatMs/)
+  })
+
+  it('a taken fixed port is a PortInUseError', async () => {
+    const s = await server()
+    await expect(startWsServer({ port: s.port })).rejects.toBeInstanceOf(PortInUseError)
+  })
+})
+
+describe('server-side control', () => {
+  it('sees what clients send through per-connection inboxes; expectConnection is FIFO', async () => {
+    const s = await server({ onConnection: () => {} })
+    const a = await client(s.url, { query: { user: 'a' } })
+    const b = await client(s.url, { query: { user: 'b' } })
+    const ca = await s.expectConnection()
+    const cb = await s.expectConnection()
+    expect([ca.query.get('user'), cb.query.get('user')]).toEqual(['a', 'b'])
+    expect(s.connectionOf(b)).toBe(cb)
+    a.sendJson({ type: 'subscribe', channel: 'x' })
+    await ca.expectJson({ type: 'subscribe', channel: 'x' })
+    await cb.expectNoMessage(50)
+    await expect(s.expectConnection({ timeout: 50 })).rejects.toThrow(
+      /a new connection on ws:\/\/127\.0\.0\.1/,
+    )
+  })
+
+  it('broadcast reaches every open client, or those a filter selects; text, JSON and binary', async () => {
+    const s = await server({ onConnection: () => {} })
+    const a = await client(s.url, { query: { room: '1' } })
+    const b = await client(s.url, { query: { room: '2' } })
+    expect(s.broadcast({ type: 'all' })).toBe(2)
+    expect(s.broadcast('room one', (c) => c.query.get('room') === '1')).toBe(1)
+    s.broadcast(Buffer.from([7]))
+    await a.expectJson({ type: 'all' })
+    await a.expect('room one')
+    await a.expect(Buffer.from([7]))
+    await b.expectJson({ type: 'all' })
+    expect((await b.expect()).isBinary).toBe(true)
+    await b.expectNoMessage(50)
+  })
+
+  it('drop: some clients with a code and reason, others cut; dropAll; waitForClients', async () => {
+    const s = await server({ onConnection: () => {} })
+    const a = await client(s.url, { query: { n: 1 } })
+    const b = await client(s.url, { query: { n: 2 } })
+    const c = await client(s.url, { query: { n: 3 } })
+    expect(await s.drop((conn) => conn.query.get('n') === '1', 4001, 'kicked')).toBe(1)
+    await a.expectClosed(4001, { reason: 'kicked' })
+    expect(b.isOpen && c.isOpen).toBe(true)
+    await s.drop(s.connectionOf(b)!)
+    await b.expectClosed(1006)
+    expect(s.clients.size).toBe(1)
+    expect(await s.dropAll(1012, 'restarting')).toBe(1)
+    await c.expectClosed(1012)
+    await s.waitForClients(0)
+    await expect(s.waitForClients(5, { timeout: 50 })).rejects.toThrow(
+      /5 open connection\(s\).*\n?.*Open now: 0/,
+    )
+  })
+
+  it('restart keeps the port; clients see a close and can reconnect', async () => {
+    const s = await server()
+    const port = s.port
+    const a = await client(s.url)
+    await s.restart({ downtimeMs: 100 })
+    await a.expectClosed(1006)
+    expect(s.port).toBe(port)
+    expect(s.restarts).toBe(1)
+    const b = await client(s.url)
+    b.send('after restart')
+    await b.expect('after restart')
+  })
+
+  it('restart with a close code: clients see it', async () => {
+    const s = await server()
+    const a = await client(s.url)
+    await s.restart({ code: 1012, reason: 'service restart' })
+    await a.expectClosed(1012, { reason: 'service restart' })
+  })
+
+  it('kill: connections cut, nothing listens until restart', async () => {
+    const s = await server()
+    const a = await client(s.url)
+    await s.kill()
+    await a.expectClosed(1006)
+    expect(s.isUp).toBe(false)
+    await expect(connect(s.url)).rejects.toThrow(/ECONNREFUSED/)
+    await s.restart()
+    expect(s.isUp).toBe(true)
+    await client(s.url)
+  })
+
+  it('a throwing handler closes that connection with 1011 and is recorded in errors', async () => {
+    const s = await server({
+      onConnection: (conn) => {
+        conn.onMessage((m) => {
+          if (m.text === 'boom') throw new Error('handler exploded')
+          conn.send(`ok ${m.text}`)
+        })
+      },
+    })
+    const a = await client(s.url)
+    a.send('1')
+    await a.expect('ok 1')
+    a.send('boom')
+    await a.expectClosed(1011, { reason: 'handler error' })
+    expect(String(s.errors[0])).toContain('handler exploded')
+  })
+
+  it('stop closes clients with 1001, is idempotent, and restart after stop is refused', async () => {
+    const s = await server()
+    const a = await client(s.url)
+    await s.stop()
+    await s.stop()
+    await a.expectClosed(1001)
+    expect(s.clients.size).toBe(0)
+    await expect(s.restart()).rejects.toThrow(/stopped/)
+  })
+
+  it('await using disposes the server', async () => {
+    let url: string
+    {
+      await using s = await startWsServer()
+      url = s.url
+      await client(url)
+    }
+    await expect(connect(url)).rejects.toThrow(/ECONNREFUSED/)
+  })
+})

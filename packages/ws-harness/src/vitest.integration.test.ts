@@ -1,0 +1,51 @@
+import { test as baseTest, describe, expect } from 'vitest'
+import type { WsClient } from './client.js'
+import { test, type WsFixtures, wsFixtures } from './vitest.js'
+
+// File-scoped fixtures must be defined at the top level of a file.
+const composed = baseTest.extend<{ greeting: string }>({ greeting: 'hello' }).extend<WsFixtures>(wsFixtures)
+
+let fromFirstTest: WsClient | undefined
+let firstServerClients: ReadonlySet<unknown> | undefined
+
+describe('per-test server and tracked clients', () => {
+  test('wsServer and connect work together', async ({ wsServer, connect }) => {
+    const a = await connect(wsServer.url)
+    a.sendJson({ hi: 1 })
+    await a.expectJson({ hi: 1 })
+    fromFirstTest = a
+    firstServerClients = wsServer.clients
+  })
+
+  test('after a test its clients are closed and its server stopped (no open handles)', async () => {
+    expect(fromFirstTest?.readyState).toBe('closed')
+    expect(firstServerClients?.size).toBe(0)
+  })
+
+  test('connectMany groups are closed too', async ({ wsServer, connectMany }) => {
+    const g = await connectMany(wsServer.url, 10)
+    expect(wsServer.clients.size).toBe(10)
+    fromFirstTest = g.at(9)
+  })
+
+  test('…checked here', () => {
+    expect(fromFirstTest?.readyState).toBe('closed')
+  })
+})
+
+describe('file-scoped server composed with another extension', () => {
+  let port = 0
+
+  composed('first test connects', async ({ wsFileServer, connect, greeting }) => {
+    port = wsFileServer.port
+    const a = await connect(wsFileServer.url)
+    a.send(greeting)
+    await a.expect('hello')
+  })
+
+  composed('same server, and the previous test left no client behind', async ({ wsFileServer }) => {
+    expect(wsFileServer.port).toBe(port)
+    await wsFileServer.waitForClients(0)
+    expect(wsFileServer.connectionCount).toBe(1)
+  })
+})

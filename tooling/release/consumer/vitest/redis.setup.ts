@@ -1,0 +1,3 @@
+import { redisGlobalSetup } from '@infra/redis-fixture/vitest'
+
+export default redisGlobalSetup()
