@@ -9,4 +9,6 @@ export default defineConfig({
   target: 'node20',
   shims: true,
   external: ['vitest'],
+  // one shared chunk for both entries in CJS too, so classes (instanceof) are the same from '.' and './vitest'
+  splitting: true,
 })

@@ -139,6 +139,7 @@ async function main() {
   mkdirSync(CACHE_ROOT, { recursive: true })
   const verified = new Map()
   const warnings = new Set()
+  const failures = []
   for (const manager of consumed.length > 0 ? managers : []) {
     const dir = writeConsumer(join(work, `consumer-${manager}`), {
       packages: consumed,
@@ -147,8 +148,14 @@ async function main() {
       expectedExports: EXPECTED_EXPORTS,
     })
     step(`${manager}: installing ${consumed.map((pkg) => pkg.name).join(', ')} in ${dir}`)
-    const installed = await install(manager, dir, CACHE_ROOT)
-    step(`${manager}: installed in ${installed.seconds} s`)
+    try {
+      const installed = await install(manager, dir, CACHE_ROOT)
+      step(`${manager}: installed in ${installed.seconds} s`)
+    } catch (error) {
+      step(`${manager}: install FAILED (details at the end)`)
+      failures.push(`[${manager}] ${error.message}`)
+      continue
+    }
     const report = (result) => {
       step(`${manager}: ${result.check} ok (${result.seconds} s)`)
       if (result.warnings.length > 0) {
@@ -164,18 +171,27 @@ async function main() {
       if (summary.length > 0) console.log(summary.join('\n'))
     }
     const failed = ({ check }) => step(`${manager}: ${check} FAILED (details at the end)`)
-    await runChecks(dir, { withVitest, onResult: report, onFailure: failed })
-    for (const pkg of consumed) verified.set(pkg.name, [...(verified.get(pkg.name) ?? []), manager])
+    try {
+      await runChecks(dir, { withVitest, onResult: report, onFailure: failed })
+      for (const pkg of consumed) verified.set(pkg.name, [...(verified.get(pkg.name) ?? []), manager])
+    } catch (error) {
+      failures.push(`[${manager}] ${error.message}`) // go on with the next package manager
+    }
   }
 
   // ---- the repository is untouched ----------------------------------------------------------------------
   assertRepoUnchanged(ROOT, before)
+  if (failures.length > 0) throw new StepError(failures.join('\n\n'))
 
   console.log('')
   for (const pkg of releasable) {
     const how = verified.has(pkg.name)
-      ? `installed with ${verified.get(pkg.name).join(' + ')}: ESM import, CJS require, tsc${
-          withVitest && SERVICES_FOR_VITEST.includes(pkg.name) ? ', vitest (real server)' : ''
+      ? `installed with ${verified.get(pkg.name).join(' + ')}: ESM import, CJS require, tsc --noEmit${
+          withVitest && SERVICES_FOR_VITEST.includes(pkg.name)
+            ? ', ./vitest global setup + test.extend fixtures with a real server'
+            : withVitest
+              ? ', ./vitest loaded under vitest'
+              : ''
         }`
       : 'published (dependency of the consumed packages)'
     console.log(`verified ${pkg.name}@${versions.get(pkg.name)}: ${how}`)

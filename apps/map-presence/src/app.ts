@@ -56,7 +56,9 @@ export async function startMapPresenceApp(options: MapPresenceAppOptions): Promi
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: options.poolSize ?? 10,
+    // finite waits: a hung database fails requests (503) instead of holding them forever
     connectionTimeoutMillis: 10_000,
+    query_timeout: 15_000,
   })
   pool.on('error', () => {}) // idle clients dropped by the server: the pool replaces them
   const redis = createPresenceRedis(options.redisUrl, {
@@ -116,7 +118,12 @@ export async function startMapPresenceApp(options: MapPresenceAppOptions): Promi
   await pool.query('SELECT 1') // fail fast on a wrong database URL
   await presence.connect()
 
-  const server = createServer(createRoutes(service, presence).listener(onError))
+  const databaseReachable = () =>
+    pool.query('SELECT 1').then(
+      () => true,
+      () => false,
+    )
+  const server = createServer(createRoutes(service, presence, databaseReachable).listener(onError))
   const hub = new MapHub({ server, path: '/ws', rooms, sessions, service })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

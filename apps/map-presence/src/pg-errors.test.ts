@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { httpErrorFromPg } from './pg-errors.js'
+import { httpErrorFromPg, isDatabaseUnavailable } from './pg-errors.js'
 
 describe('httpErrorFromPg', () => {
   it('maps a unique violation to 409 with the constraint and a readable message', () => {
@@ -40,5 +40,23 @@ describe('httpErrorFromPg', () => {
     expect(httpErrorFromPg({ code: '57P01' })).toBeUndefined()
     expect(httpErrorFromPg(null)).toBeUndefined()
     expect(httpErrorFromPg('23505')).toBeUndefined()
+  })
+})
+
+describe('isDatabaseUnavailable', () => {
+  it.each([
+    [{ code: '57P01', message: 'terminating connection due to administrator command' }],
+    [{ code: '08006' }],
+    [{ code: 'ECONNREFUSED' }],
+    [new Error('Connection terminated unexpectedly')],
+    [new Error('timeout exceeded when trying to connect')],
+  ])('recognises %j', (error) => {
+    expect(isDatabaseUnavailable(error)).toBe(true)
+  })
+
+  it('leaves request errors and bugs alone', () => {
+    expect(isDatabaseUnavailable({ code: '23505' })).toBe(false)
+    expect(isDatabaseUnavailable(new TypeError('x is undefined'))).toBe(false)
+    expect(isDatabaseUnavailable(undefined)).toBe(false)
   })
 })

@@ -54,3 +54,28 @@ export function httpErrorFromPg(error: unknown): HttpError | undefined {
     (typeof pg.message === 'string' ? pg.message : mapped.code)
   return new HttpError(mapped.status, mapped.code, message, constraint)
 }
+
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error',
+]
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'])
+
+/**
+ * True for errors that mean "the database is unreachable right now" rather than "this request is wrong":
+ * SQLSTATE classes 08 (connection exception) and 57P0x (server shutting down / terminated the backend),
+ * node-postgres' connection errors, and socket errnos. The API answers those with 503 + Retry-After.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  const { code, message } = error as { code?: unknown; message?: unknown }
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('08') || /^57P0\d$/.test(code) || UNAVAILABLE_ERRNOS.has(code))
+  ) {
+    return true
+  }
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((text) => message.includes(text))
+}

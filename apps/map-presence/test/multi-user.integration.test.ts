@@ -1,5 +1,5 @@
 // Seed 000, multi-user scenarios: concurrent sessions, shared POIs, isolation between maps, real-time sync.
-import type { WsClient } from '@infra/ws-harness'
+import { type WsClient, WsClientGroup } from '@infra/ws-harness'
 import { describe, expect } from 'vitest'
 import { presenceKeys } from '../src/index.js'
 import { expectStatus } from './support/api-client.js'
@@ -100,9 +100,7 @@ describe('multi-user scenarios', () => {
       await client.waitForJson({ type: 'avatar_movement', data: { sessionId: n1.id, seq: 1 } })
       await client.waitForJson({ type: 'avatar_movement', data: { sessionId: n2.id, seq: 1 } })
     }
-    for (const client of [south1, south2]) {
-      await client.expectNoMessage(300, { type: 'avatar_movement' })
-    }
+    await new WsClientGroup([south1, south2]).expectNone(300, { type: 'avatar_movement' })
     expect(south1.messages.map((message) => (message.json as { type: string }).type)).not.toContain(
       'avatar_movement',
     )

@@ -114,7 +114,7 @@ describe('performance under concurrent load', () => {
       )
       elapsed = performance.now() - started
       // nothing extra arrived anywhere (duplicates or other maps' moves)
-      await Promise.all(clients.map((client) => client.expectNoMessage(300, { type: 'avatar_movement' })))
+      await group.expectNone(300, { type: 'avatar_movement' })
       const deliveries = latencies.length
       report.push(
         `${sessions.length * MOVES_PER_USER} moves → ${deliveries} deliveries in ${ms(elapsed)} ` +

@@ -46,7 +46,11 @@ describe('error handling: Redis failures', () => {
       expect(bobCreated.presence).toBe('degraded')
       const bob = bobCreated.session
       expect((await sql.query('SELECT count(*)::int AS n FROM sessions')).rows[0].n).toBe(2)
-      expect(expectStatus(await api.health(), 200)).toEqual({ status: 'degraded', redis: 'degraded' })
+      expect(expectStatus(await api.health(), 200)).toEqual({
+        status: 'degraded',
+        redis: 'degraded',
+        database: 'ok',
+      })
       expect(app.presenceStatus()).toBe('degraded')
 
       // joins and moves are stored and broadcast; reads fall back to Postgres

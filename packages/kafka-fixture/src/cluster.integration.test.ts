@@ -62,8 +62,8 @@ describe('3-node KRaft cluster', () => {
     await stream.start()
     try {
       await stream.waitForMoreAcks(300)
-      const killedAt = Date.now()
       await kafka.killBroker(leader)
+      const killedAt = Date.now()
       await stream.waitForMoreAcks(300, 40_000) // the producer resumed on the new leaders
       expect(await kafka.partitionLeader(topic, 0)).not.toBe(leader)
       expect(stream.firstAckAfter(killedAt)).toBeDefined()

@@ -492,14 +492,18 @@ export class KafkaFixture {
 
   // ---- faults (local provider) ----------------------------------------------------------------
 
-  private node(id: number, what: string): KafkaNode {
+  private requireCluster(what: string): LocalCluster {
     if (!this.cluster) {
       throw new InvalidOptionsError(
         what,
         `broker faults need the 'local' provider (this fixture is '${this.provider}')`,
       )
     }
-    const n = this.cluster.nodes.find((x) => x.nodeId === id)
+    return this.cluster
+  }
+
+  private node(id: number, what: string): KafkaNode {
+    const n = this.requireCluster(what).nodes.find((x) => x.nodeId === id)
     if (!n) throw new InvalidOptionsError(what, `no broker with id ${id} (ids: ${this.nodeIds.join(', ')})`)
     return n
   }
@@ -541,22 +545,25 @@ export class KafkaFixture {
 
   /** SIGKILL every broker. */
   async kill(): Promise<void> {
+    this.requireCluster('kill')
     for (const id of this.nodeIds) await this.killBroker(id)
   }
 
   /** SIGSTOP every broker. */
   async pause(): Promise<void> {
+    this.requireCluster('pause')
     for (const id of this.nodeIds) await this.pauseBroker(id)
   }
 
   /** SIGCONT every broker. */
   async resume(): Promise<void> {
+    this.requireCluster('resume')
     for (const id of this.nodeIds) await this.resumeBroker(id)
   }
 
   /** Restarts the whole cluster (same ports, same data) and waits until every broker is back. */
   async restart(): Promise<void> {
-    const cluster = this.node(1, 'restart') && this.cluster!
+    const cluster = this.requireCluster('restart')
     await Promise.all(cluster.nodes.map((n) => n.process.stop({ graceMs: this.stopGraceMs })))
     await Promise.all(cluster.nodes.map((n) => n.process.start()))
     await cluster.waitForBrokers(cluster.nodes.length, this.startTimeoutMs)

@@ -121,6 +121,17 @@ describe('single broker', () => {
     expect(got.map((m) => m.value)).toEqual(['before-1', 'before-2', 'after'])
   })
 
+  it('restart() restarts the whole cluster on the same ports with the same data', async () => {
+    const topic = await kafka.createTopic()
+    await kafka.produce(topic, 'kept')
+    const before = kafka.nodes.map((n) => n.brokerPort)
+    await kafka.restart()
+    expect(kafka.nodes.map((n) => n.brokerPort)).toEqual(before)
+    expect(kafka.nodes.every((n) => n.running)).toBe(true)
+    await kafka.waitForTopic(topic)
+    expect((await kafka.consume(topic, { count: 1 }))[0]!.value).toBe('kept')
+  })
+
   it('external provider namespaces its topics and deletes only those', async () => {
     const foreign = await kafka.createTopic({ name: `foreign-${Date.now()}` })
     const ext = await startKafka({ provider: 'external', externalBrokers: kafka.brokers })

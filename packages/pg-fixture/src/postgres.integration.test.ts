@@ -97,6 +97,30 @@ describe('startPostgres (local)', () => {
     expect(rows).toEqual([])
   })
 
+  it('transaction() reuses connections without leaking session state', async () => {
+    const first = await server.transaction()
+    const pid = (await first.client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid
+    await first.client.query("SET application_name = 'leaky'")
+    await first.client.query('CREATE TEMP TABLE scratch (v int)')
+    // session-level state that a ROLLBACK alone would keep
+    await first.client.query('SELECT pg_advisory_lock(4242)')
+    await first.rollback()
+    await first.rollback()
+    const second = await server.transaction()
+    const row = (
+      await second.client.query(
+        `SELECT pg_backend_pid() AS pid, current_setting('application_name') AS app,
+                to_regclass('pg_temp.scratch') AS t,
+                (SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()) AS locks`,
+      )
+    ).rows[0]
+    expect(row.locks).toBe(0)
+    expect(row.pid).toBe(pid)
+    expect(row.app).not.toBe('leaky')
+    expect(row.t).toBeNull()
+    await second.rollback()
+  })
+
   it('counts and terminates client connections; poolStats shows checked-out clients', async () => {
     const db = await server.database()
     const pool = new pg.Pool({ connectionString: db.url, max: 3 })
@@ -104,7 +128,7 @@ describe('startPostgres (local)', () => {
     const held = await pool.connect()
     expect(poolStats(pool)).toMatchObject({ total: 1, checkedOut: 1, idle: 0 })
     expect(await server.connectionCount(db.name)).toBe(1)
-    const errored = new Promise((resolve) => held.once('error', resolve))
+    const errored = new Promise((resolve) => held.on('error', resolve))
     expect(await server.terminateConnections(db.name)).toBe(1)
     await errored
     held.release(true)

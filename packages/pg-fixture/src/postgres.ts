@@ -1,12 +1,13 @@
 import { type ServiceProcess, waitFor } from '@infra/fixture-core'
-import pg from 'pg'
 import { AdminConnection } from './admin-connection.js'
 import { ClonePool } from './clone-pool.js'
 import { UnsupportedOperationError } from './errors.js'
 import type { PostgresConnectionInfo, TestDatabase, TestSchema, TestTransaction } from './handles.js'
 import { databasePrefix, ident, randomId, withDatabase } from './names.js'
 import { descendantPids, isRunning, signalEach } from './process-tree.js'
+import { ReusableClients } from './reusable-clients.js'
 import type { ServerDir } from './server-dir.js'
+import { releaseSysvSegment } from './server-process.js'
 
 export interface PostgresInit {
   provider: 'local' | 'external' | 'attached'
@@ -50,6 +51,7 @@ export class Postgres implements AsyncDisposable {
   private sharedReady: Promise<string> | undefined
   private readonly schemas = new Set<string>()
   private readonly transactions = new Set<TestTransaction>()
+  private readonly clients = new ReusableClients()
   private stopping: Promise<void> | undefined
   private pausedBackends: number[] = []
   private readonly onStop: (() => Promise<void>) | undefined
@@ -185,9 +187,8 @@ export class Postgres implements AsyncDisposable {
   async transaction(opts: { database?: string } = {}): Promise<TestTransaction> {
     this.assertOpen('transaction()')
     const database = opts.database ?? (await this.sharedDatabase())
-    const client = new pg.Client({ connectionString: this.urlFor(database) })
-    client.on('error', () => {})
-    await client.connect()
+    const url = this.urlFor(database)
+    const client = await this.clients.take(url)
     try {
       await client.query('BEGIN')
     } catch (err) {
@@ -201,11 +202,7 @@ export class Postgres implements AsyncDisposable {
       rollback: () => {
         done ??= (async () => {
           this.transactions.delete(tx)
-          try {
-            await client.query('ROLLBACK')
-          } finally {
-            await client.end().catch(() => {})
-          }
+          await this.clients.give(url, client)
         })()
         return done
       },
@@ -238,6 +235,7 @@ export class Postgres implements AsyncDisposable {
       [database ?? null, own],
     )
     this.sharedAdmin?.reset()
+    await this.clients.reset()
     return Number(r.rows[0]!.n)
   }
 
@@ -274,6 +272,7 @@ export class Postgres implements AsyncDisposable {
     this.pausedBackends = []
     this.admin.reset()
     this.sharedAdmin?.reset()
+    await this.clients.reset()
   }
 
   /** SIGSTOP to the postmaster and every backend: the server hangs; clients see timeouts until `resume()`. */
@@ -300,7 +299,9 @@ export class Postgres implements AsyncDisposable {
     if (proc.paused) await this.resume()
     this.admin.reset()
     this.sharedAdmin?.reset()
+    await this.clients.reset()
     await proc.restart()
+    if (this.dataDir) await releaseSysvSegment(this.dataDir)
     this.pool.warm()
   }
 
@@ -315,6 +316,7 @@ export class Postgres implements AsyncDisposable {
 
   private async doStop(): Promise<void> {
     for (const tx of [...this.transactions]) await tx.rollback().catch(() => {})
+    await this.clients.close()
     if (this.proc?.paused) await this.resume()
     const alive = this.proc ? this.proc.running : true
     if (this.provider === 'local') {

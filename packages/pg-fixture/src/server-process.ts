@@ -1,7 +1,12 @@
+import { execFile } from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
+import { promisify } from 'node:util'
 import { LOOPBACK, type ServiceProcess, startService, type UserIds, withPortRetry } from '@infra/fixture-core'
 import pg from 'pg'
 import type { PgBinaries } from './binaries.js'
+
+const execFileAsync = promisify(execFile)
 
 export const SUPERUSER = 'postgres'
 
@@ -12,6 +17,8 @@ export function serverSettings(opts: { durable: boolean; dataDir: string; extra?
     listen_addresses: LOOPBACK,
     unix_socket_directories: socketDirOk ? opts.dataDir : '',
     max_connections: '200',
+    // dynamic shared memory as files in the data dir: removed with it, even after a SIGKILL
+    dynamic_shared_memory_type: 'mmap',
     logging_collector: 'off',
     log_min_messages: 'warning',
     log_min_error_statement: 'panic',
@@ -59,10 +66,27 @@ export interface StartProcessOptions {
   name?: string
 }
 
+/**
+ * Marks the postmaster's small System V interlock segment for removal right away: the kernel then
+ * frees it once the last server process is gone — also after a SIGKILL, which would otherwise leak
+ * it. PostgreSQL only needs it to detect orphaned backends at the next start, and it checks that by
+ * segment id, which keeps working until the segment is actually gone.
+ */
+export async function releaseSysvSegment(dataDir: string): Promise<void> {
+  if (process.platform !== 'linux') return
+  try {
+    const lines = (await fs.promises.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')
+    const id = lines[6]?.trim().split(/\s+/)[1]
+    if (id && /^\d+$/.test(id)) await execFileAsync('ipcrm', ['-m', id])
+  } catch {
+    // no ipcrm, or nothing to release: PostgreSQL removes it itself on a clean shutdown
+  }
+}
+
 /** Starts `postgres -D dataDir` on a free loopback port (picking again if the port was taken meanwhile). */
-export function startPostgresProcess(opts: StartProcessOptions): Promise<ServiceProcess> {
+export async function startPostgresProcess(opts: StartProcessOptions): Promise<ServiceProcess> {
   const settings = serverSettings({ durable: opts.durable, dataDir: opts.dataDir, extra: opts.config })
-  return withPortRetry((port) =>
+  const proc = await withPortRetry((port) =>
     startService({
       name: opts.name ?? 'postgres',
       command: path.join(opts.bins.binDir, 'postgres'),
@@ -86,4 +110,6 @@ export function startPostgresProcess(opts: StartProcessOptions): Promise<Service
       ready: () => probe(port),
     }),
   )
+  await releaseSysvSegment(opts.dataDir)
+  return proc
 }

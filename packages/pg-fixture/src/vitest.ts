@@ -57,9 +57,9 @@ export interface PgFixtureOptions extends PostgresOptions {
  * `pool` (a `pg.Pool` on it). With `postgresGlobalSetup` the workers share its server; without it each
  * worker starts its own with `options`.
  */
-export function createPgFixtures(options: PgFixtureOptions = {}) {
+export function createPgFixtures(options: PgFixtureOptions = {}): PgFixtureDefinitions {
   const { poolMax = 5, ...serverOptions } = options
-  return {
+  const fixtures = {
     pg: [
       // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from the destructuring
       async ({}: object, use: Use<Postgres>) => {
@@ -93,6 +93,18 @@ export function createPgFixtures(options: PgFixtureOptions = {}) {
       }
     },
   }
+  return fixtures as unknown as PgFixtureDefinitions
+}
+
+/**
+ * How the fixtures are typed for `test.extend` inference. At runtime `pg` is the vitest tuple
+ * `[fn, { scope: 'worker' }]`; typed as its function, `baseTest.extend(pgFixtures)` infers
+ * `{ pg; db; pool }` without a type argument (a tuple makes vitest infer the tuple itself).
+ */
+export interface PgFixtureDefinitions {
+  pg: (ctx: object, use: Use<Postgres>) => Promise<void>
+  db: (ctx: { pg: Postgres }, use: Use<TestDatabase>) => Promise<void>
+  pool: (ctx: { db: TestDatabase }, use: Use<pg.Pool>) => Promise<void>
 }
 
 /** The fixtures with default options (see {@link createPgFixtures}). */

@@ -41,3 +41,14 @@ describe('parsers', () => {
     expect(parseRedisUrl('redis://localhost')).toMatchObject({ port: 6379, db: 0, password: undefined })
   })
 })
+
+describe('parseSimpleReplies', () => {
+  it('splits simple and bulk replies, waiting for incomplete ones', async () => {
+    const { parseSimpleReplies } = await import('./resp-ping.js')
+    const info = '# Server\r\nprocess_id:42\r\n'
+    const full = `+OK\r\n+PONG\r\n$${info.length}\r\n${info}\r\n`
+    expect(parseSimpleReplies(full, 3)).toEqual(['+OK', '+PONG', info])
+    expect(parseSimpleReplies(full.slice(0, -5), 3)).toBeUndefined()
+    expect(parseSimpleReplies('-LOADING x\r\n', 1)).toEqual(['-LOADING x'])
+  })
+})

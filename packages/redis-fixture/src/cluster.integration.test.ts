@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { redisCliBinary } from './binaries.js'
 import { CLUSTER_SLOTS, type RedisCluster, splitSlots, startRedisCluster } from './cluster.js'
 
 describe('startRedisCluster', () => {
@@ -27,6 +30,16 @@ describe('startRedisCluster', () => {
       expect(info).toMatch(/cluster_state:ok/)
       expect(info).toMatch(/cluster_slots_ok:16384/)
     }
+  })
+
+  it('redis-cli --cluster check agrees', async () => {
+    const { stdout } = await promisify(execFile)(redisCliBinary(), [
+      '--cluster',
+      'check',
+      `127.0.0.1:${cluster.nodes[0]!.port}`,
+    ])
+    expect(stdout).toMatch(/\[OK\] All nodes agree about slots configuration/)
+    expect(stdout).toMatch(/\[OK\] All 16384 slots covered/)
   })
 
   it('the cluster client reads and writes keys on every master', async () => {

@@ -12,7 +12,12 @@ describe('redisGlobalSetup in a real vitest run', () => {
   it('one server for the run, a distinct DB per test across workers, nothing left after', async () => {
     const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'redis-gs-')), 'report.jsonl')
     const vitestBin = path.join(pkg, 'node_modules', 'vitest', 'vitest.mjs')
-    const env = { ...process.env, GLOBAL_SETUP_REPORT: report, INFRA_WATCHDOG_SOCKET: '', INFRA_RUN_DIR: '' }
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      GLOBAL_SETUP_REPORT: report,
+      INFRA_WATCHDOG_SOCKET: '',
+      INFRA_RUN_DIR: '',
+    }
     delete env.VITEST
     delete env.VITEST_POOL_ID
     delete env.VITEST_WORKER_ID

@@ -25,7 +25,16 @@ export async function startNode(spec: NodeSpec): Promise<ServiceProcess> {
     args: [confPath],
     cwd: spec.dir,
     port: spec.port,
-    ready: ({ signal }) => respPing({ port: spec.port, password: spec.password, signal, timeoutMs: 2_000 }),
+    ready: ({ signal, service }) =>
+      respPing({
+        port: spec.port,
+        password: spec.password,
+        signal,
+        timeoutMs: 2_000,
+        expectPid: service.pid,
+      }),
+    // the probe checks the answering pid itself (cheaper than fixture-core's /proc scan)
+    checkPortOwner: false,
     readyWhat: `${spec.name} to answer PING on 127.0.0.1:${spec.port}`,
     readyIntervalMs: 5,
     readyTimeoutMs: spec.startTimeoutMs ?? 20_000,

@@ -221,7 +221,7 @@ describe('security and limits', () => {
     expect(await redis.client().ping()).toBe('PONG')
     const anon = redis.client({ password: undefined, maxRetriesPerRequest: 0 })
     await expect(anon.get('x')).rejects.toThrow(/NOAUTH/)
-    const reader = redis.client({ username: 'reader', password: 'r3ad' })
+    const reader = redis.client({ username: 'reader', password: 'r3ad', enableReadyCheck: false })
     expect(await reader.get('x')).toBeNull()
     await expect(reader.set('x', '1')).rejects.toThrow(/NOPERM/)
     await using ns = await redis.isolated()
@@ -243,6 +243,19 @@ describe('security and limits', () => {
         for (let i = 0; i < 600; i++) await s.set(`k${i}`, big)
       })(),
     ).rejects.toThrow(/OOM/)
+  })
+
+  it('an exhausted DB pool fails with a finite, explanatory error', async () => {
+    await using redis = await startRedis({ databases: 4 }) // DBs 1 and 2 are the pool
+    const a = await redis.isolated()
+    const b = await redis.isolated()
+    const err = await redis.isolated({ timeoutMs: 200 }).catch((e: unknown) => e)
+    expect((err as { code?: string }).code).toBe('POOL_EXHAUSTED')
+    expect((err as Error).message).toMatch(/All 2 databases/)
+    await a.release()
+    const c = await redis.isolated()
+    expect(c.db).toBe(a.db)
+    await Promise.all([b.release(), c.release()])
   })
 
   it('maxclients makes connection pools run out', async () => {

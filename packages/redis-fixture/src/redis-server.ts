@@ -289,7 +289,8 @@ export class RedisServer implements AsyncDisposable {
     this.stopped ??= (async () => {
       this.clients.closeAll()
       if (this.process?.paused) this.process.resume()
-      if (this.dbPool && this.process?.running !== false) {
+      // a server started elsewhere lives on: give back the DB fetched ahead (an own server just goes away)
+      if (this.dbPool && !this.process) {
         await withTimeout(this.dbPool.returnSpare(), 1_000, 'the spare DB to return to the pool').catch(
           () => {},
         )
@@ -365,7 +366,10 @@ async function startLocal(options: RedisServerOptions): Promise<RedisServer> {
       args: [confPath],
       cwd: tempDir.path,
       port,
-      ready: ({ signal }) => respPing({ port, password: options.password, signal, timeoutMs: 2_000 }),
+      ready: ({ signal, service }) =>
+        respPing({ port, password: options.password, signal, timeoutMs: 2_000, expectPid: service.pid }),
+      // the probe checks the answering pid itself (cheaper than fixture-core's /proc scan)
+      checkPortOwner: false,
       readyWhat: `redis-server to answer PING on 127.0.0.1:${port}`,
       readyIntervalMs: 5,
       readyTimeoutMs: options.startTimeoutMs ?? 20_000,

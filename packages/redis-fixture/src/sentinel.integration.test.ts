@@ -31,6 +31,7 @@ describe('startRedisSentinel', () => {
     await client.set('before', 'failover')
     const acked: number[] = []
     const failed: number[] = []
+    const errors = new Map<string, number>()
     let stop = false
     let i = 0
     // a writer that never stops during the failover: SET, then WAIT for 1 replica; acked = the replica has it
@@ -42,7 +43,8 @@ describe('startRedisSentinel', () => {
           const replicas = await client.wait(1, 500)
           if (replicas >= 1) acked.push(n)
           else failed.push(n)
-        } catch {
+        } catch (err) {
+          errors.set((err as Error).message, (errors.get((err as Error).message) ?? 0) + 1)
           failed.push(n)
           await sleep(10)
         }
@@ -62,7 +64,7 @@ describe('startRedisSentinel', () => {
     while (acked.length < ackedBefore + 20 && Date.now() < until) await sleep(10)
     stop = true
     await writer
-    expect(acked.length).toBeGreaterThan(ackedBefore)
+    expect(acked.length, `failed: ${failed.length}, errors: ${JSON.stringify([...errors])}, client: ${client.status}`).toBeGreaterThan(ackedBefore)
 
     const promoted = ha.nodeClient(result.master!)
     expect(parseInfo(await promoted.info('replication')).role).toBe('master')

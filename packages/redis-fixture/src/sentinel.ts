@@ -132,7 +132,6 @@ export class RedisSentinel implements AsyncDisposable {
       password: this.password,
       sentinelRetryStrategy: (times: number) => Math.min(times * 50, 500),
       retryStrategy: (times: number) => Math.min(times * 20, 200),
-      failoverDetector: true,
       ...options,
     }
   }

@@ -1,6 +1,9 @@
-import { describe, expect } from 'vitest'
+import { test as baseTest, describe, expect } from 'vitest'
 import { connectRedis, type RedisConnectionInfo } from './redis-server.js'
-import { redisGlobalSetup, test } from './vitest.js'
+import { redisFixtures, redisGlobalSetup, test } from './vitest.js'
+
+// composes with other fixture sets and infers the context types without a type argument
+const composed = baseTest.extend({ greeting: 'hi' }).extend(redisFixtures)
 
 describe('redisFixtures (no global setup: one server per worker)', () => {
   test('gives each test its own namespace with a working client', async ({ redis, redisServer }) => {
@@ -13,6 +16,15 @@ describe('redisFixtures (no global setup: one server per worker)', () => {
 
   test("does not see the previous test's keys", async ({ redis }) => {
     expect(await redis.client().get('fixture-key')).toBeNull()
+  })
+})
+
+describe('composition', () => {
+  composed('baseTest.extend(...).extend(redisFixtures)', async ({ greeting, redis }) => {
+    expect(greeting).toBe('hi')
+    const db: number = redis.db
+    expect(db).toBeGreaterThan(0)
+    expect(await redis.client().ping()).toBe('PONG')
   })
 })
 

@@ -1,30 +1,42 @@
 // pnpm bench → bench/results/ws.json
-// Harness vs a raw `ws` loop doing the same work, in the same run, interleaved, median of REPS.
-// 1,000 clients need ~2,000 file descriptors (client + server end of each socket): checked below.
+// The harness against a raw `ws` loop doing the same work in the same process. The machine is shared
+// and noisy, so the two are interleaved at a fine grain (alternate broadcast rounds, alternate chunks of
+// echoes, alternate connect order) rather than run one after the other.
+// Both client sets are open at once: 1,000 clients each need ~2 fds (client + server end), ~4,000 total.
 import { execSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import WebSocket, { WebSocketServer } from 'ws'
-import { connect, connectMany, measureBroadcast, measureRoundtrip, startWsServer } from '../dist/index.js'
+import {
+  connect,
+  connectMany,
+  measureBroadcast,
+  measureRoundtrip,
+  startWsServer,
+  summarize,
+} from '../dist/index.js'
 
 const CLIENTS = 1000
 const ROUNDS = 100
+const WARMUP = 3
 const ECHOES = 50_000
+const CHUNKS = 10
 const CONCURRENCY = 100
 const REPS = Number(process.env.WS_BENCH_REPS ?? 3)
 const PAYLOAD = 'x'.repeat(32)
 
 const nofile = Number(execSync('ulimit -n', { shell: '/bin/bash' }).toString().trim())
-if (Number.isFinite(nofile) && nofile < 2 * CLIENTS + 256) {
-  console.error(`ulimit -n is ${nofile}; 1,000 clients need about ${2 * CLIENTS + 256}. Run: ulimit -n 4096`)
+const needed = 4 * CLIENTS + 256
+if (Number.isFinite(nofile) && nofile < needed) {
+  console.error(
+    `ulimit -n is ${nofile}; this bench needs about ${needed} file descriptors. Run: ulimit -n 8192`,
+  )
   process.exit(1)
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]
-}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const round2 = (x) => Math.round(x * 100) / 100
 
 // ---------- raw ws anchor ----------
@@ -39,13 +51,12 @@ const closeRawServer = (wss) =>
     for (const c of wss.clients) c.terminate()
     wss.close(() => resolve())
   })
-function rawConnect(url) {
-  return new Promise((resolve, reject) => {
+const rawConnect = (url) =>
+  new Promise((resolve, reject) => {
     const ws = new WebSocket(url)
     ws.once('open', () => resolve(ws))
     ws.once('error', reject)
   })
-}
 async function rawConnectMany(url, n) {
   const out = []
   let next = 0
@@ -58,129 +69,152 @@ async function rawConnectMany(url, n) {
   await Promise.all(Array.from({ length: CONCURRENCY }, worker))
   return out
 }
-const rawCloseAll = (clients) =>
-  Promise.all(
-    clients.map(
-      (c) =>
-        new Promise((resolve) => {
-          c.once('close', resolve)
-          c.close()
-        }),
-    ),
-  )
 
-async function rawConnectAndBroadcast() {
-  const wss = await rawServer(() => {})
-  const url = `ws://127.0.0.1:${wss.address().port}/`
-  const t0 = performance.now()
-  const clients = await rawConnectMany(url, CLIENTS)
-  const connectMs = performance.now() - t0
-  const samples = []
-  let onArrival = () => {}
-  for (const c of clients) c.on('message', () => onArrival())
-  for (let r = -3; r < ROUNDS; r++) {
-    const start = performance.now()
+/** One raw broadcast round: send to every server-side socket, time each client's arrival. */
+function rawRound(wss, clients, round, samples) {
+  return new Promise((resolve) => {
     let got = 0
-    const done = new Promise((resolve) => {
-      onArrival = () => {
-        const d = performance.now() - start
-        if (r >= 0) samples.push(d)
-        if (++got === CLIENTS) resolve()
-      }
-    })
-    const msg = JSON.stringify({ type: 'tick', round: r })
+    const start = performance.now()
+    const onArrival = () => {
+      if (samples) samples.push(performance.now() - start)
+      if (++got === clients.length) resolve()
+    }
+    for (const c of clients) c.once('message', onArrival)
+    const msg = JSON.stringify({ type: 'tick', round })
     for (const c of wss.clients) c.send(msg)
-    await done
-  }
-  await rawCloseAll(clients)
-  await closeRawServer(wss)
-  samples.sort((a, b) => a - b)
-  return {
-    connectMs,
-    p50: samples[Math.ceil(samples.length * 0.5) - 1],
-    p99: samples[Math.ceil(samples.length * 0.99) - 1],
-  }
+  })
 }
 
-async function rawRoundtrip() {
-  const wss = await rawServer((ws) => ws.on('message', (d, isBinary) => ws.send(d, { binary: isBinary })))
-  const ws = await rawConnect(`ws://127.0.0.1:${wss.address().port}/`)
-  const t0 = performance.now()
-  await new Promise((resolve) => {
+function rawEchoes(ws, n) {
+  return new Promise((resolve) => {
     let received = 0
-    ws.on('message', () => {
-      if (++received === ECHOES) resolve()
-      else ws.send(PAYLOAD)
-    })
+    const t0 = performance.now()
+    const onMessage = () => {
+      if (++received === n) {
+        ws.off('message', onMessage)
+        resolve(performance.now() - t0)
+      } else ws.send(PAYLOAD)
+    }
+    ws.on('message', onMessage)
     ws.send(PAYLOAD)
   })
-  const perSec = (ECHOES / (performance.now() - t0)) * 1000
-  ws.close()
-  await closeRawServer(wss)
-  return perSec
 }
 
-// ---------- harness ----------
-async function harnessConnectAndBroadcast() {
+// ---------- one repetition ----------
+async function rep(i) {
+  const wss = await rawServer(() => {})
+  const rawUrl = `ws://127.0.0.1:${wss.address().port}/`
   const server = await startWsServer({ onConnection: () => {}, record: false })
-  const t0 = performance.now()
-  const group = await connectMany(server.url, CLIENTS, { concurrency: CONCURRENCY, historyLimit: 10 })
-  const connectMs = performance.now() - t0
-  const m = await measureBroadcast(group, (round) => server.broadcast({ type: 'tick', round }), {
-    rounds: ROUNDS,
-  })
-  await group.closeAll()
-  await server.stop()
-  return { connectMs, p50: m.p50, p99: m.p99 }
-}
 
-async function harnessRoundtrip() {
-  const server = await startWsServer()
-  const client = await connect(server.url)
-  const r = await measureRoundtrip(client, { messages: ECHOES, payload: PAYLOAD })
+  const timeIt = async (fn) => {
+    const t0 = performance.now()
+    const v = await fn()
+    return [performance.now() - t0, v]
+  }
+  let rawConnectMs, connectMs, rawClients, group
+  const connectRaw = async () =>
+    ([rawConnectMs, rawClients] = await timeIt(() => rawConnectMany(rawUrl, CLIENTS)))
+  const connectOurs = async () =>
+    ([connectMs, group] = await timeIt(() =>
+      connectMany(server.url, CLIENTS, { concurrency: CONCURRENCY, historyLimit: 10 }),
+    ))
+  if (i % 2 === 0) {
+    await connectRaw()
+    await connectOurs()
+  } else {
+    await connectOurs()
+    await connectRaw()
+  }
+
+  const rawSamples = []
+  const ourSamples = []
+  const ourRound = async (round, keep) => {
+    const m = await measureBroadcast(group, () => server.broadcast({ type: 'tick', round }), {
+      rounds: 1,
+      warmup: 0,
+    })
+    if (keep) ourSamples.push(...m.samples)
+  }
+  for (let r = -WARMUP; r < ROUNDS; r++) {
+    const keep = r >= 0
+    if (r % 2 === 0) {
+      await rawRound(wss, rawClients, r, keep ? rawSamples : undefined)
+      await ourRound(r, keep)
+    } else {
+      await ourRound(r, keep)
+      await rawRound(wss, rawClients, r, keep ? rawSamples : undefined)
+    }
+  }
+  for (const c of rawClients) c.terminate()
+  group.terminateAll()
+  await closeRawServer(wss)
+  await server.stop()
+
+  // round trips: one client each, echo servers, alternating chunks
+  const echoWss = await rawServer((ws) => ws.on('message', (d, isBinary) => ws.send(d, { binary: isBinary })))
+  const rawClient = await rawConnect(`ws://127.0.0.1:${echoWss.address().port}/`)
+  const echo = await startWsServer({ record: false })
+  const client = await connect(echo.url, { historyLimit: 10 })
+  await rawEchoes(rawClient, 1000) // warmup
+  await measureRoundtrip(client, { messages: 1000, payload: PAYLOAD })
+  let rawMs = 0
+  let ourMs = 0
+  const per = ECHOES / CHUNKS
+  for (let c = 0; c < CHUNKS; c++) {
+    if (c % 2 === 0) {
+      rawMs += await rawEchoes(rawClient, per)
+      ourMs += (await measureRoundtrip(client, { messages: per, payload: PAYLOAD })).elapsedMs
+    } else {
+      ourMs += (await measureRoundtrip(client, { messages: per, payload: PAYLOAD })).elapsedMs
+      rawMs += await rawEchoes(rawClient, per)
+    }
+  }
+  rawClient.terminate()
   await client.close()
-  await server.stop()
-  return r.msgsPerSec
+  await closeRawServer(echoWss)
+  await echo.stop()
+
+  const ours = summarize(ourSamples)
+  const raw = summarize(rawSamples)
+  return {
+    connectMs,
+    rawConnectMs,
+    p50: ours.p50,
+    rawP50: raw.p50,
+    p99: ours.p99,
+    rawP99: raw.p99,
+    rt: (ECHOES / ourMs) * 1000,
+    rawRt: (ECHOES / rawMs) * 1000,
+  }
 }
 
-const acc = {
-  connect: [],
-  rawConnect: [],
-  p99: [],
-  rawP99: [],
-  p50: [],
-  rawP50: [],
-  rt: [],
-  rawRt: [],
-}
+const reps = []
 for (let i = 0; i < REPS; i++) {
-  const raw = await rawConnectAndBroadcast()
-  const ours = await harnessConnectAndBroadcast()
-  acc.rawConnect.push(raw.connectMs)
-  acc.connect.push(ours.connectMs)
-  acc.rawP99.push(raw.p99)
-  acc.p99.push(ours.p99)
-  acc.rawP50.push(raw.p50)
-  acc.p50.push(ours.p50)
-  acc.rawRt.push(await rawRoundtrip())
-  acc.rt.push(await harnessRoundtrip())
-  console.error(`rep ${i + 1}/${REPS} done`)
+  reps.push(await rep(i))
+  console.error(
+    `rep ${i + 1}/${REPS}:`,
+    JSON.stringify(reps.at(-1), (_k, v) => (typeof v === 'number' ? round2(v) : v)),
+  )
 }
+const med = (k) => median(reps.map((r) => r[k]))
 
 const result = {
-  connect_1000_ms: round2(median(acc.connect)),
-  anchor_raw_connect_1000_ms: round2(median(acc.rawConnect)),
-  broadcast_p99_ms: round2(median(acc.p99)),
-  anchor_raw_broadcast_p99_ms: round2(median(acc.rawP99)),
-  broadcast_p50_ms: round2(median(acc.p50)),
-  anchor_raw_broadcast_p50_ms: round2(median(acc.rawP50)),
-  roundtrip_msgs_per_s: Math.round(median(acc.rt)),
-  anchor_raw_roundtrip_msgs_per_s: Math.round(median(acc.rawRt)),
+  connect_1000_ms: round2(med('connectMs')),
+  anchor_raw_connect_1000_ms: round2(med('rawConnectMs')),
+  broadcast_p99_ms: round2(med('p99')),
+  anchor_raw_broadcast_p99_ms: round2(med('rawP99')),
+  broadcast_p50_ms: round2(med('p50')),
+  anchor_raw_broadcast_p50_ms: round2(med('rawP50')),
+  roundtrip_msgs_per_s: Math.round(med('rt')),
+  anchor_raw_roundtrip_msgs_per_s: Math.round(med('rawRt')),
 }
-result.broadcast_p99_ratio = round2(result.broadcast_p99_ms / result.anchor_raw_broadcast_p99_ms)
-result.roundtrip_ratio = round2(result.roundtrip_msgs_per_s / result.anchor_raw_roundtrip_msgs_per_s)
+// ratios: median of the per-repetition ratios (each repetition's pair ran interleaved under the same load)
+result.broadcast_p99_ratio = round2(median(reps.map((r) => r.p99 / r.rawP99)))
+result.roundtrip_ratio = round2(median(reps.map((r) => r.rt / r.rawRt)))
+result.connect_ratio = round2(median(reps.map((r) => r.connectMs / r.rawConnectMs)))
 result.reps = REPS
 result.ulimit_nofile = nofile
+result.load_avg_1m = round2(loadavg()[0])
 
 const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'ws.json')
 mkdirSync(dirname(out), { recursive: true })

@@ -38,6 +38,8 @@ export function summarize(samples: ArrayLike<number>): LatencyStats {
 }
 
 export interface BroadcastMeasurement extends LatencyStats {
+  /** Every delivery latency (ms), round by round, client by client. */
+  samples: Float64Array
   rounds: number
   clients: number
   /** Per round: time until the last client had the message. */
@@ -120,7 +122,7 @@ export async function measureBroadcast(
     })
     if (r >= 0) completion[r] = last
   }
-  return { ...summarize(samples), rounds, clients: n, roundCompletion: summarize(completion) }
+  return { ...summarize(samples), samples, rounds, clients: n, roundCompletion: summarize(completion) }
 }
 
 export interface RoundtripMeasurement {

@@ -32,10 +32,18 @@ export class ServerConnection extends InboxView {
   }
 
   /**
-   * Calls `handler` for every message from this client, in order (the messages also stay queued in the
-   * inbox for expectations). A throwing handler closes the connection with 1011 and lands in `server.errors`.
+   * Calls `handler` for every message from this client, in order, starting with those that arrived
+   * before it was registered (the messages also stay queued in the inbox for expectations). A throwing handler closes the connection with 1011 and lands in `server.errors`.
    */
   onMessage(handler: (message: WsMessage) => void): void {
+    // replay what arrived before the handler was registered (e.g. after an await in onConnection)
+    for (const m of this.inbox.history) {
+      try {
+        handler(m)
+      } catch (err) {
+        this.inbox.onListenerError(err)
+      }
+    }
     this.inbox.listeners.push(handler)
   }
 

@@ -149,6 +149,38 @@ describe('server-side control', () => {
     await client(s.url)
   })
 
+  it('pause: nothing is handled and handshakes hang until resume', async () => {
+    const s = await server()
+    const a = await client(s.url)
+    s.pause()
+    expect(s.isPaused).toBe(true)
+    a.send('while paused')
+    await a.expectNoMessage(150)
+    await expect(a.ping({ timeout: 150 })).rejects.toThrow(/no pong arrived/)
+    const late = connect(s.url)
+    await expect(Promise.race([late, new Promise((r) => setTimeout(() => r('pending'), 150))])).resolves.toBe(
+      'pending',
+    )
+    s.resume()
+    await a.expect('while paused')
+    const b = await late
+    cleanup.push(() => b.close())
+    b.send('after resume')
+    await b.expect('after resume')
+  })
+
+  it('onMessage replays messages that arrived before an async handler registered it', async () => {
+    const s = await server({
+      onConnection: async (conn) => {
+        await new Promise((r) => setTimeout(r, 100))
+        conn.onMessage((m) => conn.send(`got ${m.text}`))
+      },
+    })
+    const a = await client(s.url)
+    a.send('early')
+    await a.expect('got early')
+  })
+
   it('a throwing handler closes that connection with 1011 and is recorded in errors', async () => {
     const s = await server({
       onConnection: (conn) => {

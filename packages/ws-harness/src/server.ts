@@ -111,6 +111,8 @@ export class WsServer implements AsyncDisposable {
   #alive = new WeakSet<ServerConnection>()
   #heartbeat: NodeJS.Timeout | undefined
   #down = false
+  #paused = false
+  #held: (() => void)[] = []
   #stopped = false
   #restarts = 0
   #onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
@@ -221,6 +223,11 @@ export class WsServer implements AsyncDisposable {
       rejectUpgrade(socket, 503)
       return
     }
+    if (this.#paused) {
+      // like a stopped process: the TCP connection is there, the handshake is not answered
+      this.#held.push(() => this.#handleUpgrade(req, socket, head))
+      return
+    }
     const accept = () => this.wss.handleUpgrade(req, socket, head, (ws) => this.#accept(ws, req))
     const authorize = this.#opts.authorize
     if (!authorize) {
@@ -256,6 +263,7 @@ export class WsServer implements AsyncDisposable {
     inbox.onListenerError = fail
     this.#clients.add(conn)
     this.#alive.add(conn)
+    if (this.#paused) ws.pause()
     const echo = this.#opts.echo ?? !this.#opts.onConnection
     ws.on('message', (data, isBinary) => {
       const buf = toBuffer(data)
@@ -428,6 +436,8 @@ export class WsServer implements AsyncDisposable {
 
   async #goDown(code?: number, reason?: string): Promise<void> {
     this.#down = true
+    this.#paused = false
+    for (const h of this.#held.splice(0)) h() // answered with 503 now
     if (this.#owned && this.httpServer.listening) {
       const closed = new Promise<void>((resolve) => this.httpServer.close(() => resolve()))
       await this.dropAll(code, reason)
@@ -436,6 +446,29 @@ export class WsServer implements AsyncDisposable {
     } else {
       await this.dropAll(code, reason)
     }
+  }
+
+  /** True between `pause()` and `resume()`. */
+  get isPaused(): boolean {
+    return this.#paused
+  }
+
+  /**
+   * Simulates a hung server (like SIGSTOP): stops reading from every connection (no messages handled, no
+   * pongs) and leaves new handshakes unanswered until `resume()`. Clients see timeouts, not closes.
+   */
+  pause(): void {
+    if (this.#stopped || this.#paused) return
+    this.#paused = true
+    for (const c of this.#clients) c.socket.pause()
+  }
+
+  /** Continues after `pause()`: buffered messages are handled, held handshakes answered. */
+  resume(): void {
+    if (!this.#paused) return
+    this.#paused = false
+    for (const c of this.#clients) c.socket.resume()
+    for (const h of this.#held.splice(0)) h()
   }
 
   /**
@@ -478,6 +511,8 @@ export class WsServer implements AsyncDisposable {
   async stop(opts: DropOptions = {}): Promise<void> {
     if (this.#stopped) return
     this.#stopped = true
+    this.#paused = false
+    for (const h of this.#held.splice(0)) h() // answered with 503 now
     clearInterval(this.#heartbeat)
     this.httpServer.off('upgrade', this.#onUpgrade)
     const closed =

@@ -1,6 +1,7 @@
 import { test as baseTest, describe, expect } from 'vitest'
 import type { WsClient } from './client.js'
-import { test, type WsFixtures, wsFixtures } from './vitest.js'
+import { startWsServer } from './server.js'
+import { test, type WsConnectionInfo, type WsFixtures, wsFixtures, wsGlobalSetup } from './vitest.js'
 
 // File-scoped fixtures must be defined at the top level of a file.
 const composed = baseTest.extend<{ greeting: string }>({ greeting: 'hello' }).extend<WsFixtures>(wsFixtures)
@@ -47,5 +48,35 @@ describe('file-scoped server composed with another extension', () => {
     expect(wsFileServer.port).toBe(port)
     await wsFileServer.waitForClients(0)
     expect(wsFileServer.connectionCount).toBe(1)
+  })
+})
+
+describe('shared server', () => {
+  composed(
+    'wsSharedUrl falls back to a server for this file when there is no global setup',
+    async ({ wsSharedUrl, connect }) => {
+      const a = await connect(wsSharedUrl)
+      a.send('echo')
+      await a.expect('echo')
+    },
+  )
+
+  composed('wsGlobalSetup starts one server, provides its URL, and tears it down', async ({ connect }) => {
+    let provided: WsConnectionInfo | undefined
+    const teardown = await wsGlobalSetup({ path: '/shared' })({
+      provide: (_key, value) => {
+        provided = value
+      },
+    })
+    try {
+      expect(provided?.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/shared$/)
+      const a = await connect(provided!.url)
+      a.send('hi')
+      await a.expect('hi')
+    } finally {
+      await teardown()
+    }
+    await expect(connect(provided!.url)).rejects.toThrow(/ECONNREFUSED/)
+    expect(startWsServer).toBeTypeOf('function')
   })
 })

@@ -1,7 +1,15 @@
 // A project outside the workspace that installs the published packages the way another team would
 // (npm or pnpm, @infra scope pointed at the registry, everything else from the npm registry), then
 // imports them (ESM), requires them (CJS), type-checks a typed usage file and runs a real vitest test.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, realpathSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  writeFileSync,
+} from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { scopedNpmrc } from './registry.mjs'
@@ -117,12 +125,17 @@ export async function install(manager, dir, cacheRoot) {
 export const SOFT_TYPED_FILE = 'typed/compose-contract.ts'
 
 /** tsc failed only in the soft file: return its errors (a warning); otherwise rethrow. */
-function softTypeErrors(error) {
+function softTypeErrors(error, dir) {
   const errors = (error.output ?? '').split('\n').filter((line) => /^\S+\(\d+,\d+\): error TS/.test(line))
   if (error.timedOut || errors.length === 0 || !errors.every((line) => line.startsWith(SOFT_TYPED_FILE))) {
     throw error
   }
-  return errors
+  // name the source line of each error: it says which package's fixtures do not infer
+  const source = readFileSync(join(dir, SOFT_TYPED_FILE), 'utf8').split('\n')
+  return errors.map((line) => {
+    const [, row, message] = /^\S+\((\d+),\d+\): (error TS\d+: [^\n]{0,100})/.exec(line) ?? []
+    return `${SOFT_TYPED_FILE}:${row}  ${source[Number(row) - 1]?.trim()}  → ${message}`
+  })
 }
 
 /**
@@ -157,7 +170,7 @@ export async function runChecks(dir, { withVitest, onResult, onFailure }) {
     } catch (error) {
       try {
         if (check !== 'tsc --noEmit') throw error
-        const warnings = softTypeErrors(error)
+        const warnings = softTypeErrors(error, dir)
         const seconds = ((Date.now() - started) / 1000).toFixed(1)
         onResult?.({ check, seconds, output: error.output, warnings })
       } catch (failure) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { HttpError } from '../http-error.js'
-import { httpErrorFromPg } from '../pg-errors.js'
+import { httpErrorFromPg, isDatabaseUnavailable } from '../pg-errors.js'
 
 export interface RouteContext {
   params: Record<string, string>
@@ -78,6 +78,11 @@ export class Router {
         const http = error instanceof HttpError ? error : httpErrorFromPg(error)
         if (http) {
           sendJson(response, http.status, http.toBody())
+        } else if (isDatabaseUnavailable(error)) {
+          response.setHeader('retry-after', '1')
+          sendJson(response, 503, {
+            error: { code: 'database_unavailable', message: 'the database is unavailable' },
+          })
         } else {
           onError(error)
           sendJson(response, 500, { error: { code: 'internal', message: 'internal server error' } })

@@ -18,7 +18,8 @@ function uuidParam(value: string | undefined, what: string): string {
 
 /**
  * The HTTP API:
- *   GET  /health                       { status: "ok" | "degraded", redis: "ok" | "degraded" }
+ *   GET  /health                       { status: "ok" | "degraded" | "unavailable", redis, database } (503 when
+ *                                      the database is unreachable; "degraded" = Redis down, still serving)
  *   POST /maps                         { id, name }                               → 201 { map }
  *   POST /sessions                     { userId, displayName?, mapId, lat, lng }  → 201 { session, presence }
  *   GET  /sessions/:id                                                            → { session, presence, presenceStatus }
@@ -29,9 +30,17 @@ function uuidParam(value: string | undefined, what: string): string {
  *   POST /pois/:id/join                { sessionId }                              → { poi, joined, participants, presence }
  *   GET  /pois/:id/participants                                                   → { participants, source }
  */
-export function createRoutes(service: MapPresenceService, presence: PresenceStore): Router {
+export function createRoutes(
+  service: MapPresenceService,
+  presence: PresenceStore,
+  databaseReachable: () => Promise<boolean>,
+): Router {
   return new Router()
-    .add('GET', '/health', async () => [200, { status: presence.status, redis: presence.status }])
+    .add('GET', '/health', async () => {
+      const database = (await databaseReachable()) ? 'ok' : 'unavailable'
+      const status = database === 'ok' ? presence.status : 'unavailable'
+      return [database === 'ok' ? 200 : 503, { status, redis: presence.status, database }]
+    })
     .add('POST', '/maps', async ({ body }) => [
       201,
       { map: await service.createMap(parseCreateMap(await body())) },

@@ -32,7 +32,11 @@ export class ApiClient {
   }
 
   health() {
-    return this.request<{ status: Presence; redis: Presence }>('GET', '/health')
+    return this.request<{
+      status: Presence | 'unavailable'
+      redis: Presence
+      database: 'ok' | 'unavailable'
+    }>('GET', '/health')
   }
 
   createMap(id: string, name = `Map ${id}`) {

@@ -3,8 +3,8 @@
 //   redisFixtures (@infra/redis-fixture/vitest) → `redis` (own Redis namespace)
 //   wsFixtures (@infra/ws-harness/vitest)      → `connect` (WebSocket clients closed after the test)
 // plus this app: `app` (started on `db` + `redis`), `api`, `sql`, `kv`, `redisKeys`, `startApp`, `openClient`.
-import { createPgFixtures, type PgTestContext } from '@infra/pg-fixture/vitest'
-import { type RedisFixtures, redisFixtures } from '@infra/redis-fixture/vitest'
+import { createPgFixtures } from '@infra/pg-fixture/vitest'
+import { redisFixtures } from '@infra/redis-fixture/vitest'
 import type { WsClient } from '@infra/ws-harness'
 import { type WsFixtures, wsFixtures } from '@infra/ws-harness/vitest'
 import type { Redis } from 'ioredis'
@@ -25,7 +25,8 @@ export interface RedisTarget {
   prefix: string
 }
 
-export interface StartAppOptions extends Partial<Omit<MapPresenceAppOptions, 'databaseUrl' | 'redisUrl'>> {
+export interface StartAppOptions extends Partial<Omit<MapPresenceAppOptions, 'redisUrl'>> {
+  /** Default: this test's Redis namespace. (`databaseUrl` defaults to this test's database.) */
   redis?: RedisTarget
 }
 
@@ -62,9 +63,9 @@ interface AppRegistry {
 }
 
 export const test = baseTest
-  // explicit type arguments: vitest cannot infer a context from these fixture objects (see README)
-  .extend<PgTestContext>(createPgFixtures({ migrations: migrationsDir }))
-  .extend<RedisFixtures>(redisFixtures)
+  .extend(createPgFixtures({ migrations: migrationsDir }))
+  .extend(redisFixtures)
+  // explicit type argument: vitest cannot infer a context from `wsFixtures` (see README)
   .extend<WsFixtures>(wsFixtures)
   .extend<MapTestContext & { appRegistry: AppRegistry }>({
     // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from the destructuring

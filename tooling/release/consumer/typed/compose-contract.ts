@@ -1,15 +1,27 @@
-// The fixture contract's composition, exactly as the design writes it: no type arguments. Type errors
-// here are reported as a warning by the release test (soft check), not as a failure.
+// Soft check: every package's fixtures compose without type arguments, the way the contract shows it
+// (services.test.ts does this for pg + redis as a hard check). Type errors here are a warning of the
+// release test, not a failure.
+import { kafkaFixtures } from '@infra/kafka-fixture/vitest'
 import { pgFixtures } from '@infra/pg-fixture/vitest'
 import { redisFixtures } from '@infra/redis-fixture/vitest'
 import { wsFixtures } from '@infra/ws-harness/vitest'
 import { test as baseTest } from 'vitest'
 
+export const withWs = baseTest.extend(wsFixtures)
+export const withKafka = baseTest.extend(kafkaFixtures)
 export const test = baseTest.extend(pgFixtures).extend(redisFixtures).extend(wsFixtures)
 
-test('composes without type arguments', async ({ pool, db, redis, wsServer }) => {
+test('composes without type arguments', async ({ pool, db, redis, wsServer, connect }) => {
   await pool.query('select 1')
   void db.name
   await redis.client().ping()
-  void wsServer.url
+  const client = await connect(wsServer.url)
+  client.sendJson({ hello: 'world' })
+})
+
+withKafka('kafka fixtures compose too', async ({ kafka, topic }) => {
+  const brokers: string[] = kafka.brokers
+  const name: string = topic
+  void brokers
+  void name
 })

@@ -1,11 +1,11 @@
 // A real test another team would write: Postgres and Redis started once for the run by the global setups
 // of the installed packages, a database and a Redis namespace of its own for each test.
-import { type PgTestContext, pgFixtures } from '@infra/pg-fixture/vitest'
-import { type RedisFixtures, redisFixtures } from '@infra/redis-fixture/vitest'
+import { pgFixtures } from '@infra/pg-fixture/vitest'
+import { redisFixtures } from '@infra/redis-fixture/vitest'
 import { test as baseTest, describe, expect, inject } from 'vitest'
 
-// (typed/compose-contract.ts checks the same composition without the type arguments)
-const test = baseTest.extend<PgTestContext>(pgFixtures).extend<RedisFixtures>(redisFixtures)
+// the contract's composition, as the README shows it: no type arguments (type-checked by tsc too)
+const test = baseTest.extend(pgFixtures).extend(redisFixtures)
 
 describe('installed @infra packages', () => {
   test('the global setups provided one server each to this worker', async ({ pg, redisServer }) => {

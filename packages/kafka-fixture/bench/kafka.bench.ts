@@ -1,0 +1,223 @@
+// pnpm bench → bench/results/kafka.json (flat numeric keys). One run on whatever machine this is;
+// the anchor (a broker started the way the distribution's scripts do it) runs in the same process.
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createTempDir } from '@infra/fixture-core'
+import { type KafkaFixture, type KafkaOptions, startKafka } from '../src/index.js'
+import { resolveKafkaLibs } from '../src/jars.js'
+import { resolveJava } from '../src/java.js'
+import { DEFAULT_KAFKA_VERSION } from '../src/kafka-version.js'
+import { randomKafkaUuid, runKafkaTool } from '../src/storage.js'
+import { AckedStream, checkStream } from '../test/failover-stream.js'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+const ONLY_CLUSTER = process.env.BENCH_ONLY === 'cluster'
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000)
+const results: Record<string, number> = {}
+const log = (s: string) => process.stderr.write(`${s}\n`)
+
+function p50(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor((s.length - 1) / 2)]!
+}
+
+async function roundTrip(kafka: KafkaFixture): Promise<void> {
+  const topic = await kafka.createTopic()
+  await kafka.produce(topic, 'ping')
+  await kafka.consume(topic, { count: 1, timeoutMs: 30_000 })
+}
+
+/** start → a produce/consume round trip works; stop is not timed. */
+async function readyTimes(label: string, opts: KafkaOptions, runs: number, before?: () => Promise<number>) {
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const extra = before ? await before() : 0
+    const t0 = performance.now()
+    const kafka = await startKafka(opts)
+    try {
+      await roundTrip(kafka)
+      times.push(performance.now() - t0 + extra)
+    } finally {
+      await kafka.stop()
+    }
+    log(`${label} run ${i + 1}: ${times.at(-1)!.toFixed(0)} ms`)
+  }
+  return times
+}
+
+/** The anchor's per-node `kafka-storage.sh format`: one JVM, timed, into a throwaway dir. */
+async function distributionStyleFormat(): Promise<number> {
+  const java = resolveJava()
+  const libs = resolveKafkaLibs({ version: DEFAULT_KAFKA_VERSION })
+  await using dir = await createTempDir('kafka-bench-format')
+  const props = path.join(dir.path, 'server.properties')
+  fs.writeFileSync(
+    props,
+    [
+      'process.roles=broker,controller',
+      'node.id=1',
+      'controller.quorum.voters=1@127.0.0.1:9093',
+      'listeners=PLAINTEXT://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093',
+      'controller.listener.names=CONTROLLER',
+      `log.dirs=${path.join(dir.path, 'data')}`,
+      '',
+    ].join('\n'),
+  )
+  const t0 = performance.now()
+  await runKafkaTool(
+    { java: java.path, libsDir: libs.dir, jvmFlags: ['-Xmx1G', '-Xms1G'] },
+    'kafka.tools.StorageTool',
+    ['format', '-t', randomKafkaUuid(), '-c', props],
+  )
+  return performance.now() - t0
+}
+
+async function main() {
+  results.load_avg_1m_at_start = Number(os.loadavg()[0]!.toFixed(2))
+  results.cpus = os.cpus().length
+
+  // warm the caches (storage template, CDS archive) so the runs measure steady state
+  await readyTimes('warm-up', { brokers: 1 }, 1)
+  if (!ONLY_CLUSTER) await singleBroker()
+  await cluster3()
+  results.load_avg_1m_at_end = Number(os.loadavg()[0]!.toFixed(2))
+  const out = path.join(here, 'results', ONLY_CLUSTER ? 'kafka-cluster-only.tmp' : 'kafka.json')
+  fs.mkdirSync(path.dirname(out), { recursive: true })
+  fs.writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`)
+  console.log(JSON.stringify(results, null, 2))
+}
+
+async function singleBroker() {
+  const ours = await readyTimes('single broker', { brokers: 1 }, RUNS)
+  results.single_broker_ready_p50_ms = Math.round(p50(ours))
+  const noCds = await readyTimes('single broker, no CDS', { brokers: 1, cds: false }, Math.min(RUNS, 3))
+  results.single_broker_ready_no_cds_p50_ms = Math.round(p50(noCds))
+  // anchor: what the distribution's scripts do — a JVM to format storage, the broker on
+  // kafka-server-start.sh's JVM flags (1 GB heap, G1), stock group/broker settings, no CDS
+  const anchor = await readyTimes(
+    'anchor (distribution-style)',
+    {
+      brokers: 1,
+      cds: false,
+      jvmFlags: [
+        '-Xmx1G',
+        '-Xms1G',
+        '-XX:+UseG1GC',
+        '-XX:MaxGCPauseMillis=20',
+        '-XX:InitiatingHeapOccupancyPercent=35',
+      ],
+      brokerConfig: {
+        'group.initial.rebalance.delay.ms': 3000,
+        'num.network.threads': 3,
+        'num.io.threads': 8,
+      },
+    },
+    Math.min(RUNS, 3),
+    distributionStyleFormat,
+  )
+  results.anchor_single_broker_ready_p50_ms = Math.round(p50(anchor))
+  results.single_broker_ready_speedup_vs_anchor = Number((p50(anchor) / p50(ours)).toFixed(2))
+
+  // topic → consumer joined → first message consumed, on a warm single broker
+  {
+    const kafka = await startKafka({ brokers: 1 })
+    try {
+      await roundTrip(kafka)
+      const times: number[] = []
+      for (let i = 0; i < 10; i++) {
+        const t0 = performance.now()
+        const topic = await kafka.createTopic()
+        const consumer = await kafka.startConsumer(topic)
+        await kafka.produce(topic, 'first')
+        await consumer.waitForMessages(1, 30_000)
+        times.push(performance.now() - t0)
+        await consumer.stop()
+      }
+      results.topic_to_first_message_p50_ms = Math.round(p50(times))
+      log(`topic → first message: ${times.map((t) => t.toFixed(0)).join(', ')} ms`)
+    } finally {
+      await kafka.stop()
+    }
+  }
+}
+
+async function cluster3() {
+  // 3-node cluster: ready time, throughput with RF 3 / min ISR 2 / acks=all, leader failover
+  const t0 = performance.now()
+  const cluster = await startKafka({ brokers: 3 })
+  results.cluster3_ready_ms = Math.round(performance.now() - t0)
+  log(`3-node cluster ready: ${results.cluster3_ready_ms} ms`)
+  try {
+    const topic = await cluster.createTopic({ partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 })
+    const value = Buffer.alloc(1024, 'x')
+    const chunk = 3_000
+    // JIT warm-up (C1 only, see jvm.ts): 9k messages to another topic, not timed
+    const warm = await cluster.createTopic({ partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 })
+    for (let i = 0; i < 3; i++) {
+      await cluster.produce(warm, Array.from({ length: chunk }, (_, j) => ({ value, partition: j % 3 })))
+    }
+    const tp = performance.now()
+    // a few sends in flight (kafkajs still sends one request at a time per broker: order is kept)
+    const inFlight = new Set<Promise<unknown>>()
+    for (let sent = 0; sent < MESSAGES; sent += chunk) {
+      const n = Math.min(chunk, MESSAGES - sent)
+      const p = cluster.produce(
+        topic,
+        Array.from({ length: n }, (_, i) => ({ value, partition: (sent + i) % 3 })),
+        { acks: -1, timeoutMs: 30_000 },
+      )
+      inFlight.add(p)
+      p.finally(() => inFlight.delete(p)).catch(() => {})
+      if (inFlight.size >= 3) await Promise.race(inFlight)
+    }
+    await Promise.all(inFlight)
+    const produceMs = performance.now() - tp
+    results.produce_msgs_per_s = Math.round(MESSAGES / (produceMs / 1000))
+    log(`produce ${MESSAGES} × 1 KB acks=all RF3: ${produceMs.toFixed(0)} ms`)
+    const tc = performance.now()
+    const got = await cluster.consume(topic, { count: MESSAGES, timeoutMs: 300_000 })
+    const consumeMs = performance.now() - tc
+    if (got.length !== MESSAGES) throw new Error(`consumed ${got.length}/${MESSAGES}`)
+    results.consume_msgs_per_s = Math.round(MESSAGES / (consumeMs / 1000))
+    log(`consume ${MESSAGES}: ${consumeMs.toFixed(0)} ms (includes the group join)`)
+
+    const ftopic = await cluster.createTopic({ partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 })
+    const leader = await cluster.partitionLeader(ftopic, 0)
+    const stream = new AckedStream(cluster, ftopic, 3)
+    await stream.start()
+    let killedAt = 0
+    try {
+      await stream.waitForMoreAcks(1_000)
+      await cluster.killBroker(leader)
+      killedAt = Date.now() // the JVM is gone
+      await stream.waitForMoreAcks(1_000, 60_000)
+      await cluster.restartBroker(leader)
+      await stream.waitForMoreAcks(500, 60_000)
+    } finally {
+      await stream.stop()
+    }
+    await cluster.waitForTopic(ftopic, { fullIsr: true, timeoutMs: 60_000 })
+    const check = await checkStream(cluster, stream, 60_000)
+    results.failover_lost_messages = check.lost
+    results.failover_out_of_order = check.outOfOrder
+    results.failover_duplicates = check.duplicates
+    results.failover_acked_messages = stream.ackedCount
+    results.failover_resume_ms = stream.firstAckAfter(killedAt) ?? -1
+    log(
+      `failover: ${JSON.stringify(check, (k, v) => (k === 'seen' ? undefined : v))}, resume ${results.failover_resume_ms} ms`,
+    )
+  } finally {
+    await cluster.stop()
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,3 @@
+import { kafkaGlobalSetup } from '../../src/vitest.js'
+
+export default kafkaGlobalSetup({ brokers: 1 })
