@@ -79,10 +79,16 @@ export async function startMapPresenceApp(options: MapPresenceAppOptions): Promi
   // Redis came back (possibly empty after a restart): rebuild it from Postgres
   let resyncing: Promise<void> | undefined
   let resyncWaiters: Array<() => void> = []
+  let closed = false
   presence.on('recovered', () => {
     const run: Promise<void> = service
       .resync()
-      .then(() => {}, onError)
+      .then(
+        () => {},
+        (error) => {
+          if (!closed) onError(error)
+        },
+      )
       .finally(() => {
         if (resyncing === run) resyncing = undefined
         // a failed rebuild leaves the store degraded: waiters wait for the next recovery
@@ -115,9 +121,6 @@ export async function startMapPresenceApp(options: MapPresenceAppOptions): Promi
     }
   }
 
-  await pool.query('SELECT 1') // fail fast on a wrong database URL
-  await presence.connect()
-
   const databaseReachable = () =>
     pool.query('SELECT 1').then(
       () => true,
@@ -125,19 +128,30 @@ export async function startMapPresenceApp(options: MapPresenceAppOptions): Promi
     )
   const server = createServer(createRoutes(service, presence, databaseReachable).listener(onError))
   const hub = new MapHub({ server, path: '/ws', rooms, sessions, service })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
+  try {
+    await pool.query('SELECT 1') // fail fast on a wrong database URL
+    await presence.connect()
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (error) {
+    closed = true
+    await hub.close()
+    await presence.close()
+    await pool.end()
+    throw error
+  }
   const { port, address } = server.address() as AddressInfo
   const host = address.includes(':') ? `[${address}]` : address
 
   let closing: Promise<void> | undefined
   const close = () => {
     closing ??= (async () => {
+      closed = true
       await hub.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())

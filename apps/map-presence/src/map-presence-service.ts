@@ -72,13 +72,13 @@ export class MapPresenceService {
     sessionId: string,
     position: Position,
   ): Promise<{ session: SessionRecord; presence: PresenceOutcome }> {
-    return (async () => {
+    return this.moves.run(sessionId, async () => {
       const session = await this.deps.sessions.move(sessionId, position)
       if (!session) throw await this.missingOrEnded(sessionId)
       const ok = await this.deps.presence.markActive(presenceEntry(session))
       this.deps.rooms.broadcast(session.mapId, { type: 'avatar_movement', data: presenceEntry(session) })
       return { session, presence: outcome(ok) }
-    })()
+    })
   }
 
   /** Refreshes the session's presence TTL (e.g. on WebSocket connect) without moving it. */

@@ -157,7 +157,10 @@ async function cluster3() {
     // JIT warm-up (C1 only, see jvm.ts): 9k messages to another topic, not timed
     const warm = await cluster.createTopic({ partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 })
     for (let i = 0; i < 3; i++) {
-      await cluster.produce(warm, Array.from({ length: chunk }, (_, j) => ({ value, partition: j % 3 })))
+      await cluster.produce(
+        warm,
+        Array.from({ length: chunk }, (_, j) => ({ value, partition: j % 3 })),
+      )
     }
     const tp = performance.now()
     // a few sends in flight (kafkajs still sends one request at a time per broker: order is kept)

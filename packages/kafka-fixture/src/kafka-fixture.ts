@@ -279,18 +279,24 @@ export class KafkaFixture {
     }).map(([k, v]) => ({ name: k, value: String(v) }))
     const timeoutMs = opts.timeoutMs ?? 30_000
     const deadline = Date.now() + timeoutMs
-    this.createdTopics.add(name)
     // retried with a fresh admin: kafkajs gives up on a broker that just died (failover tests)
     for (let attempt = 1; ; attempt++) {
       const admin = await this.admin()
       try {
-        await admin.createTopics({
+        const created = await admin.createTopics({
           topics: [{ topic: name, numPartitions: partitions, replicationFactor: rf, configEntries }],
           waitForLeaders: false,
           timeout: Math.max(1_000, Math.min(10_000, deadline - Date.now())),
         })
+        // false = it already existed: someone else's topic on the first attempt (never ours to
+        // delete), ours from a previous attempt whose answer was lost
+        if (!created && attempt === 1) {
+          throw new InvalidOptionsError('name', `topic '${name}' already exists; omit name for a unique one`)
+        }
+        this.createdTopics.add(name)
         break
       } catch (err) {
+        if (err instanceof InvalidOptionsError) throw err
         if (isNonRetriable(err)) throw err
         await this.resetAdmin()
         if (Date.now() + 200 >= deadline) {

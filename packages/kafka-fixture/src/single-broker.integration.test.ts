@@ -141,6 +141,8 @@ describe('single broker', () => {
     await ext.produce(own, 'hello')
     expect((await ext.consume(own, { count: 1 }))[0]!.value).toBe('hello')
     await expect(ext.deleteTopic(foreign)).rejects.toThrow(/not created by this fixture/)
+    // naming an existing topic does not make it "own"
+    await expect(ext.createTopic({ name: foreign })).rejects.toThrow(/already exists/)
     await expect(ext.killBroker(1)).rejects.toThrow(/local/)
     await ext.stop()
     const admin = kafka.client().admin()

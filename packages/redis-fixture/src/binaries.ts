@@ -32,3 +32,20 @@ export function redisCliBinary(): string {
     knownDirs: KNOWN_DIRS,
   })
 }
+
+/**
+ * How to run a sentinel: `redis-sentinel <conf>`, or `redis-server <conf> --sentinel` when only
+ * redis-server is installed (same binary, sentinel mode).
+ */
+export function redisSentinelCommand(): { command: string; extraArgs: string[] } {
+  try {
+    return { command: redisSentinelBinary(), extraArgs: [] }
+  } catch (err) {
+    if (process.env.REDIS_SENTINEL_BIN) throw err
+    try {
+      return { command: redisServerBinary(), extraArgs: ['--sentinel'] }
+    } catch {
+      throw err
+    }
+  }
+}

@@ -52,6 +52,8 @@ export interface ConnectTarget {
   username?: string
   password?: string
   db?: number
+  /** `rediss://`: connect with TLS. */
+  tls?: boolean
 }
 
 /** A new ioredis client for `target`, with the test defaults under `overrides`. */
@@ -63,6 +65,7 @@ export function createRedisClient(target: ConnectTarget, overrides: RedisOptions
     username: target.username,
     password: target.password,
     db: target.db ?? 0,
+    ...(target.tls ? { tls: {} } : {}),
     ...overrides,
   })
   client.on('error', (err) => debugClient?.(err.message))
@@ -76,7 +79,7 @@ export function formatRedisUrl(target: ConnectTarget): string {
       ? `${target.username ? encodeURIComponent(target.username) : ''}:${encodeURIComponent(target.password)}@`
       : ''
   const db = target.db ? `/${target.db}` : ''
-  return `redis://${auth}${target.host}:${target.port}${db}`
+  return `${target.tls ? 'rediss' : 'redis'}://${auth}${target.host}:${target.port}${db}`
 }
 
 /** Parses a `redis://` URL into a connect target (TLS URLs are passed through by the caller). */
@@ -89,5 +92,6 @@ export function parseRedisUrl(url: string): ConnectTarget {
     username: u.username ? decodeURIComponent(u.username) : undefined,
     password: u.password ? decodeURIComponent(u.password) : undefined,
     db: Number.isInteger(db) ? db : 0,
+    ...(u.protocol === 'rediss:' ? { tls: true } : {}),
   }
 }

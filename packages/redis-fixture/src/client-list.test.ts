@@ -39,6 +39,8 @@ describe('parsers', () => {
       db: 2,
     })
     expect(parseRedisUrl('redis://localhost')).toMatchObject({ port: 6379, db: 0, password: undefined })
+    expect(parseRedisUrl('rediss://h:1')).toMatchObject({ tls: true })
+    expect(formatRedisUrl({ host: 'h', port: 1, tls: true })).toBe('rediss://h:1')
   })
 })
 

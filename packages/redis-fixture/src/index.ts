@@ -1,4 +1,4 @@
-export { redisCliBinary, redisSentinelBinary, redisServerBinary } from './binaries.js'
+export { redisCliBinary, redisSentinelBinary, redisSentinelCommand, redisServerBinary } from './binaries.js'
 export {
   type ConnectTarget,
   createRedisClient,

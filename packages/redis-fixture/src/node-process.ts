@@ -6,6 +6,8 @@ import { respPing } from './resp-ping.js'
 export interface NodeSpec {
   name: string
   command: string
+  /** Arguments after the config file path. */
+  extraArgs?: readonly string[]
   dir: string
   port: number
   conf: string
@@ -22,7 +24,7 @@ export async function startNode(spec: NodeSpec): Promise<ServiceProcess> {
   const proc = new ServiceProcess({
     name: spec.name,
     command: spec.command,
-    args: [confPath],
+    args: [confPath, ...(spec.extraArgs ?? [])],
     cwd: spec.dir,
     port: spec.port,
     ready: ({ signal, service }) =>

@@ -334,7 +334,6 @@ async function startExternal(options: RedisServerOptions): Promise<RedisServer> 
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
-    ...(url.startsWith('rediss:') ? { tls: {} } : {}),
   })
   try {
     await withTimeout(

@@ -64,7 +64,10 @@ describe('startRedisSentinel', () => {
     while (acked.length < ackedBefore + 20 && Date.now() < until) await sleep(10)
     stop = true
     await writer
-    expect(acked.length, `failed: ${failed.length}, errors: ${JSON.stringify([...errors])}, client: ${client.status}`).toBeGreaterThan(ackedBefore)
+    expect(
+      acked.length,
+      `failed: ${failed.length}, errors: ${JSON.stringify([...errors])}, client: ${client.status}`,
+    ).toBeGreaterThan(ackedBefore)
 
     const promoted = ha.nodeClient(result.master!)
     expect(parseInfo(await promoted.info('replication')).role).toBe('master')
@@ -72,5 +75,18 @@ describe('startRedisSentinel', () => {
     const values = await promoted.mget(...acked.map((n) => `w:${n}`))
     const lost = acked.filter((n, idx) => values[idx] !== String(n))
     expect(lost).toEqual([])
+
+    // the old master comes back (same port, same config) and the sentinels turn it into a replica
+    await oldMaster.process.restart()
+    const rejoined = ha.nodeClient(oldMaster)
+    const until2 = Date.now() + 20_000
+    let info = parseInfo(await rejoined.info('replication'))
+    while (!(info.role === 'slave' && info.master_link_status === 'up') && Date.now() < until2) {
+      await sleep(50)
+      info = parseInfo(await rejoined.info('replication'))
+    }
+    expect(info.role).toBe('slave')
+    expect(Number(info.master_port)).toBe(result.master!.port)
+    expect(await rejoined.get('before')).toBe('failover')
   })
 })

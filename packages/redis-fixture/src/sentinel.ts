@@ -8,7 +8,7 @@ import {
   withPortsRetry,
 } from '@infra/fixture-core'
 import { Redis, type RedisOptions } from 'ioredis'
-import { redisSentinelBinary, redisServerBinary } from './binaries.js'
+import { redisSentinelCommand, redisServerBinary } from './binaries.js'
 import { ClientRegistry, createRedisClient, TEST_CLIENT_DEFAULTS } from './client-factory.js'
 import { INTERNAL_CLIENT_PREFIX } from './client-list.js'
 import { parseInfo } from './info.js'
@@ -318,7 +318,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
   const password = options.password
   const timeoutMs = options.startTimeoutMs ?? 30_000
   const serverBin = redisServerBinary()
-  const sentinelBin = redisSentinelBinary()
+  const sentinelCmd = redisSentinelCommand()
   const tempDir = await createTempDir('redis-sentinel')
   try {
     return await withPortsRetry(1 + replicas + sentinelCount, async (ports) => {
@@ -359,7 +359,8 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
             const dir = path.join(tempDir.path, `sentinel-${i}`)
             return {
               name: `redis-sentinel-${i}`,
-              command: sentinelBin,
+              command: sentinelCmd.command,
+              extraArgs: sentinelCmd.extraArgs,
               dir,
               port,
               startTimeoutMs: timeoutMs,

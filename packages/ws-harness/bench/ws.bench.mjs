@@ -24,7 +24,7 @@ const WARMUP = 3
 const ECHOES = 50_000
 const CHUNKS = 10
 const CONCURRENCY = 100
-const REPS = Number(process.env.WS_BENCH_REPS ?? 3)
+const REPS = Number(process.env.WS_BENCH_REPS ?? 5)
 const PAYLOAD = 'x'.repeat(32)
 
 const nofile = Number(execSync('ulimit -n', { shell: '/bin/bash' }).toString().trim())

@@ -254,12 +254,13 @@ describe('closing and heartbeats', () => {
   })
 
   it('server heartbeat: answered pings keep a client, a client that stops answering is evicted', async () => {
-    const server = await startWsServer({ heartbeatMs: 50 })
+    // generous interval: a loaded machine must not make the answering client miss a beat
+    const server = await startWsServer({ heartbeatMs: 250 })
     try {
       const good = await client(server.url)
       const silent = await client(server.url, { autoPong: false })
-      await good.expectPing({ count: 3 })
-      await silent.expectClosed(1006, { timeout: 5_000 })
+      await good.expectPing({ count: 2, timeout: 10_000 })
+      await silent.expectClosed(1006, { timeout: 10_000 })
       expect(good.isOpen).toBe(true)
       expect(silent.pingsReceived).toBeGreaterThanOrEqual(1)
     } finally {

@@ -1,4 +1,4 @@
-import { WaitTimeoutError } from '@infra/fixture-core'
+import { WaitTimeoutError, waitFor } from '@infra/fixture-core'
 import { describe, expect, it } from 'vitest'
 import { connect } from './client.js'
 import { connectMany } from './many.js'
@@ -15,6 +15,16 @@ describe('latency and throughput helpers', () => {
     expect(m.p99).toBeGreaterThanOrEqual(m.p50)
     expect(m.roundCompletion.count).toBe(10)
     expect(group.at(0).messages.at(-1)?.json).toEqual({ round: 9 })
+  })
+
+  it('measureBroadcast refuses clients with unconsumed messages', async () => {
+    await using server = await startWsServer({ onConnection: () => {} })
+    await using group = await connectMany(server.url, 2)
+    server.broadcast('stale', (c) => c.id === 2)
+    await waitFor(() => group.at(1).pending.length === 1, { what: 'the stale message to arrive' })
+    await expect(measureBroadcast(group, () => server.broadcast('x'), { rounds: 1 })).rejects.toThrow(
+      /client #1 has 1 unconsumed message\(s\); drain\(\) the clients first/,
+    )
   })
 
   it('measureBroadcast works with a client-triggered fan-out', async () => {

@@ -79,6 +79,13 @@ export async function measureBroadcast(
     throw new InvalidOptionsError('rounds', `expected an integer >= 1, got ${rounds}`)
   }
   const n = clients.length
+  const busy = clients.findIndex((c) => c.pending.length > 0)
+  if (busy >= 0) {
+    throw new InvalidOptionsError(
+      'group',
+      `client #${busy} has ${clients[busy]!.pending.length} unconsumed message(s); drain() the clients first`,
+    )
+  }
   const samples = new Float64Array(rounds * n)
   const completion = new Float64Array(rounds)
   for (let r = -warmup; r < rounds; r++) {
@@ -86,7 +93,16 @@ export async function measureBroadcast(
     const base = r * n
     let got = 0
     let last = 0
-    await new Promise<void>((resolve, reject) => {
+    let settled = false
+    await new Promise<void>((res, rej) => {
+      const resolve = () => {
+        settled = true
+        res()
+      }
+      const reject = (err: unknown) => {
+        settled = true
+        rej(err)
+      }
       let t0 = 0
       const timer = setTimeout(() => {
         for (const c of clients) c._cancelNext()
@@ -111,14 +127,16 @@ export async function measureBroadcast(
         for (const c of clients) c._cancelNext()
         reject(err)
       }
-      for (let i = 0; i < n; i++) clients[i]!._onNext((m) => arrived(i, m.receivedAt), fail)
+      // Arrival times are stamped when a message lands, so registering after the trigger loses nothing.
       t0 = performance.now()
       try {
         const out = trigger(Math.max(r, 0)) as Promise<unknown> | undefined
         if (out && typeof out.then === 'function') out.then(undefined, failTrigger)
       } catch (err) {
         failTrigger(err)
+        return
       }
+      for (let i = 0; i < n && !settled; i++) clients[i]!._onNext((m) => arrived(i, m.receivedAt), fail)
     })
     if (r >= 0) completion[r] = last
   }

@@ -1,6 +1,6 @@
 // ESM consumer check: import every exported subpath of every installed @infra package, from this
 // project's node_modules (never the workspace), at the published snapshot version.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const plan = JSON.parse(readFileSync(new URL('./release-test.json', import.meta.url), 'utf8'))
@@ -15,6 +15,17 @@ for (const pkg of plan.packages) {
     console.error(`FAIL ESM ${pkg.name}: installed ${installed.version}, expected ${pkg.version}`)
     failures++
     continue
+  }
+  // every bin the package declares is linked into node_modules/.bin by the package manager
+  const bins =
+    typeof installed.bin === 'string' ? { [pkg.name.split('/')[1]]: installed.bin } : (installed.bin ?? {})
+  for (const bin of Object.keys(bins)) {
+    if (!existsSync(fileURLToPath(new URL(`./node_modules/.bin/${bin}`, import.meta.url)))) {
+      console.error(`FAIL bin ${pkg.name}: ${bin} is not linked into node_modules/.bin`)
+      failures++
+    } else {
+      console.log(`ok bin ${bin} (${pkg.name})`)
+    }
   }
   // ./vitest calls test.extend() at import time: it only loads inside the vitest runner (vitest check)
   for (const subpath of pkg.subpaths.filter((path) => path !== './vitest')) {
