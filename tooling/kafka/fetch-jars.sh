@@ -51,7 +51,8 @@ trap 'rm -rf "$TMP"' EXIT
 echo "fetch-jars: resolving org.apache.kafka:kafka_2.13:$VERSION and its runtime dependencies from Maven Central" >&2
 mvn -q -B -Dstyle.color=never -f "$POM" \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
-  -Dkafka.version="$VERSION" -DincludeScope=runtime -DoutputDirectory="$TMP" >&2
+  -Dkafka.version="$VERSION" -DincludeScope=runtime -DoutputDirectory="$TMP" 2>&1 |
+  sed 's/\x1b\[[0-9;]*m//g' >&2 # Debian's Maven prints colour resets even in batch mode
 if [[ ! -f "$TMP/kafka_2.13-$VERSION.jar" ]]; then
   echo "fetch-jars: Maven finished but kafka_2.13-$VERSION.jar is missing in $TMP" >&2
   exit 1

@@ -13,7 +13,7 @@ import { test } from './support/map-test.js'
 let ownPostgres: Postgres
 
 beforeAll(async () => {
-  ownPostgres = await startPostgres({ migrations: migrationsDir, durable: true })
+  ownPostgres = await startPostgres({ provider: 'local', migrations: migrationsDir, durable: true })
 })
 
 afterAll(async () => {

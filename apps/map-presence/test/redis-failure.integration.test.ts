@@ -15,7 +15,7 @@ import { test } from './support/map-test.js'
 let ownRedis: RedisServer
 
 beforeAll(async () => {
-  ownRedis = await startRedis()
+  ownRedis = await startRedis({ provider: 'local' }) // local even when INFRA_REDIS_URL points elsewhere
 })
 
 afterAll(async () => {

@@ -19,7 +19,7 @@ import {
   startJoinedConsumer,
 } from './consume.js'
 import type { KafkaNode } from './kafka-node.js'
-import { describeQuorum, fetchMetadata, type WireMetadata } from './kafka-wire.js'
+import { describeQuorum, fetchMetadata, findGroupCoordinator, type WireMetadata } from './kafka-wire.js'
 import { brokersVisible, type LocalCluster } from './local-cluster.js'
 import { defaultPartitioner, type ProduceMessage, type ProduceOptions, produceMessages } from './produce.js'
 import { isLegalTopicName, NameGenerator } from './topic-names.js'
@@ -128,6 +128,20 @@ export class KafkaFixture {
     this.stopGraceMs = init.stopGraceMs ?? 1_000
     this.startTimeoutMs = init.startTimeoutMs ?? 60_000
     this.deleteOwnTopics = init.deleteOwnTopics ?? init.provider === 'external'
+  }
+
+  /**
+   * Starts, in the background, what the first produce/consume would otherwise wait for: the shared
+   * idempotent producer (metadata + producer id) and the `__consumer_offsets` topic. Never throws.
+   */
+  warmUp(): void {
+    if (this.stopping) return
+    this.producer().catch(() => {})
+    const addr = this.liveAddresses()[0]
+    if (addr) {
+      const { host, port } = hostPort(addr)
+      findGroupCoordinator(host, port, `${this.topicPrefix}warmup`, { timeoutMs: 5_000 }).catch(() => {})
+    }
   }
 
   /** Bootstrap addresses, `['127.0.0.1:port', …]` (all nodes, also those currently killed). */

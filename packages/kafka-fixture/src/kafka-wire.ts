@@ -7,6 +7,7 @@ import net from 'node:net'
  */
 
 const API_METADATA = 3
+const API_FIND_COORDINATOR = 10
 const API_DESCRIBE_QUORUM = 55
 const CLIENT_ID = 'infra-kafka-fixture'
 
@@ -327,4 +328,24 @@ export async function describeQuorum(
     return { errorCode: topLevelError || -1, leaderId: -1, leaderEpoch: -1, highWatermark: -1n, voters: [] }
   }
   return p
+}
+
+/**
+ * FindCoordinator v1 for a consumer group; returns the error code (15 = coordinator not available
+ * yet). Asking makes the broker create `__consumer_offsets`, which is how the fixture warms it.
+ */
+export async function findGroupCoordinator(
+  host: string,
+  port: number,
+  groupId: string,
+  opts: WireOptions = {},
+): Promise<{ errorCode: number; nodeId: number }> {
+  const header = new Writer().int16(API_FIND_COORDINATOR).int16(1).int32(1).string(CLIENT_ID).toBuffer()
+  const body = new Writer().string(groupId).int8(0).toBuffer()
+  const r = new Reader(await roundTrip(host, port, frame(header, body), opts))
+  r.int32() // throttle_time_ms
+  const errorCode = r.int16()
+  r.nullableString() // error_message
+  const nodeId = r.int32()
+  return { errorCode, nodeId }
 }

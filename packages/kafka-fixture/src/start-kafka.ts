@@ -37,6 +37,8 @@ export interface KafkaOptions {
   clientLogLevel?: ClientLogLevel
   /** Prefix of created topics/groups. Default `test-<random>-` (local), `infra-<random>-` (external). */
   topicPrefix?: string
+  /** Prepare the producer and the offsets topic in the background after start (local). Default true. */
+  warmUp?: boolean
   /** External bootstrap brokers, `host:port` (default: $INFRA_KAFKA_BROKERS, comma-separated). */
   externalBrokers?: string[]
 }
@@ -133,7 +135,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaFixtu
     startTimeoutMs,
     logLevel: options.brokerLogLevel ?? 'WARN',
   })
-  return new KafkaFixture({
+  const kafka = new KafkaFixture({
     provider,
     brokers: cluster.nodes.map((n) => `127.0.0.1:${n.brokerPort}`),
     version: cluster.version,
@@ -144,6 +146,8 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaFixtu
     startTimeoutMs,
     deleteOwnTopics: false,
   })
+  if (options.warmUp !== false) kafka.warmUp()
+  return kafka
 }
 
 /**

@@ -86,7 +86,7 @@ describe('startRedisSentinel', () => {
       info = parseInfo(await rejoined.info('replication'))
     }
     expect(info.role).toBe('slave')
-    expect(Number(info.master_port)).toBe(result.master!.port)
+    expect(Number(info.master_port)).toBe((await ha.master()).port)
     expect(await rejoined.get('before')).toBe('failover')
   })
 })

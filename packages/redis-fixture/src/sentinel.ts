@@ -31,7 +31,11 @@ export interface RedisSentinelOptions {
   masterName?: string
   /** Sentinels that must agree the master is down (default: a majority). */
   quorum?: number
-  /** `down-after-milliseconds` (default 300; Redis' own default is 30 000). */
+  /**
+   * `down-after-milliseconds` (default 600; Redis' own default is 30 000). Keep it at least twice the
+   * sentinel ping period (300 ms here): at 300 ms the sentinels often flag the just-promoted master as down
+   * before their new link to it answers, and fail over a second time.
+   */
   downAfterMs?: number
   /** `failover-timeout` (default 2 000; Redis' own default is 180 000). */
   failoverTimeoutMs?: number
@@ -370,7 +374,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
                 masterName,
                 masterPort,
                 quorum,
-                downAfterMs: options.downAfterMs ?? 300,
+                downAfterMs: options.downAfterMs ?? 600,
                 failoverTimeoutMs: options.failoverTimeoutMs ?? 2_000,
                 password,
               }),
