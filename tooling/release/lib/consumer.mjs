@@ -138,6 +138,21 @@ function softTypeErrors(error, dir) {
   })
 }
 
+/** Actionable hints for type errors in published declarations (TS7016: a types dependency is missing). */
+function typeHints(output = '') {
+  const hints = new Set()
+  for (const match of output.matchAll(
+    /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(@infra\/[^/]+)\/\S+: error TS7016: Could not find a declaration file for module '([^']+)'/g,
+  )) {
+    const [, pkg, mod] = match
+    const types = mod.startsWith('@') ? `@types/${mod.slice(1).replace('/', '__')}` : `@types/${mod}`
+    hints.add(
+      `${pkg}'s published .d.ts import '${mod}', whose types its consumers do not get: move ${types} to ${pkg}'s "dependencies"`,
+    )
+  }
+  return [...hints]
+}
+
 /**
  * The checks, one command each, each with its own deadline; `onResult({ check, seconds, output,
  * warnings })` hears each as it passes.
@@ -175,6 +190,7 @@ export async function runChecks(dir, { withVitest, onResult, onFailure }) {
         onResult?.({ check, seconds, output: error.output, warnings })
       } catch (failure) {
         // keep going: one run shows every problem a consumer would hit
+        for (const hint of typeHints(failure.output)) failure.message += `\nhint: ${hint}`
         failures.push(failure)
         onFailure?.({ check, error: failure })
       }

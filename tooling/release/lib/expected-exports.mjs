@@ -1,8 +1,20 @@
-// Named exports the consumer checks require, per package and subpath (beyond "at least one export").
-// Kept to the fixture contract's entry points; each package's own tests cover the rest.
+// Named exports the consumer checks require, per package and subpath, beyond "at least one export".
+// '.' is checked with import and require in plain Node; './vitest' under the vitest runner.
 export const EXPECTED_EXPORTS = {
-  '@infra/pg-fixture': { '.': ['startPostgres'], './vitest': [] },
-  '@infra/redis-fixture': { '.': ['startRedis'], './vitest': [] },
-  '@infra/kafka-fixture': { '.': ['startKafka'], './vitest': [] },
-  '@infra/ws-harness': { '.': [], './vitest': [] },
+  '@infra/pg-fixture': {
+    '.': ['startPostgres', 'attachPostgres', 'Postgres'],
+    './vitest': ['postgresGlobalSetup', 'pgFixtures', 'createPgFixtures', 'test'],
+  },
+  '@infra/redis-fixture': {
+    '.': ['startRedis', 'connectRedis', 'RedisServer'],
+    './vitest': ['redisGlobalSetup', 'redisFixtures', 'test'],
+  },
+  '@infra/kafka-fixture': {
+    '.': ['startKafka', 'connectKafka', 'KafkaFixture'],
+    './vitest': ['kafkaGlobalSetup', 'kafkaFixtures', 'createKafkaFixtures', 'test'],
+  },
+  '@infra/ws-harness': {
+    '.': ['startWsServer', 'connect', 'connectMany', 'WsClient', 'WsServer'],
+    './vitest': ['wsFixtures', 'test'],
+  },
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 
 interface Plan {
-  packages: { name: string; subpaths: string[] }[]
+  packages: { name: string; subpaths: string[]; expectedExports: Record<string, string[]> }[]
 }
 const plan = JSON.parse(readFileSync(new URL('./release-test.json', import.meta.url), 'utf8')) as Plan
 
@@ -16,6 +16,8 @@ describe.each(plan.packages.filter((pkg) => pkg.subpaths.includes('./vitest')))(
       expect(typeof (mod.test as { extend?: unknown } | undefined)?.extend).toBe('function')
       const fixtures = Object.keys(mod).filter((key) => /Fixtures$/.test(key) && typeof mod[key] === 'object')
       expect(fixtures, `${name}/vitest exports: ${Object.keys(mod).join(', ')}`).not.toHaveLength(0)
+      const missing = (expectedExports['./vitest'] ?? []).filter((key) => mod[key] === undefined)
+      expect(missing, `${name}/vitest lacks exports`).toEqual([])
     })
   },
 )
