@@ -27,6 +27,8 @@ export interface MapPresenceAppOptions {
   port?: number
   /** Postgres pool size (default 10). */
   poolSize?: number
+  /** WebSocket heartbeat: clients that miss a ping for this long are dropped (default 30 s). */
+  heartbeatIntervalMs?: number
   /** Called with unexpected errors (500s, failed resyncs); default: console.error. */
   onError?: (error: unknown) => void
 }
@@ -127,7 +129,14 @@ export async function startMapPresenceApp(options: MapPresenceAppOptions): Promi
       () => false,
     )
   const server = createServer(createRoutes(service, presence, databaseReachable).listener(onError))
-  const hub = new MapHub({ server, path: '/ws', rooms, sessions, service })
+  const hub = new MapHub({
+    server,
+    path: '/ws',
+    rooms,
+    sessions,
+    service,
+    heartbeatIntervalMs: options.heartbeatIntervalMs,
+  })
   try {
     await pool.query('SELECT 1') // fail fast on a wrong database URL
     await presence.connect()

@@ -82,6 +82,36 @@ describe('error handling: WebSocket disconnects', () => {
     expect(expectStatus(await api.getSession(captain.id), 200).session.moveSeq).toBe(1)
   })
 
+  test('a half-open client that stops answering pings is dropped by the heartbeat and announced as left', async ({
+    startApp,
+    openClient,
+    connect,
+  }) => {
+    const { app, api } = await startApp({ heartbeatIntervalMs: 400 }) // dropped after ~3 intervals
+    await api.map('field')
+    const healthy = await api.session('healthy', 'field')
+    const silent = await api.session('silent', 'field')
+    const healthyClient = await openClient(healthy, { app })
+    // a client whose network vanished: it still holds the socket but never answers pings
+    const silentClient = await connect(app.wsUrl, {
+      query: { sessionId: silent.id, userId: 'silent', mapId: 'field' },
+      autoPong: false,
+      expectTimeout: 10_000,
+    })
+    await silentClient.expectJson({ type: 'welcome' })
+    await healthyClient.waitForJson({ type: 'presence_joined', data: { sessionId: silent.id } })
+
+    await healthyClient.waitForJson({ type: 'presence_left', data: { sessionId: silent.id } })
+    await silentClient.expectClosed(1006) // terminated: no close frame
+    expect(silentClient.closeInfo).toMatchObject({ code: 1006 })
+
+    // the healthy client answered every ping and is still served
+    expect(healthyClient.closeInfo).toBeUndefined()
+    expectStatus(await api.move(healthy.id, 1, 1), 200)
+    await healthyClient.waitForJson({ type: 'avatar_movement', data: { sessionId: healthy.id, seq: 1 } })
+    expect(app.clientCount).toBe(1)
+  })
+
   test('connections without a valid session are refused with a close code saying why', async ({
     api,
     app,

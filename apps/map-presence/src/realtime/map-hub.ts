@@ -23,6 +23,12 @@ export interface MapHubDeps {
   rooms: MapRooms
   sessions: SessionsRepository
   service: MapPresenceService
+  /**
+   * Every interval the hub pings each client; one that has answered none of the last two pings is
+   * terminated (a half-open connection: a vanished phone, a dead NAT entry) and announced as left.
+   * Default 30 s.
+   */
+  heartbeatIntervalMs?: number
 }
 
 /**
@@ -33,10 +39,27 @@ export interface MapHubDeps {
  */
 export class MapHub {
   private readonly wss: WebSocketServer
+  /** Pings sent since the client's last pong. */
+  private readonly unanswered = new WeakMap<WebSocket, number>()
+  private readonly heartbeat: NodeJS.Timeout
 
   constructor(private readonly deps: MapHubDeps) {
     this.wss = new WebSocketServer({ server: deps.server, path: deps.path, maxPayload: 64 * 1024 })
     this.wss.on('connection', (socket, request) => this.onConnection(socket, request))
+    this.heartbeat = setInterval(() => this.checkHeartbeats(), deps.heartbeatIntervalMs ?? 30_000)
+    this.heartbeat.unref()
+  }
+
+  private checkHeartbeats(): void {
+    for (const socket of this.wss.clients) {
+      const missed = this.unanswered.get(socket) ?? 0
+      if (missed >= 2) {
+        socket.terminate() // 'close' follows: the room forgets it and the map hears presence_left
+        continue
+      }
+      this.unanswered.set(socket, missed + 1)
+      socket.ping()
+    }
   }
 
   get clientCount(): number {
@@ -45,6 +68,7 @@ export class MapHub {
 
   /** Closes every client (1001) and the server. */
   async close(): Promise<void> {
+    clearInterval(this.heartbeat)
     for (const socket of this.wss.clients) socket.close(CloseCodes.shuttingDown, 'server shutting down')
     const deadline = setTimeout(() => {
       for (const socket of this.wss.clients) socket.terminate()
@@ -75,6 +99,7 @@ export class MapHub {
       })
     })
     socket.on('error', () => {})
+    socket.on('pong', () => this.unanswered.set(socket, 0))
   }
 
   private async admit(socket: WebSocket, request: IncomingMessage): Promise<RoomMember | undefined> {

@@ -10,7 +10,7 @@ const plan = JSON.parse(readFileSync(new URL('./release-test.json', import.meta.
 
 describe.each(plan.packages.filter((pkg) => pkg.subpaths.includes('./vitest')))(
   '$name/vitest',
-  ({ name }) => {
+  ({ name, expectedExports }) => {
     it('exports test and a fixtures object', async () => {
       const mod = (await import(`${name}/vitest`)) as Record<string, unknown>
       expect(typeof (mod.test as { extend?: unknown } | undefined)?.extend).toBe('function')
