@@ -23,7 +23,7 @@ afterAll(async () => {
 describe('error handling: Postgres failures', () => {
   test('terminated connections give 503 at worst, then the app serves again with its data intact', async ({
     api,
-    pg: server,
+    pgServer: server,
     db,
   }) => {
     await api.map('atoll')

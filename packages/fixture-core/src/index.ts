@@ -12,6 +12,14 @@ export {
   WaitTimeoutError,
 } from './errors.js'
 export { acquireFileLock, type FileLock } from './file-lock.js'
+export { type FixtureFunction, fileScoped, workerScoped } from './fixture-scope.js'
+export {
+  composeGlobalSetups,
+  type GlobalSetup,
+  type GlobalTeardown,
+  type ProjectOf,
+} from './global-setups.js'
+export { lazyCallable } from './lazy-callable.js'
 export { processGroupOwnsPort } from './port-owner.js'
 export {
   getFreePort,
@@ -28,6 +36,12 @@ export { processStartTime, signalProcessGroup } from './process-identity.js'
 export { type PollReadinessOptions, pollReadiness, type ReadinessOutcome } from './readiness.js'
 export { LineRingBuffer } from './ring-buffer.js'
 export { getRunDir, isPidAlive, reapStaleRunDirs, runsRoot } from './run-dir.js'
+export {
+  type FixtureNames,
+  rejectServerOptions,
+  type SharedServerFixtureSpec,
+  sharedServerFixture,
+} from './server-fixture.js'
 export {
   type ExitInfo,
   type ReadyContext,

@@ -188,6 +188,8 @@ async function cluster3() {
 
     const ftopic = await cluster.createTopic({ partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 })
     const leader = await cluster.partitionLeader(ftopic, 0)
+    // KRaft: when the dead leader was also the active controller, a controller election comes first
+    results.failover_killed_leader_was_controller = (await cluster.activeController()) === leader ? 1 : 0
     const stream = new AckedStream(cluster, ftopic, 3)
     await stream.start()
     let killedAt = 0

@@ -44,9 +44,9 @@ export function testBrokerDefaults(clusterSize: number): Record<string, ConfigVa
     'auto.create.topics.enable': true,
     'group.initial.rebalance.delay.ms': 0,
     'group.min.session.timeout.ms': 1000,
-    // KRaft liveness: a SIGKILLed broker is fenced (and dropped from ISRs) after 3 s
-    'broker.heartbeat.interval.ms': 500,
-    'broker.session.timeout.ms': 3000,
+    // KRaft liveness: a SIGKILLed broker is fenced (and dropped from ISRs) after 2 s
+    'broker.heartbeat.interval.ms': 250,
+    'broker.session.timeout.ms': 2000,
     'controller.quorum.election.timeout.ms': 1000,
     'controller.quorum.fetch.timeout.ms': 2000,
     'replica.lag.time.max.ms': 5000,

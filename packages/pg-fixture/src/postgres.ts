@@ -251,7 +251,9 @@ export class Postgres implements AsyncDisposable {
 
   /**
    * SIGKILL to the postmaster and every backend (backends run in their own sessions, so the
-   * process group alone would miss them): a crash. Data on disk survives for `restart()`.
+   * process group alone would miss them): a crash. `restart()` replays the WAL: with `durable: true` every
+   * acknowledged commit is back; on the default non-durable server (`synchronous_commit=off`) the last
+   * few hundred ms of commits may be lost.
    */
   async kill(): Promise<void> {
     const proc = this.lifecycle('kill()')
@@ -293,7 +295,10 @@ export class Postgres implements AsyncDisposable {
     proc.resume()
   }
 
-  /** Stops (fast shutdown) if running — after a crash too — and starts again: same port, same data. */
+  /**
+   * Stops (fast shutdown) if running — after a crash too — and starts again: same port, same data directory
+   * (after `kill()`, see there for which commits survive).
+   */
   async restart(): Promise<void> {
     const proc = this.lifecycle('restart()')
     if (proc.paused) await this.resume()

@@ -10,8 +10,8 @@ const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 describe('vitest fixtures without a global setup', () => {
   // no postgresGlobalSetup here: the worker starts its own server
-  test('gives each test a database and a pool on it', async ({ pg, db, pool }) => {
-    expect(pg.provider).toBe('local')
+  test('gives each test a database and a pool on it', async ({ pgServer, db, pool }) => {
+    expect(pgServer.provider).toBe('local')
     const { rows } = await pool.query<{ d: string }>('SELECT current_database() AS d')
     expect(rows[0]!.d).toBe(db.name)
     expect(poolStats(pool).checkedOut).toBe(0)
@@ -30,7 +30,7 @@ const composed = test.extend<{ dbName: string }>({
 })
 
 describe('the exported test composes like any vitest test', () => {
-  composed('extend() builds on pg, db and pool', async ({ dbName, pool }) => {
+  composed('extend() builds on pgServer, db and pool', async ({ dbName, pool }) => {
     const { rows } = await pool.query<{ d: string }>('SELECT current_database() AS d')
     expect(rows[0]!.d).toBe(dbName)
   })
@@ -47,7 +47,9 @@ describe('two vitest workers sharing one server from the global setup', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-parallel-'))
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }))
 
-  test('run 2 × 50 tests, each on a database of its own', { timeout: 150_000 }, async () => {
+  test('run 2 × 50 tests, each on a database of its own (+ the options-conflict check)', {
+    timeout: 150_000,
+  }, async () => {
     const child = spawnVitest('test/fixtures/parallel/vitest.config.ts', { PG_PARALLEL_OUT: out }, pkg)
     let output = ''
     child.stdout!.on('data', (c) => {
@@ -60,7 +62,7 @@ describe('two vitest workers sharing one server from the global setup', () => {
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
     clearTimeout(timer)
     expect(code, output).toBe(0)
-    expect(output).toMatch(/100 passed/)
+    expect(output).toMatch(/101 passed/)
     const seen = fs
       .readdirSync(out)
       .map((name) => ({ name, ...JSON.parse(fs.readFileSync(path.join(out, name), 'utf8')) }))

@@ -1,9 +1,13 @@
+import { composeGlobalSetups, lazyCallable, sharedServerFixture } from '@infra/fixture-core'
 import pg from 'pg'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
 import type { PostgresConnectionInfo, TestDatabase } from './handles.js'
 import type { PostgresOptions } from './options.js'
 import type { Postgres } from './postgres.js'
 import { attachPostgres, startPostgres } from './start.js'
+
+/** The key under which {@link postgresGlobalSetup} provides the server's connection info. */
+export const PG_PROVIDE_KEY = 'infraPg'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,23 +18,31 @@ declare module 'vitest' {
 
 /** The part of vitest's `TestProject` a global setup needs. */
 export interface ProvideTarget {
-  provide(key: 'infraPg', value: PostgresConnectionInfo): void
+  provide(key: typeof PG_PROVIDE_KEY, value: PostgresConnectionInfo): void
 }
 
 /**
  * A vitest global setup: starts one PostgreSQL server (migrations applied into its template) for
- * the whole run, hands its connection info to the workers, and stops it at the end.
+ * the whole run, hands its connection info to the workers, and stops it at the end. With other
+ * global setups: `composeGlobalSetups(postgresGlobalSetup(…), redisGlobalSetup())`.
  *
  * ```ts
  * // vitest.global-setup.ts
  * export default postgresGlobalSetup({ migrations: './migrations' })
  * ```
  */
-export function postgresGlobalSetup(options: PostgresOptions = {}) {
-  return async (project: ProvideTarget): Promise<() => Promise<void>> => {
+export function postgresGlobalSetup(
+  options: PostgresOptions = {},
+): (project: ProvideTarget) => Promise<() => Promise<void>> {
+  return async function setup(project: ProvideTarget) {
     // the workers hand out databases with pools of their own: this handle keeps none ready
     const server = await startPostgres({ ...options, poolSize: 0 })
-    project.provide('infraPg', server.connectionInfo)
+    try {
+      project.provide(PG_PROVIDE_KEY, server.connectionInfo)
+    } catch (err) {
+      await server.stop()
+      throw err
+    }
     return () => server.stop()
   }
 }
@@ -38,9 +50,9 @@ export function postgresGlobalSetup(options: PostgresOptions = {}) {
 type Use<T> = (value: T) => Promise<void>
 
 /** What `pgFixtures` adds to the test context. */
-export interface PgTestContext {
+export interface PgFixtures {
   /** The server (worker-scoped): the run's shared one, or one per worker without a global setup. */
-  pg: Postgres
+  pgServer: Postgres
   /** A database of its own for this test (a template clone), dropped after the test. */
   db: TestDatabase
   /** A `pg.Pool` on `db`, ended after the test. */
@@ -52,31 +64,29 @@ export interface PgFixtureOptions extends PostgresOptions {
   poolMax?: number
 }
 
+/** Options of {@link createPgFixtures} that apply per worker, also with a global setup. */
+const PER_WORKER_OPTIONS = ['poolMax', 'poolSize'] as const
+
 /**
- * `test.extend` fixtures: `pg` (worker-scoped server handle), `db` (own database per test) and
- * `pool` (a `pg.Pool` on it). With `postgresGlobalSetup` the workers share its server; without it each
- * worker starts its own with `options`.
+ * `test.extend` fixtures: `pgServer` (worker-scoped server handle), `db` (own database per test) and
+ * `pool` (a `pg.Pool` on it). With `postgresGlobalSetup` the workers share its server, configured there
+ * only: server options here (`migrations`, `durable`, …) then throw `InvalidOptionsError` (`poolMax` and
+ * `poolSize` still apply per worker). Without it each worker starts its own server with `options`.
  */
-export function createPgFixtures(options: PgFixtureOptions = {}): PgFixtureDefinitions {
+export function createPgFixtures(options: PgFixtureOptions = {}) {
   const { poolMax = 5, ...serverOptions } = options
-  const fixtures = {
-    pg: [
-      // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from the destructuring
-      async ({}: object, use: Use<Postgres>) => {
-        const info = inject('infraPg') as PostgresConnectionInfo | undefined
-        const server = info
-          ? attachPostgres(info, { poolSize: serverOptions.poolSize })
-          : await startPostgres(serverOptions)
-        try {
-          await use(server)
-        } finally {
-          await server.stop()
-        }
-      },
-      { scope: 'worker' },
-    ] as [(ctx: object, use: Use<Postgres>) => Promise<void>, { scope: 'worker' }],
-    db: async ({ pg: server }: { pg: Postgres }, use: Use<TestDatabase>) => {
-      const db = await server.database()
+  return {
+    pgServer: sharedServerFixture<PostgresConnectionInfo, Postgres>({
+      fixtures: 'createPgFixtures()',
+      globalSetup: 'postgresGlobalSetup()',
+      injected: () => inject(PG_PROVIDE_KEY),
+      attach: (info) => attachPostgres(info, { poolSize: serverOptions.poolSize }),
+      start: () => startPostgres(serverOptions),
+      serverOptions,
+      perWorkerOptions: PER_WORKER_OPTIONS,
+    }),
+    db: async ({ pgServer }: { pgServer: Postgres }, use: Use<TestDatabase>) => {
+      const db = await pgServer.database()
       try {
         await use(db)
       } finally {
@@ -93,43 +103,19 @@ export function createPgFixtures(options: PgFixtureOptions = {}): PgFixtureDefin
       }
     },
   }
-  return fixtures as unknown as PgFixtureDefinitions
 }
 
 /**
- * How the fixtures are typed for `test.extend` inference. At runtime `pg` is the vitest tuple
- * `[fn, { scope: 'worker' }]`; typed as its function, `baseTest.extend(pgFixtures)` infers
- * `{ pg; db; pool }` without a type argument (a tuple makes vitest infer the tuple itself).
+ * The fixture definitions as `test.extend` sees them (the worker-scoped `pgServer` is typed as its
+ * function, so `baseTest.extend(pgFixtures)` infers {@link PgFixtures} without a type argument).
  */
-export interface PgFixtureDefinitions {
-  pg: (ctx: object, use: Use<Postgres>) => Promise<void>
-  db: (ctx: { pg: Postgres }, use: Use<TestDatabase>) => Promise<void>
-  pool: (ctx: { db: TestDatabase }, use: Use<pg.Pool>) => Promise<void>
-}
+export type PgFixtureDefinitions = ReturnType<typeof createPgFixtures>
 
 /** The fixtures with default options (see {@link createPgFixtures}). */
-export const pgFixtures = createPgFixtures()
+export const pgFixtures: PgFixtureDefinitions = createPgFixtures()
 
-type PgTest = TestAPI<PgTestContext>
-let extended: PgTest | undefined
-// `test.extend` needs a test file being collected, and this module is also imported by global-setup
-// files (for postgresGlobalSetup), where none is: extend at import when possible, else on first use
-try {
-  extended = baseTest.extend<PgTestContext>(pgFixtures)
-} catch {
-  extended = undefined
-}
-const realTest = (): PgTest => {
-  extended ??= baseTest.extend<PgTestContext>(pgFixtures)
-  return extended
-}
-
-/** vitest's `test` with `pg`, `db` and `pool` (compose: `baseTest.extend(pgFixtures).extend(...)`). */
-export const test: PgTest = new Proxy(function pgTest() {} as unknown as PgTest, {
-  apply: (_target, thisArg, args) =>
-    Reflect.apply(realTest() as unknown as (...a: unknown[]) => unknown, thisArg, args),
-  get: (_target, prop) => Reflect.get(realTest() as object, prop),
-  has: (_target, prop) => Reflect.has(realTest() as object, prop),
-})
+/** vitest's `test` with `pgServer`, `db` and `pool` (compose: `baseTest.extend(pgFixtures).extend(...)`). */
+export const test: TestAPI<PgFixtures> = lazyCallable(() => baseTest.extend(pgFixtures))
 
 export { poolStats } from './handles.js'
+export { composeGlobalSetups }

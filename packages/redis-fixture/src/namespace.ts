@@ -20,6 +20,13 @@ export interface RedisNamespace extends AsyncDisposable {
   client(options?: RedisOptions): Redis
   /** `prefix + name`: the full key name as stored on the server. */
   key(name: string): string
+  /**
+   * The keys of this namespace that match `pattern` (a `KEYS`/`SCAN` glob, without the prefix), named
+   * without the prefix, sorted: the same answer in `db` and `prefix` mode. (ioredis' `keyPrefix` does not
+   * apply to `KEYS`/`SCAN` patterns, so `client().keys('user:*')` finds nothing in prefix mode; with your own
+   * client scan `MATCH ns.key(pattern)` instead.) Uses `SCAN`, not `KEYS`.
+   */
+  keys(pattern?: string): Promise<string[]>
   /** A pub/sub channel name private to this namespace (pub/sub is server-wide, not per DB). */
   channel(name: string): string
   /** Closes this namespace's clients and deletes its data. Idempotent. */
@@ -45,6 +52,7 @@ export class IsolatedNamespace implements RedisNamespace {
   readonly prefix: string
   readonly mode: 'db' | 'prefix'
   private readonly clients = new ClientRegistry<Redis>()
+  private scanClient: Redis | undefined
   private released: Promise<void> | undefined
 
   constructor(private readonly init: NamespaceInit) {
@@ -74,6 +82,31 @@ export class IsolatedNamespace implements RedisNamespace {
     return `${this.prefix}${name}`
   }
 
+  async keys(pattern = '*'): Promise<string[]> {
+    if (this.released) throw new Error('this Redis namespace was released; get a new one with isolated()')
+    // a client without keyPrefix: SCAN returns the stored names, which carry the prefix
+    this.scanClient ??= this.clients.add(
+      createRedisClient(
+        { ...this.init.target, db: this.db },
+        this.init.connectionName ? { connectionName: this.init.connectionName } : {},
+      ),
+    )
+    const found = new Set<string>()
+    let cursor = '0'
+    do {
+      const [next, keys] = await this.scanClient.scan(
+        cursor,
+        'MATCH',
+        `${escapeGlob(this.prefix)}${pattern}`,
+        'COUNT',
+        1000,
+      )
+      cursor = next
+      for (const key of keys) found.add(key.slice(this.prefix.length))
+    } while (cursor !== '0')
+    return [...found].sort()
+  }
+
   channel(name: string): string {
     return `${this.init.channelPrefix}${name}`
   }
@@ -91,9 +124,14 @@ export class IsolatedNamespace implements RedisNamespace {
   }
 }
 
+/** `text` as a literal in a Redis glob pattern. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, '\\$&')
+}
+
 /** Deletes every key under `prefix` (SCAN + UNLINK in batches); never touches anything else. */
 export async function unlinkPrefix(conn: Redis, prefix: string): Promise<number> {
-  const pattern = `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`
+  const pattern = `${escapeGlob(prefix)}*`
   let cursor = '0'
   let removed = 0
   do {

@@ -133,9 +133,9 @@ describe('faults', () => {
     await using redis = await startRedis()
     const c = redis.client({ commandTimeout: 200, maxRetriesPerRequest: 0 })
     await c.set('k', 'v')
-    redis.pause()
+    await redis.pause()
     await expect(c.get('k')).rejects.toThrow(/timed out/i)
-    redis.resume()
+    await redis.resume()
     const deadline = Date.now() + 10_000
     let value: string | null = null
     while (Date.now() < deadline) {

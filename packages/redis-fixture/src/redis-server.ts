@@ -257,12 +257,12 @@ export class RedisServer implements AsyncDisposable {
   }
 
   /** SIGSTOP: the server hangs; clients with a `commandTimeout` see timeouts. */
-  pause(): void {
+  async pause(): Promise<void> {
     this.localProcess('pause').pause()
   }
 
   /** SIGCONT after `pause()`. */
-  resume(): void {
+  async resume(): Promise<void> {
     this.localProcess('resume').resume()
   }
 

@@ -19,6 +19,32 @@ describe('redisFixtures (no global setup: one server per worker)', () => {
   })
 })
 
+describe('namespace.keys(pattern)', () => {
+  test('lists the keys matching a pattern, without the prefix, in db and prefix mode alike', async ({
+    redis,
+    redisServer,
+  }) => {
+    const prefixed = await redisServer.isolated({ mode: 'prefix' })
+    try {
+      for (const ns of [redis, prefixed]) {
+        const c = ns.client()
+        await c.mset('user:1', 'a', 'user:2', 'b', 'order:1', 'c')
+        expect(await ns.keys('user:*')).toEqual(['user:1', 'user:2'])
+        expect(await ns.keys()).toEqual(['order:1', 'user:1', 'user:2'])
+      }
+      expect(prefixed.prefix).not.toBe('')
+      // the reason for keys(): ioredis' keyPrefix does not apply to patterns
+      expect(await prefixed.client().keys('user:*')).toEqual([])
+      expect((await prefixed.client().keys(prefixed.key('user:*'))).sort()).toEqual([
+        prefixed.key('user:1'),
+        prefixed.key('user:2'),
+      ])
+    } finally {
+      await prefixed.release()
+    }
+  })
+})
+
 describe('composition', () => {
   composed('baseTest.extend(...).extend(redisFixtures)', async ({ greeting, redis }) => {
     expect(greeting).toBe('hi')

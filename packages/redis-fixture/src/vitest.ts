@@ -1,3 +1,4 @@
+import { composeGlobalSetups, lazyCallable, sharedServerFixture } from '@infra/fixture-core'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
 import type { RedisNamespace } from './namespace.js'
 import type { RedisServerOptions } from './options.js'
@@ -19,7 +20,8 @@ export interface ProvideTarget {
 
 /**
  * A vitest global setup that starts one Redis for the whole run and hands its connection info to the
- * workers (`inject('infraRedis')`). In your setup file: `export default redisGlobalSetup({ ... })`.
+ * workers (`inject('infraRedis')`). In your setup file: `export default redisGlobalSetup({ ... })`; with
+ * other global setups: `composeGlobalSetups(postgresGlobalSetup(…), redisGlobalSetup())`.
  */
 export function redisGlobalSetup(
   options: RedisServerOptions = {},
@@ -37,14 +39,6 @@ export function redisGlobalSetup(
   }
 }
 
-function injected(): RedisConnectionInfo | undefined {
-  try {
-    return inject(REDIS_PROVIDE_KEY) as RedisConnectionInfo | undefined
-  } catch {
-    return undefined
-  }
-}
-
 type Use<T> = (value: T) => Promise<void>
 
 /** What `redisFixtures` adds to the test context. */
@@ -57,23 +51,19 @@ export interface RedisFixtures {
 
 /**
  * `test.extend` fixtures: `redisServer` (worker-scoped) and `redis` (an isolated namespace per test). With
- * `redisGlobalSetup` the workers share its server; without it each worker starts its own with `options`.
+ * `redisGlobalSetup` the workers share its server, configured there only: options here then throw
+ * `InvalidOptionsError`. Without it each worker starts its own server with `options`.
  */
 export function createRedisFixtures(options: RedisServerOptions = {}) {
   return {
-    redisServer: [
-      // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from the destructuring
-      async ({}: object, use: Use<RedisServer>) => {
-        const info = injected()
-        const server = info ? connectRedis(info) : await startRedis(options)
-        try {
-          await use(server)
-        } finally {
-          await server.stop()
-        }
-      },
-      { scope: 'worker' },
-    ] as [(ctx: object, use: Use<RedisServer>) => Promise<void>, { scope: 'worker' }],
+    redisServer: sharedServerFixture<RedisConnectionInfo, RedisServer>({
+      fixtures: 'createRedisFixtures()',
+      globalSetup: 'redisGlobalSetup()',
+      injected: () => inject(REDIS_PROVIDE_KEY),
+      attach: (info) => connectRedis(info),
+      start: () => startRedis(options),
+      serverOptions: options,
+    }),
     redis: async ({ redisServer }: { redisServer: RedisServer }, use: Use<RedisNamespace>) => {
       const ns = await redisServer.isolated()
       try {
@@ -86,39 +76,16 @@ export function createRedisFixtures(options: RedisServerOptions = {}) {
 }
 
 /**
- * How the fixtures are typed for `test.extend` inference. At runtime `redisServer` is the vitest tuple
- * `[fn, { scope: 'worker' }]`; typed as its function, vitest's `extend(fixtures)` infers
- * `{ redisServer: RedisServer; redis: RedisNamespace }` without an explicit type argument (a tuple makes it
- * infer the tuple itself).
+ * The fixture definitions as `test.extend` sees them (the worker-scoped `redisServer` is typed as its
+ * function, so `baseTest.extend(redisFixtures)` infers {@link RedisFixtures} without a type argument).
  */
-export interface RedisFixtureDefinitions {
-  redisServer: (ctx: object, use: Use<RedisServer>) => Promise<void>
-  redis: (ctx: { redisServer: RedisServer }, use: Use<RedisNamespace>) => Promise<void>
-}
+export type RedisFixtureDefinitions = ReturnType<typeof createRedisFixtures>
 
 /** The fixtures with default options (compose: `baseTest.extend(pgFixtures).extend(redisFixtures)`). */
-export const redisFixtures = createRedisFixtures() as unknown as RedisFixtureDefinitions
-
-type RedisTest = TestAPI<RedisFixtures>
-let extended: RedisTest | undefined
-// `test.extend` needs a test file being collected, and this module is also imported by global-setup
-// files (for redisGlobalSetup), where none is: extend at import when possible, else on first use
-try {
-  extended = baseTest.extend<RedisFixtures>(redisFixtures)
-} catch {
-  extended = undefined
-}
-const realTest = (): RedisTest => {
-  extended ??= baseTest.extend<RedisFixtures>(redisFixtures)
-  return extended
-}
+export const redisFixtures: RedisFixtureDefinitions = createRedisFixtures()
 
 /** vitest's `test` with `redisServer` and `redis`: `test('x', async ({ redis }) => { ... })`. */
-export const test: RedisTest = new Proxy(function redisTest() {} as unknown as RedisTest, {
-  apply: (_target, thisArg, args) =>
-    Reflect.apply(realTest() as unknown as (...a: unknown[]) => unknown, thisArg, args),
-  get: (_target, prop) => Reflect.get(realTest() as object, prop),
-  has: (_target, prop) => Reflect.has(realTest() as object, prop),
-})
+export const test: TestAPI<RedisFixtures> = lazyCallable(() => baseTest.extend(redisFixtures))
 
 export type { RedisConnectionInfo, RedisNamespace, RedisServer }
+export { composeGlobalSetups }

@@ -152,7 +152,7 @@ describe('server-side control', () => {
   it('pause: nothing is handled and handshakes hang until resume', async () => {
     const s = await server()
     const a = await client(s.url)
-    s.pause()
+    await s.pause()
     expect(s.isPaused).toBe(true)
     a.send('while paused')
     await a.expectNoMessage(150)
@@ -161,7 +161,7 @@ describe('server-side control', () => {
     await expect(Promise.race([late, new Promise((r) => setTimeout(() => r('pending'), 150))])).resolves.toBe(
       'pending',
     )
-    s.resume()
+    await s.resume()
     await a.expect('while paused')
     const b = await late
     cleanup.push(() => b.close())

@@ -457,14 +457,14 @@ export class WsServer implements AsyncDisposable {
    * Simulates a hung server (like SIGSTOP): stops reading from every connection (no messages handled, no
    * pongs) and leaves new handshakes unanswered until `resume()`. Clients see timeouts, not closes.
    */
-  pause(): void {
+  async pause(): Promise<void> {
     if (this.#stopped || this.#paused) return
     this.#paused = true
     for (const c of this.#clients) c.socket.pause()
   }
 
   /** Continues after `pause()`: buffered messages are handled, held handshakes answered. */
-  resume(): void {
+  async resume(): Promise<void> {
     if (!this.#paused) return
     this.#paused = false
     for (const c of this.#clients) c.socket.resume()

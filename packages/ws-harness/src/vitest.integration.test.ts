@@ -1,10 +1,10 @@
 import { test as baseTest, describe, expect } from 'vitest'
 import type { WsClient } from './client.js'
 import { startWsServer } from './server.js'
-import { test, type WsConnectionInfo, type WsFixtures, wsFixtures, wsGlobalSetup } from './vitest.js'
+import { test, type WsConnectionInfo, wsFixtures, wsGlobalSetup } from './vitest.js'
 
-// File-scoped fixtures must be defined at the top level of a file.
-const composed = baseTest.extend<{ greeting: string }>({ greeting: 'hello' }).extend<WsFixtures>(wsFixtures)
+// File-scoped fixtures must be defined at the top level of a file. No type arguments: the context is inferred.
+const composed = baseTest.extend({ greeting: 'hello' }).extend(wsFixtures)
 
 let fromFirstTest: WsClient | undefined
 let firstServerClients: ReadonlySet<unknown> | undefined

@@ -1,4 +1,5 @@
-import { test as baseTest, inject } from 'vitest'
+import { composeGlobalSetups, fileScoped, lazyCallable, rejectServerOptions } from '@infra/fixture-core'
+import { test as baseTest, inject, type TestAPI } from 'vitest'
 import { type ConnectOptions, connect as connectClient, type WsClient } from './client.js'
 import { type ConnectManyOptions, connectMany as connectGroup, type WsClientGroup } from './many.js'
 import { startWsServer, type WsServer, type WsServerOptions } from './server.js'
@@ -27,7 +28,8 @@ export interface ProvideTarget {
 /**
  * A vitest global setup that starts one WebSocket server for the whole run (in the main process, so
  * `onConnection` handlers work but share no memory with tests) and provides its URL to workers as
- * `wsSharedUrl` / `inject('infraWs')`. In your setup file: `export default wsGlobalSetup({ ... })`.
+ * `wsSharedUrl` / `inject('infraWs')`. In your setup file: `export default wsGlobalSetup({ ... })` (with
+ * other global setups: `composeGlobalSetups(…, wsGlobalSetup({ ... }))`).
  * Most tests want their own server instead (`wsServer`, `wsFileServer`): it costs about a millisecond.
  */
 export function wsGlobalSetup(
@@ -35,19 +37,17 @@ export function wsGlobalSetup(
 ): (project: ProvideTarget) => Promise<() => Promise<void>> {
   return async function setup(project: ProvideTarget) {
     const server = await startWsServer(options)
-    project.provide(WS_PROVIDE_KEY, { url: server.url })
+    try {
+      project.provide(WS_PROVIDE_KEY, { url: server.url })
+    } catch (err) {
+      await server.stop()
+      throw err
+    }
     return () => server.stop()
   }
 }
 
-function injected(): WsConnectionInfo | undefined {
-  try {
-    return inject(WS_PROVIDE_KEY)
-  } catch {
-    return undefined
-  }
-}
-
+/** What `wsFixtures` adds to the test context. */
 export interface WsFixtures {
   /** Options for `wsServer`/`wsFileServer`; override with `test.override({ wsServerOptions: {...} })`. */
   wsServerOptions: WsServerOptions
@@ -64,8 +64,6 @@ export interface WsFixtures {
 }
 
 type Use<T> = (value: T) => Promise<void>
-type FileFixture<T, Ctx = object> = [(context: Ctx, use: Use<T>) => Promise<void>, { scope: 'file' }]
-type TestFixture<T, Ctx = object> = (context: Ctx, use: Use<T>) => Promise<void>
 type WithOptions = { wsServerOptions: WsServerOptions }
 
 async function serve(options: WsServerOptions, use: Use<WsServer>): Promise<void> {
@@ -79,31 +77,32 @@ async function serve(options: WsServerOptions, use: Use<WsServer>): Promise<void
 
 /**
  * Fixtures for `test.extend(wsFixtures)`: servers and clients with automatic cleanup, so that no socket
- * outlives its test. Compose with other packages (at the top level of a file, as some are file-scoped):
- * `baseTest.extend(pgFixtures).extend(wsFixtures)`.
+ * outlives its test. Compose with other packages without type arguments, in any order (at the top level of a
+ * file, as some are file-scoped): `baseTest.extend(pgFixtures).extend(redisFixtures).extend(wsFixtures)`.
+ * The file-scoped ones are vitest tuples typed as their functions (see `fileScoped` in @infra/fixture-core).
  */
-export const wsFixtures: {
-  wsServerOptions: FileFixture<WsServerOptions>
-  wsServer: TestFixture<WsServer, WithOptions>
-  wsFileServer: FileFixture<WsServer, WithOptions>
-  wsSharedUrl: FileFixture<string, WithOptions>
-  connect: TestFixture<WsFixtures['connect']>
-  connectMany: TestFixture<WsFixtures['connectMany']>
-} = {
+export const wsFixtures = {
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
-  wsServerOptions: [async ({}, use) => use({}), { scope: 'file' }],
-  wsServer: async ({ wsServerOptions }, use) => serve(wsServerOptions, use),
-  wsFileServer: [async ({ wsServerOptions }, use) => serve(wsServerOptions, use), { scope: 'file' }],
-  wsSharedUrl: [
-    async ({ wsServerOptions }, use) => {
-      const info = injected()
-      if (info) await use(info.url)
-      else await serve(wsServerOptions, (server) => use(server.url))
-    },
-    { scope: 'file' },
-  ],
+  wsServerOptions: fileScoped<WsServerOptions>(async ({}, use) => use({})),
+  wsServer: async ({ wsServerOptions }: WithOptions, use: Use<WsServer>) => serve(wsServerOptions, use),
+  wsFileServer: fileScoped<WsServer, WithOptions>(async ({ wsServerOptions }, use) =>
+    serve(wsServerOptions, use),
+  ),
+  wsSharedUrl: fileScoped<string, WithOptions>(async ({ wsServerOptions }, use) => {
+    const info = inject(WS_PROVIDE_KEY)
+    if (!info) return serve(wsServerOptions, (server) => use(server.url))
+    // the shared server is the global setup's: options given for it here could not apply
+    rejectServerOptions(wsServerOptions, {
+      fixtures: 'test.override({ wsServerOptions })',
+      globalSetup: 'wsGlobalSetup()',
+      remedy:
+        'wsSharedUrl is that server (its options are given to wsGlobalSetup()); for a server with these ' +
+        'options use wsFileServer or wsServer in this file.',
+    })
+    await use(info.url)
+  }),
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
-  connect: async ({}, use) => {
+  connect: async ({}, use: Use<WsFixtures['connect']>) => {
     const opened: WsClient[] = []
     try {
       await use(async (url, opts) => {
@@ -116,7 +115,7 @@ export const wsFixtures: {
     }
   },
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
-  connectMany: async ({}, use) => {
+  connectMany: async ({}, use: Use<WsFixtures['connectMany']>) => {
     const groups: WsClientGroup[] = []
     try {
       await use(async (url, count, opts) => {
@@ -130,5 +129,10 @@ export const wsFixtures: {
   },
 }
 
+/** The fixture definitions as `test.extend` sees them (infers {@link WsFixtures} without a type argument). */
+export type WsFixtureDefinitions = typeof wsFixtures
+
 /** vitest's `test` with {@link wsFixtures}. */
-export const test = baseTest.extend<WsFixtures>(wsFixtures)
+export const test: TestAPI<WsFixtures> = lazyCallable(() => baseTest.extend(wsFixtures))
+
+export { composeGlobalSetups }

@@ -6,7 +6,9 @@ import { test } from '../../test/support/map-test.js'
 import { migrate } from './migrate.js'
 
 describe('migrate', () => {
-  test('applies every migration once, in order, and is a no-op the second time', async ({ pg: server }) => {
+  test('applies every migration once, in order, and is a no-op the second time', async ({
+    pgServer: server,
+  }) => {
     await using schema = await server.schema()
     const pool = new pg.Pool({ connectionString: schema.url, max: 2 })
     try {
@@ -30,7 +32,7 @@ describe('migrate', () => {
   })
 
   test('concurrent starts do not race: the advisory lock lets one apply and the others see it done', async ({
-    pg: server,
+    pgServer: server,
   }) => {
     await using schema = await server.schema()
     const pools = [1, 2, 3].map(() => new pg.Pool({ connectionString: schema.url, max: 1 }))

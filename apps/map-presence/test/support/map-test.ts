@@ -1,19 +1,19 @@
 // The suites' `test`: the fixture packages' per-test resources composed with the app under test.
-//   pgFixtures (@infra/pg-fixture/vitest)     → `db` (own database, migrated from ../../migrations), `pool`
-//   redisFixtures (@infra/redis-fixture/vitest) → `redis` (own Redis namespace)
-//   wsFixtures (@infra/ws-harness/vitest)      → `connect` (WebSocket clients closed after the test)
+//   pgFixtures (@infra/pg-fixture/vitest)       → `pgServer`, `db` (own database, a clone of the template the
+//                                                 global setup migrated from ../../migrations), `pool`
+//   redisFixtures (@infra/redis-fixture/vitest) → `redisServer`, `redis` (own Redis namespace)
+//   wsFixtures (@infra/ws-harness/vitest)       → `connect` (WebSocket clients closed after the test)
 // plus this app: `app` (started on `db` + `redis`), `api`, `sql`, `kv`, `redisKeys`, `startApp`, `openClient`.
-import { createPgFixtures } from '@infra/pg-fixture/vitest'
+import { pgFixtures } from '@infra/pg-fixture/vitest'
 import { redisFixtures } from '@infra/redis-fixture/vitest'
 import type { WsClient } from '@infra/ws-harness'
-import { type WsFixtures, wsFixtures } from '@infra/ws-harness/vitest'
+import { wsFixtures } from '@infra/ws-harness/vitest'
 import type { Redis } from 'ioredis'
 import type pg from 'pg'
 import { test as baseTest } from 'vitest'
 import {
   type MapPresenceApp,
   type MapPresenceAppOptions,
-  migrationsDir,
   type SessionRecord,
   startMapPresenceApp,
 } from '../../src/index.js'
@@ -44,7 +44,7 @@ interface MapTestContext {
   sql: pg.Pool
   /** A Redis client in this test's namespace (keys as the app names them). */
   kv: Redis
-  /** KEYS in this test's namespace, without the namespace prefix, sorted. */
+  /** Keys in this test's namespace matching `pattern`, without the namespace prefix, sorted. */
   redisKeys: (pattern: string) => Promise<string[]>
   /** Starts another instance (different options, or another Redis); closed after the test. */
   startApp: (options?: StartAppOptions) => Promise<StartedApp>
@@ -63,10 +63,9 @@ interface AppRegistry {
 }
 
 export const test = baseTest
-  .extend(createPgFixtures({ migrations: migrationsDir }))
+  .extend(pgFixtures)
   .extend(redisFixtures)
-  // explicit type argument: vitest cannot infer a context from `wsFixtures` (see README)
-  .extend<WsFixtures>(wsFixtures)
+  .extend(wsFixtures)
   .extend<MapTestContext & { appRegistry: AppRegistry }>({
     // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from the destructuring
     appRegistry: async ({}, use) => {
@@ -106,11 +105,8 @@ export const test = baseTest
     kv: async ({ redis }, use) => {
       await use(redis.client())
     },
-    redisKeys: async ({ redis, kv }, use) => {
-      await use(async (pattern) => {
-        const keys = await kv.keys(`${redis.prefix}${pattern}`)
-        return keys.map((key) => key.slice(redis.prefix.length)).sort()
-      })
+    redisKeys: async ({ redis }, use) => {
+      await use((pattern) => redis.keys(pattern))
     },
     openClient: async ({ connect, appRegistry }, use) => {
       await use(async (session, { app, welcome = true } = {}) => {
