@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidOptionsError } from './errors.js'
-import { composeGlobalSetups } from './global-setups.js'
+import { composeGlobalSetups, serverGlobalSetup } from './global-setups.js'
 
 interface Provider {
   provide(key: string, value: unknown): void
@@ -118,5 +118,38 @@ describe('composeGlobalSetups', () => {
     const wrong: Parameters<typeof composed>[0] = onlyPg
     void wrong
     await (await composed(both))()
+  })
+})
+
+describe('serverGlobalSetup', () => {
+  class Server {
+    stops = 0
+    async stop(): Promise<void> {
+      this.stops++
+    }
+  }
+
+  it('starts the server, provides its info, and returns the teardown that stops it', async () => {
+    const server = new Server()
+    const p = project()
+    const teardown = await serverGlobalSetup(
+      async () => server,
+      (target: Provider, s) => target.provide('thing', s.stops),
+    )(p)
+    expect(p.provided).toEqual({ thing: 0 })
+    await teardown()
+    expect(server.stops).toBe(1)
+  })
+
+  it('stops the server when providing fails, and rethrows', async () => {
+    const server = new Server()
+    const setup = serverGlobalSetup(
+      async () => server,
+      async () => {
+        throw new Error('pool preparation failed')
+      },
+    )
+    await expect(setup(project())).rejects.toThrow('pool preparation failed')
+    expect(server.stops).toBe(1)
   })
 })

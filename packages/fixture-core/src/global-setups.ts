@@ -83,3 +83,24 @@ async function runInReverse(teardowns: readonly GlobalTeardown[]): Promise<unkno
   }
   return errors
 }
+
+/**
+ * The `<x>GlobalSetup` every package has: `start()` one server for the run, `provide` its connection info to
+ * the workers (`project.provide(KEY, info)`), and return the teardown that stops it. When `provide` throws,
+ * the server is stopped before the error is rethrown.
+ */
+export function serverGlobalSetup<Project, Server extends { stop(): Promise<void> }>(
+  start: () => Promise<Server>,
+  provide: (project: Project, server: Server) => void | Promise<void>,
+): (project: Project) => Promise<() => Promise<void>> {
+  return async function setup(project: Project) {
+    const server = await start()
+    try {
+      await provide(project, server)
+    } catch (err) {
+      await server.stop()
+      throw err
+    }
+    return () => server.stop()
+  }
+}

@@ -18,6 +18,7 @@ export {
   type GlobalSetup,
   type GlobalTeardown,
   type ProjectOf,
+  serverGlobalSetup,
 } from './global-setups.js'
 export { lazyCallable } from './lazy-callable.js'
 export { processGroupOwnsPort } from './port-owner.js'

@@ -1,4 +1,9 @@
-import { composeGlobalSetups, lazyCallable, sharedServerFixture } from '@infra/fixture-core'
+import {
+  composeGlobalSetups,
+  lazyCallable,
+  serverGlobalSetup,
+  sharedServerFixture,
+} from '@infra/fixture-core'
 import pg from 'pg'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
 import type { PostgresConnectionInfo, TestDatabase } from './handles.js'
@@ -34,17 +39,11 @@ export interface ProvideTarget {
 export function postgresGlobalSetup(
   options: PostgresOptions = {},
 ): (project: ProvideTarget) => Promise<() => Promise<void>> {
-  return async function setup(project: ProvideTarget) {
+  return serverGlobalSetup(
     // the workers hand out databases with pools of their own: this handle keeps none ready
-    const server = await startPostgres({ ...options, poolSize: 0 })
-    try {
-      project.provide(PG_PROVIDE_KEY, server.connectionInfo)
-    } catch (err) {
-      await server.stop()
-      throw err
-    }
-    return () => server.stop()
-  }
+    () => startPostgres({ ...options, poolSize: 0 }),
+    (project: ProvideTarget, server) => project.provide(PG_PROVIDE_KEY, server.connectionInfo),
+  )
 }
 
 type Use<T> = (value: T) => Promise<void>

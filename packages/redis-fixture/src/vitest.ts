@@ -1,4 +1,9 @@
-import { composeGlobalSetups, lazyCallable, sharedServerFixture } from '@infra/fixture-core'
+import {
+  composeGlobalSetups,
+  lazyCallable,
+  serverGlobalSetup,
+  sharedServerFixture,
+} from '@infra/fixture-core'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
 import type { RedisNamespace } from './namespace.js'
 import type { RedisServerOptions } from './options.js'
@@ -26,17 +31,13 @@ export interface ProvideTarget {
 export function redisGlobalSetup(
   options: RedisServerOptions = {},
 ): (project: ProvideTarget) => Promise<() => Promise<void>> {
-  return async function setup(project: ProvideTarget) {
-    const server = await startRedis(options)
-    try {
+  return serverGlobalSetup(
+    () => startRedis(options),
+    async (project: ProvideTarget, server) => {
       await server.preparePool()
       project.provide(REDIS_PROVIDE_KEY, server.connectionInfo)
-    } catch (err) {
-      await server.stop()
-      throw err
-    }
-    return () => server.stop()
-  }
+    },
+  )
 }
 
 type Use<T> = (value: T) => Promise<void>

@@ -1,4 +1,10 @@
-import { composeGlobalSetups, fileScoped, lazyCallable, rejectServerOptions } from '@infra/fixture-core'
+import {
+  composeGlobalSetups,
+  fileScoped,
+  lazyCallable,
+  rejectServerOptions,
+  serverGlobalSetup,
+} from '@infra/fixture-core'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
 import { type ConnectOptions, connect as connectClient, type WsClient } from './client.js'
 import { type ConnectManyOptions, connectMany as connectGroup, type WsClientGroup } from './many.js'
@@ -35,16 +41,10 @@ export interface ProvideTarget {
 export function wsGlobalSetup(
   options: WsServerOptions = {},
 ): (project: ProvideTarget) => Promise<() => Promise<void>> {
-  return async function setup(project: ProvideTarget) {
-    const server = await startWsServer(options)
-    try {
-      project.provide(WS_PROVIDE_KEY, { url: server.url })
-    } catch (err) {
-      await server.stop()
-      throw err
-    }
-    return () => server.stop()
-  }
+  return serverGlobalSetup(
+    () => startWsServer(options),
+    (project: ProvideTarget, server) => project.provide(WS_PROVIDE_KEY, { url: server.url }),
+  )
 }
 
 /** What `wsFixtures` adds to the test context. */
