@@ -12,6 +12,7 @@ export { cachedLibsDir, fetchCommand, KAFKA_HOME_ENV, resolveKafkaLibs } from '.
 export { JAVA_ENV_VAR, resolveJava } from './java.js'
 export {
   type CreateTopicOptions,
+  type KafkaConnectionInfo,
   KafkaFixture,
   type KafkaProvider,
   type NodeInfo,

@@ -26,6 +26,14 @@ import { isLegalTopicName, NameGenerator } from './topic-names.js'
 
 export type KafkaProvider = 'local' | 'external'
 
+/** What another process needs to reach these brokers (`connectKafka(info)`); what the global setup provides. */
+export interface KafkaConnectionInfo {
+  /** Bootstrap addresses, `host:port`. */
+  brokers: string[]
+  /** Kafka version of the brokers (`'external'` when unknown). */
+  version: string
+}
+
 export interface CreateTopicOptions {
   /** Topic name; default: a unique name under the fixture's prefix. */
   name?: string
@@ -147,6 +155,11 @@ export class KafkaFixture {
   /** Bootstrap addresses, `['127.0.0.1:port', …]` (all nodes, also those currently killed). */
   get brokers(): string[] {
     return [...this.brokerList]
+  }
+
+  /** The brokers and version, for another process: `connectKafka(kafka.connectionInfo)`. */
+  get connectionInfo(): KafkaConnectionInfo {
+    return { brokers: this.brokers, version: this.version }
   }
 
   /** KRaft cluster id (local provider). */

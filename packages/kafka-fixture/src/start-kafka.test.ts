@@ -38,6 +38,18 @@ describe('startKafka option validation (nothing starts)', () => {
     expect(connectKafka({ brokers: ['127.0.0.1:1'] }).brokers).toEqual(['127.0.0.1:1'])
   })
 
+  it('connectKafka validates the topic prefix and takes connectionInfo', () => {
+    expect(() => connectKafka({ brokers: ['127.0.0.1:1'], topicPrefix: 'bad prefix' })).toThrow(
+      InvalidOptionsError,
+    )
+    const kafka = connectKafka({ brokers: ['127.0.0.1:1'], version: '4.3.1', topicPrefix: 'mine-' })
+    expect(kafka.topicPrefix).toBe('mine-')
+    expect(connectKafka(kafka.connectionInfo).connectionInfo).toEqual({
+      brokers: ['127.0.0.1:1'],
+      version: '4.3.1',
+    })
+  })
+
   it('parses broker lists', () => {
     expect(parseBrokerList(' a:1, b:2 ,,c:3')).toEqual(['a:1', 'b:2', 'c:3'])
   })

@@ -45,6 +45,12 @@ export interface KafkaOptions {
 
 const ADDR = /^[^\s:]+:\d{1,5}$/
 
+function validateTopicPrefix(prefix: string | undefined): void {
+  if (prefix !== undefined && !/^[a-zA-Z0-9._-]{1,100}$/.test(prefix)) {
+    throw new InvalidOptionsError('topicPrefix', `only [a-zA-Z0-9._-], 1..100 chars, got '${prefix}'`)
+  }
+}
+
 function validate(o: KafkaOptions): void {
   const fail = (k: string, why: string) => {
     throw new InvalidOptionsError(k, why)
@@ -66,9 +72,7 @@ function validate(o: KafkaOptions): void {
       fail(k, `expected a finite number${k === 'startTimeoutMs' ? ' > 0' : ' >= 0'}, got ${v}`)
     }
   }
-  if (o.topicPrefix !== undefined && !/^[a-zA-Z0-9._-]{1,100}$/.test(o.topicPrefix)) {
-    fail('topicPrefix', `only [a-zA-Z0-9._-], 1..100 chars, got '${o.topicPrefix}'`)
-  }
+  validateTopicPrefix(o.topicPrefix)
   if (o.brokerConfig) {
     for (const [k, v] of Object.entries(o.brokerConfig)) {
       if (!/^[a-zA-Z0-9._-]+$/.test(k)) fail('brokerConfig', `'${k}' is not a config name`)
@@ -161,6 +165,7 @@ export function connectKafka(opts: {
   clientLogLevel?: ClientLogLevel
 }): KafkaFixture {
   if (!opts.brokers.length) throw new InvalidOptionsError('brokers', 'give at least one host:port')
+  validateTopicPrefix(opts.topicPrefix)
   for (const b of opts.brokers)
     if (!ADDR.test(b)) throw new InvalidOptionsError('brokers', `'${b}' is not host:port`)
   return new KafkaFixture({

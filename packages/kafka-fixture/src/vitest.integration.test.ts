@@ -1,26 +1,38 @@
 import { afterAll, describe, expect, vi } from 'vitest'
 import { kafkaGlobalSetup, test } from './vitest.js'
 
-// No global setup in this package's config: the `kafka` fixture falls back to one broker per worker.
+// No global setup in this package's config: the `kafkaServer` fixture falls back to one broker per worker.
 describe('vitest fixtures', () => {
   const seen: string[] = []
 
-  test('each test gets its own topic on a real broker', async ({ kafka, topic }) => {
+  test('each test gets its own topic on a real broker', async ({ kafkaServer, topic }) => {
     seen.push(topic)
-    expect(topic.startsWith(kafka.topicPrefix)).toBe(true)
-    await kafka.produce(topic, ['one', 'two'])
-    const got = await kafka.consume(topic, { count: 2 })
+    expect(topic.startsWith(kafkaServer.topicPrefix)).toBe(true)
+    await kafkaServer.produce(topic, ['one', 'two'])
+    const got = await kafkaServer.consume(topic, { count: 2 })
     expect(got.map((m) => m.value)).toEqual(['one', 'two'])
   })
 
-  test('a second test gets a different, empty topic', async ({ kafka, topic }) => {
-    seen.push(topic)
-    expect(new Set(seen).size).toBe(seen.length)
-    await expect(kafka.consume(topic, { count: 1, timeoutMs: 1_500 })).rejects.toThrow(/Received 0 message/)
+  test('without a global setup the worker owns its broker: faults are available', async ({ kafkaServer }) => {
+    expect(kafkaServer.provider).toBe('local')
+    const [id] = kafkaServer.nodeIds
+    await kafkaServer.pauseBroker(id!)
+    expect(kafkaServer.nodes[0]!.paused).toBe(true)
+    await kafkaServer.resumeBroker(id!)
+    expect(kafkaServer.nodes[0]!.paused).toBe(false)
+    await kafkaServer.waitForBrokers()
   })
 
-  test('the per-test topic is deleted afterwards', async ({ kafka }) => {
-    const admin = kafka.client().admin()
+  test('a second test gets a different, empty topic', async ({ kafkaServer, topic }) => {
+    seen.push(topic)
+    expect(new Set(seen).size).toBe(seen.length)
+    await expect(kafkaServer.consume(topic, { count: 1, timeoutMs: 1_500 })).rejects.toThrow(
+      /Received 0 message/,
+    )
+  })
+
+  test('the per-test topic is deleted afterwards', async ({ kafkaServer }) => {
+    const admin = kafkaServer.client().admin()
     await admin.connect()
     try {
       const topics = await admin.listTopics()

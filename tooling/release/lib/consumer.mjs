@@ -70,7 +70,7 @@ export function writeConsumer(dir, { packages, registry, withVitest, expectedExp
       copyFileSync(join(TEMPLATE, 'vitest', file), join(dir, file))
     }
     copyFileSync(join(TEMPLATE, SOFT_TYPED_FILE), join(dir, SOFT_TYPED_FILE))
-    files.push('pg.setup.ts', 'redis.setup.ts', 'services.test.ts', 'subpaths.test.ts', SOFT_TYPED_FILE)
+    files.push('global-setup.ts', 'services.test.ts', 'subpaths.test.ts', SOFT_TYPED_FILE)
   }
   writeFileSync(
     join(dir, 'tsconfig.json'),

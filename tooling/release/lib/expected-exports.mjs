@@ -3,18 +3,18 @@
 export const EXPECTED_EXPORTS = {
   '@infra/pg-fixture': {
     '.': ['startPostgres', 'attachPostgres', 'Postgres'],
-    './vitest': ['postgresGlobalSetup', 'pgFixtures', 'createPgFixtures', 'test'],
+    './vitest': ['postgresGlobalSetup', 'pgFixtures', 'createPgFixtures', 'composeGlobalSetups', 'test'],
   },
   '@infra/redis-fixture': {
     '.': ['startRedis', 'connectRedis', 'RedisServer'],
-    './vitest': ['redisGlobalSetup', 'redisFixtures', 'test'],
+    './vitest': ['redisGlobalSetup', 'redisFixtures', 'createRedisFixtures', 'composeGlobalSetups', 'test'],
   },
   '@infra/kafka-fixture': {
     '.': ['startKafka', 'connectKafka', 'KafkaFixture'],
-    './vitest': ['kafkaGlobalSetup', 'kafkaFixtures', 'createKafkaFixtures', 'test'],
+    './vitest': ['kafkaGlobalSetup', 'kafkaFixtures', 'createKafkaFixtures', 'composeGlobalSetups', 'test'],
   },
   '@infra/ws-harness': {
     '.': ['startWsServer', 'connect', 'connectMany', 'WsClient', 'WsServer'],
-    './vitest': ['wsFixtures', 'test'],
+    './vitest': ['wsGlobalSetup', 'wsFixtures', 'composeGlobalSetups', 'test'],
   },
 }

@@ -19,8 +19,8 @@ test('composes without type arguments', async ({ pool, db, redis, wsServer, conn
   client.sendJson({ hello: 'world' })
 })
 
-withKafka('kafka fixtures compose too', async ({ kafka, topic }) => {
-  const brokers: string[] = kafka.brokers
+withKafka('kafka fixtures compose too', async ({ kafkaServer, topic }) => {
+  const brokers: string[] = kafkaServer.brokers
   const name: string = topic
   void brokers
   void name

@@ -6,7 +6,7 @@ import {
   startPostgres,
   type TestDatabase,
 } from '@infra/pg-fixture'
-import { createPgFixtures, type PgTestContext, postgresGlobalSetup } from '@infra/pg-fixture/vitest'
+import { createPgFixtures, type PgFixtures, postgresGlobalSetup } from '@infra/pg-fixture/vitest'
 
 const options: PostgresOptions = { migrations: './migrations', poolSize: 2, startTimeoutMs: 30_000 }
 
@@ -23,4 +23,4 @@ export async function pgUsage(): Promise<PostgresConnectionInfo> {
 
 export const setup = postgresGlobalSetup(options)
 export const fixtures = createPgFixtures({ poolMax: 2 })
-export type Context = PgTestContext['db']['name']
+export type Context = PgFixtures['db']['name']

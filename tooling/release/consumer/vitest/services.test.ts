@@ -8,8 +8,8 @@ import { test as baseTest, describe, expect, inject } from 'vitest'
 const test = baseTest.extend(pgFixtures).extend(redisFixtures)
 
 describe('installed @infra packages', () => {
-  test('the global setups provided one server each to this worker', async ({ pg, redisServer }) => {
-    expect(inject('infraPg').url).toBe(pg.url)
+  test('the global setups provided one server each to this worker', async ({ pgServer, redisServer }) => {
+    expect(inject('infraPg').url).toBe(pgServer.url)
     expect(inject('infraRedis').port).toBe(redisServer.port)
   })
 

@@ -1,3 +1,0 @@
-import { postgresGlobalSetup } from '@infra/pg-fixture/vitest'
-
-export default postgresGlobalSetup()

@@ -1,3 +1,0 @@
-import { redisGlobalSetup } from '@infra/redis-fixture/vitest'
-
-export default redisGlobalSetup()
