@@ -8,7 +8,8 @@
 // success, failure and SIGINT/SIGTERM; the registry also exits by itself if this process is SIGKILLed.
 //
 // Env: INFRA_RELEASE_STRICT=1   fail (instead of skipping loudly) when a consumed package is missing;
-//                                strict is automatic once all four consumed packages exist.
+//                                strict is automatic once all four consumed packages exist;
+//                                INFRA_RELEASE_STRICT=0 forces lenient mode (local debugging).
 //      INFRA_RELEASE_MANAGERS   package managers to test, default "npm,pnpm".
 //      INFRA_RELEASE_KEEP=1     keep the temp dir for inspection (the registry is still stopped).
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
