@@ -1,28 +1,35 @@
-import { InvalidOptionsError, WaitTimeoutError, waitFor, withTimeout } from '@infra/fixture-core'
-import type {
-  Admin,
-  ConsumerConfig,
-  Kafka,
-  KafkaConfig,
-  PartitionMetadata,
-  Producer,
-  ProducerConfig,
-  RecordMetadata,
-} from 'kafkajs'
-import { type ClientLogLevel, createClient, testConsumerConfig, testProducerConfig } from './client-config.js'
+import { InvalidOptionsError } from '@infra/fixture-core'
+import type { ConsumerConfig, Kafka, KafkaConfig, ProducerConfig, RecordMetadata } from 'kafkajs'
+import { hostPort } from './broker-address.js'
+import { BrokerFaults } from './broker-faults.js'
+import { type ClientLogLevel, testConsumerConfig, testProducerConfig } from './client-config.js'
+import {
+  activeController,
+  allBrokersVisible,
+  describeNodes,
+  type NodeInfo,
+  waitForBrokers,
+} from './cluster-state.js'
 import {
   type ConsumedMessage,
   type ConsumeOptions,
   consumeMessages,
   type JoinedConsumer,
   type JoinedConsumerOptions,
-  startJoinedConsumer,
 } from './consume.js'
-import type { KafkaNode } from './kafka-node.js'
-import { describeQuorum, fetchMetadata, findGroupCoordinator, type WireMetadata } from './kafka-wire.js'
-import { brokersVisible, type LocalCluster } from './local-cluster.js'
+import { FixtureClients } from './fixture-clients.js'
+import { findGroupCoordinator } from './kafka-wire.js'
+import { type FixtureBrokers, liveAddresses } from './live-brokers.js'
+import type { LocalCluster } from './local-cluster.js'
+import { OwnedResources } from './owned-resources.js'
 import { defaultPartitioner, type ProduceMessage, type ProduceOptions, produceMessages } from './produce.js'
-import { isLegalTopicName, NameGenerator } from './topic-names.js'
+import { type CreateTopicOptions, TopicAdmin } from './topic-admin.js'
+import { PartitionCache, partitionLeader, type WaitForTopicOptions, waitForTopic } from './topic-metadata.js'
+import { TrackedConsumers } from './tracked-consumers.js'
+
+export type { NodeInfo } from './cluster-state.js'
+export type { CreateTopicOptions } from './topic-admin.js'
+export type { WaitForTopicOptions } from './topic-metadata.js'
 
 export type KafkaProvider = 'local' | 'external'
 
@@ -32,41 +39,6 @@ export interface KafkaConnectionInfo {
   brokers: string[]
   /** Kafka version of the brokers (`'external'` when unknown). */
   version: string
-}
-
-export interface CreateTopicOptions {
-  /** Topic name; default: a unique name under the fixture's prefix. */
-  name?: string
-  /** Default 1. */
-  partitions?: number
-  /** Default: the number of brokers, at most 3 (external: 1). */
-  replicationFactor?: number
-  /** Sets the topic's `min.insync.replicas` (use 2 with RF 3 and acks=all for no-loss tests). */
-  minInsyncReplicas?: number
-  /** Other topic configs, e.g. `{ 'retention.ms': '60000' }`. */
-  config?: Record<string, string | number>
-  /** Finite wait for the topic to have a leader for every partition on every broker. Default 30 000. */
-  timeoutMs?: number
-}
-
-export interface WaitForTopicOptions {
-  /** Also wait until every partition's ISR holds all its replicas (after a broker restart). */
-  fullIsr?: boolean
-  /** Expected partition count (default: whatever the metadata says, at least 1). */
-  partitions?: number
-  timeoutMs?: number
-}
-
-export interface NodeInfo {
-  id: number
-  broker: string
-  brokerPort: number
-  controllerPort: number
-  pid: number | undefined
-  running: boolean
-  paused: boolean
-  /** The node's directory (server.properties, data/), removed on stop. */
-  dir: string
 }
 
 export interface KafkaFixtureInit {
@@ -82,59 +54,54 @@ export interface KafkaFixtureInit {
   deleteOwnTopics?: boolean
 }
 
-const LOCALHOST = '127.0.0.1'
-
-/** Errors a retry cannot fix (bad arguments, policy violations). */
-function isNonRetriable(err: unknown): boolean {
-  const type = (err as { type?: string }).type ?? ''
-  const nested = (err as { errors?: { type?: string }[] }).errors?.map((e) => e.type ?? '') ?? []
-  const bad = /INVALID_|POLICY_VIOLATION|UNSUPPORTED_VERSION|TOPIC_AUTHORIZATION_FAILED/
-  return bad.test(type) || nested.some((t) => bad.test(t))
-}
-
-function hostPort(addr: string): { host: string; port: number } {
-  const i = addr.lastIndexOf(':')
-  return { host: addr.slice(0, i), port: Number(addr.slice(i + 1)) }
-}
-
 /**
  * A running Kafka (a local cluster this process started, or external brokers) with the helpers tests
  * need: unique topics, produce/consume, a kafkajs client tuned for tests and, for the local provider,
  * broker faults (kill, pause, restart) and the KRaft active controller.
  */
+// The handle only wires the parts together: topics (TopicAdmin), metadata queries (topic-metadata,
+// cluster-state), shared kafkajs clients (FixtureClients), own names (OwnedResources), consumers
+// (TrackedConsumers) and broker faults (BrokerFaults).
 export class KafkaFixture {
   readonly provider: KafkaProvider
   /** Kafka version of the brokers (local) or as configured (external). */
   readonly version: string
   /** Prefix of every topic and group this fixture creates. */
   readonly topicPrefix: string
-  private readonly brokerList: string[]
-  private readonly cluster: LocalCluster | undefined
-  private readonly names: NameGenerator
-  private readonly createdTopics = new Set<string>()
-  private readonly createdGroups = new Set<string>()
-  private readonly consumers = new Set<JoinedConsumer>()
-  private readonly clientLogLevel: ClientLogLevel | undefined
-  private readonly stopGraceMs: number
-  private readonly startTimeoutMs: number
-  private readonly deleteOwnTopics: boolean
-  private readonly partitionCache = new Map<string, PartitionMetadata[]>()
+  private readonly where: FixtureBrokers
+  private readonly owned: OwnedResources
+  private readonly clients: FixtureClients
+  private readonly partitions: PartitionCache
+  private readonly topics: TopicAdmin
+  private readonly consumers = new TrackedConsumers()
+  private readonly faults: BrokerFaults
   private readonly partitioner = defaultPartitioner()
-  private sharedClient: Kafka | undefined
-  private adminPromise: Promise<Admin> | undefined
-  private producerPromise: Promise<Producer> | undefined
+  private readonly deleteOwnTopics: boolean
+  private readonly stopGraceMs: number
   private stopping: Promise<void> | undefined
 
   constructor(init: KafkaFixtureInit) {
     this.provider = init.provider
     this.version = init.version
     this.topicPrefix = init.topicPrefix
-    this.brokerList = init.brokers
-    this.cluster = init.cluster
-    this.names = new NameGenerator(init.topicPrefix)
-    this.clientLogLevel = init.clientLogLevel
+    this.where = { brokerList: init.brokers, cluster: init.cluster }
+    this.owned = new OwnedResources(init.topicPrefix)
+    this.clients = new FixtureClients(init.brokers, init.clientLogLevel)
+    this.partitions = new PartitionCache(this.where)
+    this.topics = new TopicAdmin({
+      external: init.provider === 'external',
+      brokers: this.where,
+      clients: this.clients,
+      owned: this.owned,
+      partitions: this.partitions,
+    })
     this.stopGraceMs = init.stopGraceMs ?? 1_000
-    this.startTimeoutMs = init.startTimeoutMs ?? 60_000
+    this.faults = new BrokerFaults({
+      cluster: init.cluster,
+      provider: init.provider,
+      stopGraceMs: this.stopGraceMs,
+      startTimeoutMs: init.startTimeoutMs ?? 60_000,
+    })
     this.deleteOwnTopics = init.deleteOwnTopics ?? init.provider === 'external'
   }
 
@@ -144,8 +111,8 @@ export class KafkaFixture {
    */
   warmUp(): void {
     if (this.stopping) return
-    this.producer().catch(() => {})
-    const addr = this.liveAddresses()[0]
+    this.clients.producer().catch(() => {})
+    const addr = liveAddresses(this.where)[0]
     if (addr) {
       const { host, port } = hostPort(addr)
       findGroupCoordinator(host, port, `${this.topicPrefix}warmup`, { timeoutMs: 5_000 }).catch(() => {})
@@ -154,7 +121,7 @@ export class KafkaFixture {
 
   /** Bootstrap addresses, `['127.0.0.1:port', …]` (all nodes, also those currently killed). */
   get brokers(): string[] {
-    return [...this.brokerList]
+    return [...this.where.brokerList]
   }
 
   /** The brokers and version, for another process: `connectKafka(kafka.connectionInfo)`. */
@@ -164,36 +131,29 @@ export class KafkaFixture {
 
   /** KRaft cluster id (local provider). */
   get clusterId(): string | undefined {
-    return this.cluster?.clusterId
+    return this.where.cluster?.clusterId
   }
 
   /** Node ids of the local cluster (1..n); empty for external brokers. */
   get nodeIds(): number[] {
-    return this.cluster?.nodes.map((n) => n.nodeId) ?? []
+    return this.faults.nodeIds
   }
 
   /** Whether the local nodes run with the class-data-sharing archive. */
   get usesCds(): boolean {
-    return this.cluster?.cds ?? false
+    return this.where.cluster?.cds ?? false
   }
 
   /** State of each local node. */
   get nodes(): NodeInfo[] {
-    return (this.cluster?.nodes ?? []).map((n) => ({
-      id: n.nodeId,
-      broker: `${LOCALHOST}:${n.brokerPort}`,
-      brokerPort: n.brokerPort,
-      controllerPort: n.controllerPort,
-      pid: n.process.pid,
-      running: n.process.running,
-      paused: n.process.paused,
-      dir: n.dir,
-    }))
+    return describeNodes(this.where.cluster)
   }
+
+  // ---- clients --------------------------------------------------------------------------------
 
   /** A new kafkajs client for these brokers, set up for tests (short finite retries, quiet logs). */
   client(overrides: Partial<KafkaConfig> & { logLevelName?: ClientLogLevel } = {}): Kafka {
-    return createClient(this.brokerList, { logLevelName: this.clientLogLevel, ...overrides })
+    return this.clients.create(overrides)
   }
 
   /** Consumer settings that join in a few hundred ms (a unique group id when none is given). */
@@ -208,59 +168,19 @@ export class KafkaFixture {
 
   /** A unique consumer-group id under the fixture's prefix (removed on stop for external brokers). */
   uniqueGroupId(): string {
-    const g = this.names.next('g')
-    this.createdGroups.add(g)
-    return g
+    return this.owned.uniqueGroupId()
   }
 
   /** A unique topic name under the fixture's prefix (not created). */
   uniqueTopicName(): string {
-    return this.names.next('t')
-  }
-
-  private client0(): Kafka {
-    this.sharedClient ??= this.client()
-    return this.sharedClient
-  }
-
-  private admin(): Promise<Admin> {
-    this.adminPromise ??= (async () => {
-      const admin = this.client0().admin()
-      await admin.connect()
-      return admin
-    })().catch((err) => {
-      this.adminPromise = undefined
-      throw err
-    })
-    return this.adminPromise
-  }
-
-  private async resetAdmin(): Promise<void> {
-    const p = this.adminPromise
-    this.adminPromise = undefined
-    if (p)
-      await withTimeout(
-        p.then((a) => a.disconnect()),
-        5_000,
-        'admin disconnect',
-      ).catch(() => {})
-  }
-
-  private producer(): Promise<Producer> {
-    this.producerPromise ??= (async () => {
-      const producer = this.client0().producer(testProducerConfig())
-      await producer.connect()
-      return producer
-    })().catch((err) => {
-      this.producerPromise = undefined
-      throw err
-    })
-    return this.producerPromise
+    return this.owned.uniqueTopicName()
   }
 
   private assertOpen(what: string): void {
     if (this.stopping) throw new InvalidOptionsError(what, 'the Kafka fixture was stopped')
   }
+
+  // ---- topics ---------------------------------------------------------------------------------
 
   /**
    * Creates a topic (unique name unless given) and waits until every partition has a leader known to
@@ -268,74 +188,7 @@ export class KafkaFixture {
    */
   async createTopic(opts: CreateTopicOptions = {}): Promise<string> {
     this.assertOpen('createTopic')
-    const partitions = opts.partitions ?? 1
-    const maxRf = this.cluster ? this.cluster.nodes.length : Number.POSITIVE_INFINITY
-    const rf = opts.replicationFactor ?? (this.cluster ? Math.min(3, maxRf) : 1)
-    if (!Number.isInteger(partitions) || partitions < 1) {
-      throw new InvalidOptionsError('partitions', `expected an integer >= 1, got ${opts.partitions}`)
-    }
-    if (!Number.isInteger(rf) || rf < 1 || rf > maxRf) {
-      throw new InvalidOptionsError(
-        'replicationFactor',
-        `expected an integer 1..${maxRf} (the number of brokers), got ${opts.replicationFactor}`,
-      )
-    }
-    if (
-      opts.minInsyncReplicas !== undefined &&
-      !(
-        Number.isInteger(opts.minInsyncReplicas) &&
-        opts.minInsyncReplicas >= 1 &&
-        opts.minInsyncReplicas <= rf
-      )
-    ) {
-      throw new InvalidOptionsError(
-        'minInsyncReplicas',
-        `expected an integer 1..${rf} (the replication factor), got ${opts.minInsyncReplicas}`,
-      )
-    }
-    const name = opts.name ?? this.uniqueTopicName()
-    if (!isLegalTopicName(name)) {
-      throw new InvalidOptionsError(
-        'name',
-        `'${name}' is not a legal Kafka topic name ([a-zA-Z0-9._-], ≤ 249)`,
-      )
-    }
-    const configEntries = Object.entries({
-      ...(opts.minInsyncReplicas !== undefined ? { 'min.insync.replicas': opts.minInsyncReplicas } : {}),
-      ...(opts.config ?? {}),
-    }).map(([k, v]) => ({ name: k, value: String(v) }))
-    const timeoutMs = opts.timeoutMs ?? 30_000
-    const deadline = Date.now() + timeoutMs
-    // retried with a fresh admin: kafkajs gives up on a broker that just died (failover tests)
-    for (let attempt = 1; ; attempt++) {
-      const admin = await this.admin()
-      try {
-        const created = await admin.createTopics({
-          topics: [{ topic: name, numPartitions: partitions, replicationFactor: rf, configEntries }],
-          waitForLeaders: false,
-          timeout: Math.max(1_000, Math.min(10_000, deadline - Date.now())),
-        })
-        // false = it already existed: someone else's topic on the first attempt (never ours to
-        // delete), ours from a previous attempt whose answer was lost
-        if (!created && attempt === 1) {
-          throw new InvalidOptionsError('name', `topic '${name}' already exists; omit name for a unique one`)
-        }
-        this.createdTopics.add(name)
-        break
-      } catch (err) {
-        if (err instanceof InvalidOptionsError) throw err
-        if (isNonRetriable(err)) throw err
-        await this.resetAdmin()
-        if (Date.now() + 200 >= deadline) {
-          throw new WaitTimeoutError(`topic '${name}' to be created (${attempt} attempts)`, timeoutMs, {
-            cause: err,
-          })
-        }
-        await new Promise((r) => setTimeout(r, 200))
-      }
-    }
-    await this.waitForTopic(name, { partitions, timeoutMs: Math.max(1_000, deadline - Date.now()) })
-    return name
+    return this.topics.create(opts)
   }
 
   /** The fixture-contract isolation method: a fresh topic for one test. */
@@ -345,33 +198,7 @@ export class KafkaFixture {
 
   /** Deletes a topic (any topic on a local cluster; only its own topics on external brokers). */
   async deleteTopic(name: string): Promise<void> {
-    if (this.provider === 'external' && !this.createdTopics.has(name)) {
-      throw new InvalidOptionsError(
-        'deleteTopic',
-        `'${name}' was not created by this fixture; external topics are never deleted`,
-      )
-    }
-    const admin = await this.admin()
-    await withTimeout(
-      admin.deleteTopics({ topics: [name], timeout: 10_000 }),
-      15_000,
-      `topic '${name}' to be deleted`,
-    )
-    this.createdTopics.delete(name)
-    this.partitionCache.delete(name)
-  }
-
-  /** Addresses to ask for metadata: running, unpaused local nodes, or the external bootstrap list. */
-  private liveAddresses(): string[] {
-    if (!this.cluster) return this.brokerList
-    return this.cluster.nodes
-      .filter((n) => n.process.running && !n.process.paused)
-      .map((n) => `${LOCALHOST}:${n.brokerPort}`)
-  }
-
-  private async metadataFrom(addr: string, topics: string[] | null): Promise<WireMetadata> {
-    const { host, port } = hostPort(addr)
-    return fetchMetadata(host, port, topics, { timeoutMs: 2_000 })
+    await this.topics.delete(name)
   }
 
   /**
@@ -379,48 +206,15 @@ export class KafkaFixture {
    * (and, with `fullIsr`, a complete ISR).
    */
   async waitForTopic(topic: string, opts: WaitForTopicOptions = {}): Promise<void> {
-    const timeoutMs = opts.timeoutMs ?? 30_000
-    await waitFor(
-      async () => {
-        const addrs = this.liveAddresses()
-        if (addrs.length === 0) throw new Error('no running broker')
-        const results = await Promise.all(addrs.map((a) => this.metadataFrom(a, [topic])))
-        for (const md of results) {
-          const t = md.topics.find((x) => x.name === topic)
-          if (t?.errorCode !== 0) return false
-          if (t.partitions.length < (opts.partitions ?? 1)) return false
-          const live = new Set(md.brokers.map((b) => b.nodeId))
-          for (const p of t.partitions) {
-            if (p.errorCode !== 0 || p.leader < 0 || !live.has(p.leader)) return false
-            if (opts.fullIsr && p.isr.length < p.replicas.length) return false
-          }
-        }
-        return true
-      },
-      {
-        what: `topic '${topic}' to have a live leader for every partition${opts.fullIsr ? ' and a full ISR' : ''} on every running broker`,
-        timeoutMs,
-        intervalMs: 25,
-      },
-    )
+    await waitForTopic(this.where, topic, opts)
   }
 
   /** The broker id leading `partition` of `topic`, as the live brokers see it now. */
   async partitionLeader(topic: string, partition = 0): Promise<number> {
-    for (const addr of this.liveAddresses()) {
-      try {
-        const md = await this.metadataFrom(addr, [topic])
-        const p = md.topics.find((t) => t.name === topic)?.partitions.find((x) => x.partition === partition)
-        if (p && p.leader >= 0) return p.leader
-      } catch {
-        // try the next broker
-      }
-    }
-    throw new InvalidOptionsError(
-      'partitionLeader',
-      `no live broker knows a leader for ${topic}[${partition}]`,
-    )
+    return partitionLeader(this.where, topic, partition)
   }
+
+  // ---- produce / consume ----------------------------------------------------------------------
 
   /** Produces with a shared idempotent producer, acks=all by default. */
   async produce(
@@ -429,58 +223,25 @@ export class KafkaFixture {
     opts: ProduceOptions = {},
   ): Promise<RecordMetadata[]> {
     this.assertOpen('produce')
-    const producer = await this.producer()
+    const producer = await this.clients.producer()
     return produceMessages(producer, topic, messages, opts, {
-      partitionMetadata: await this.partitionMetadata(topic),
+      partitionMetadata: await this.partitions.get(topic),
       partitioner: this.partitioner,
     })
-  }
-
-  /** Partition metadata for the partitioner (cached per topic; empty when the topic is unknown). */
-  private async partitionMetadata(topic: string): Promise<PartitionMetadata[]> {
-    const hit = this.partitionCache.get(topic)
-    if (hit) return hit
-    for (const addr of this.liveAddresses()) {
-      try {
-        const t = (await this.metadataFrom(addr, [topic])).topics.find((x) => x.name === topic)
-        if (t?.errorCode !== 0 || t.partitions.length === 0) return []
-        const pm = t.partitions.map((p) => ({
-          partitionErrorCode: p.errorCode,
-          partitionId: p.partition,
-          // the partitioner only needs to know partitions exist; leaders may move
-          leader: Math.max(0, p.leader),
-          replicas: p.replicas,
-          isr: p.isr,
-          offlineReplicas: [],
-        }))
-        this.partitionCache.set(topic, pm)
-        return pm
-      } catch {
-        // next broker
-      }
-    }
-    return []
   }
 
   /** Collects messages from `topic` until `count` arrived / `until` holds, within `timeoutMs`. */
   consume(topic: string, opts: ConsumeOptions): Promise<ConsumedMessage[]> {
     this.assertOpen('consume')
     const groupId = opts.groupId ?? this.uniqueGroupId()
-    return consumeMessages(this.client0(), topic, opts, groupId)
+    return consumeMessages(this.clients.shared(), topic, opts, groupId)
   }
 
   /** Starts a consumer and resolves once it joined its group and got partitions. Stopped with the fixture. */
   async startConsumer(opts: JoinedConsumerOptions | string): Promise<JoinedConsumer> {
     this.assertOpen('startConsumer')
     const o: JoinedConsumerOptions = typeof opts === 'string' ? { topics: [opts] } : opts
-    const c = await startJoinedConsumer(this.client0(), o, o.groupId ?? this.uniqueGroupId())
-    this.consumers.add(c)
-    const stop = c.stop
-    c.stop = async () => {
-      this.consumers.delete(c)
-      await stop()
-    }
-    return c
+    return this.consumers.start(this.clients.shared(), o, o.groupId ?? this.uniqueGroupId())
   }
 
   // ---- KRaft ----------------------------------------------------------------------------------
@@ -491,59 +252,14 @@ export class KafkaFixture {
    * leader or still names a node this fixture killed.
    */
   async activeController(opts: { timeoutMs?: number } = {}): Promise<number> {
-    const targets = this.cluster
-      ? () =>
-          this.cluster!.nodes.filter((n) => n.process.running && !n.process.paused).map((n) => ({
-            host: LOCALHOST,
-            port: n.controllerPort,
-          }))
-      : () => this.brokerList.map(hostPort)
-    const dead = () =>
-      new Set(
-        this.cluster?.nodes.filter((n) => !n.process.running || n.process.paused).map((n) => n.nodeId) ?? [],
-      )
-    return waitFor(
-      async () => {
-        const answers = await Promise.all(
-          targets().map((t) => describeQuorum(t.host, t.port, { timeoutMs: 1_500 }).catch(() => undefined)),
-        )
-        let best: { leaderId: number; leaderEpoch: number } | undefined
-        for (const a of answers) {
-          if (a?.errorCode !== 0 || a.leaderId < 0) continue
-          if (!best || a.leaderEpoch > best.leaderEpoch) best = a
-        }
-        if (!best || dead().has(best.leaderId)) return undefined
-        return best.leaderId
-      },
-      {
-        what: 'the KRaft quorum to report a live active controller',
-        timeoutMs: opts.timeoutMs ?? 20_000,
-        intervalMs: 50,
-      },
-    )
+    return activeController(this.where, opts)
   }
 
   // ---- faults (local provider) ----------------------------------------------------------------
 
-  private requireCluster(what: string): LocalCluster {
-    if (!this.cluster) {
-      throw new InvalidOptionsError(
-        what,
-        `broker faults need the 'local' provider (this fixture is '${this.provider}')`,
-      )
-    }
-    return this.cluster
-  }
-
-  private node(id: number, what: string): KafkaNode {
-    const n = this.requireCluster(what).nodes.find((x) => x.nodeId === id)
-    if (!n) throw new InvalidOptionsError(what, `no broker with id ${id} (ids: ${this.nodeIds.join(', ')})`)
-    return n
-  }
-
   /** SIGKILL one broker (a crash). Resolves once it has exited. */
   async killBroker(id: number): Promise<void> {
-    await this.node(id, 'killBroker').process.kill()
+    await this.faults.killBroker(id)
   }
 
   /**
@@ -551,75 +267,57 @@ export class KafkaFixture {
    * Resolves once it has rejoined (caught up with the metadata log and unfenced).
    */
   async restartBroker(id: number): Promise<void> {
-    const n = this.node(id, 'restartBroker')
-    if (n.process.running) await n.process.restart({ graceMs: 15_000 })
-    else await n.process.start()
+    await this.faults.restartBroker(id)
   }
 
   /** SIGSTOP one broker: it hangs, clients and peers see timeouts. */
   async pauseBroker(id: number): Promise<void> {
-    this.node(id, 'pauseBroker').process.pause()
+    await this.faults.pauseBroker(id)
   }
 
   /** SIGCONT a paused broker. */
   async resumeBroker(id: number): Promise<void> {
-    this.node(id, 'resumeBroker').process.resume()
+    await this.faults.resumeBroker(id)
   }
 
   /** The broker's last log lines (WARN and above, plus its start line). */
   brokerLogs(id: number, lines?: number): string[] {
-    return this.node(id, 'brokerLogs').process.logs(lines)
+    return this.faults.node(id, 'brokerLogs').process.logs(lines)
   }
 
   /** The pid (= process group) of a broker's JVM, undefined before its first start. */
   brokerPid(id: number): number | undefined {
-    return this.node(id, 'brokerPid').process.pid
+    return this.faults.node(id, 'brokerPid').process.pid
   }
 
   /** SIGKILL every broker. */
   async kill(): Promise<void> {
-    this.requireCluster('kill')
-    for (const id of this.nodeIds) await this.killBroker(id)
+    await this.faults.killAll()
   }
 
   /** SIGSTOP every broker. */
   async pause(): Promise<void> {
-    this.requireCluster('pause')
-    for (const id of this.nodeIds) await this.pauseBroker(id)
+    await this.faults.pauseAll()
   }
 
   /** SIGCONT every broker. */
   async resume(): Promise<void> {
-    this.requireCluster('resume')
-    for (const id of this.nodeIds) await this.resumeBroker(id)
+    await this.faults.resumeAll()
   }
 
   /** Restarts the whole cluster (same ports, same data) and waits until every broker is back. */
   async restart(): Promise<void> {
-    const cluster = this.requireCluster('restart')
-    await Promise.all(cluster.nodes.map((n) => n.process.stop({ graceMs: this.stopGraceMs })))
-    await Promise.all(cluster.nodes.map((n) => n.process.start()))
-    await cluster.waitForBrokers(cluster.nodes.length, this.startTimeoutMs)
+    await this.faults.restartAll()
   }
 
   /** Waits until `expected` brokers (default: all) are registered and unfenced on every running node. */
   async waitForBrokers(expected?: number, timeoutMs = 30_000): Promise<void> {
-    if (!this.cluster) {
-      await waitFor(
-        async () => (await this.metadataFrom(this.brokerList[0]!, [])).brokers.length >= (expected ?? 1),
-        {
-          what: `${expected ?? 1} brokers to be registered`,
-          timeoutMs,
-        },
-      )
-      return
-    }
-    await this.cluster.waitForBrokers(expected ?? this.cluster.nodes.length, timeoutMs)
+    await waitForBrokers(this.where, expected, timeoutMs)
   }
 
   /** True when every running local node sees `expected` brokers right now. */
   async brokersVisible(expected: number): Promise<boolean> {
-    return this.cluster ? brokersVisible(this.cluster.nodes, expected) : true
+    return allBrokersVisible(this.where, expected)
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
@@ -635,46 +333,14 @@ export class KafkaFixture {
   }
 
   private async doStop(): Promise<void> {
-    await Promise.all([...this.consumers].map((c) => c.stop().catch(() => {})))
-    const quietly = async (p: Promise<unknown>, ms: number) => {
-      await withTimeout(p, ms, 'a kafkajs client to disconnect').catch(() => {})
+    await this.consumers.stopAll()
+    await this.clients.disconnectProducer()
+    const admin = this.clients.startedAdmin
+    if (admin) {
+      if (this.deleteOwnTopics) await this.owned.deleteAll(admin)
+      await this.clients.disconnectAdmin()
     }
-    if (this.producerPromise)
-      await quietly(
-        this.producerPromise.then((p) => p.disconnect()),
-        5_000,
-      )
-    if (this.adminPromise) {
-      if (this.deleteOwnTopics) await this.cleanupOwn()
-      await quietly(
-        this.adminPromise.then((a) => a.disconnect()),
-        5_000,
-      )
-    }
-    await this.cluster?.stop(this.stopGraceMs)
-  }
-
-  private async cleanupOwn(): Promise<void> {
-    const admin = await this.adminPromise!.catch(() => undefined)
-    if (!admin) return
-    const own = [...this.createdTopics]
-    if (own.length) {
-      await withTimeout(
-        admin.deleteTopics({ topics: own, timeout: 10_000 }),
-        15_000,
-        'own topics to be deleted',
-      ).catch(() => {})
-    }
-    const groups = [...this.createdGroups]
-    if (groups.length) {
-      try {
-        const existing = new Set((await admin.listGroups()).groups.map((g) => g.groupId))
-        const mine = groups.filter((g) => existing.has(g))
-        if (mine.length) await withTimeout(admin.deleteGroups(mine), 10_000, 'own groups to be deleted')
-      } catch {
-        // best effort: groups expire on their own
-      }
-    }
+    await this.where.cluster?.stop(this.stopGraceMs)
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

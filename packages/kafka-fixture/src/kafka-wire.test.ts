@@ -1,15 +1,6 @@
 import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { describeQuorum, fetchMetadata, Reader } from './kafka-wire.js'
-
-describe('Reader', () => {
-  it('decodes unsigned varints and compact strings', () => {
-    const r = new Reader(Buffer.from([0xac, 0x02, 0x04, 0x61, 0x62, 0x63, 0x00]))
-    expect(r.uvarint()).toBe(300)
-    expect(r.compactNullableString()).toBe('abc')
-    expect(r.compactNullableString()).toBeNull()
-  })
-})
+import { describeQuorum, fetchMetadata } from './kafka-wire.js'
 
 describe('wire requests', () => {
   let server: net.Server | undefined

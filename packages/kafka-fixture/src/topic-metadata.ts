@@ -46,7 +46,11 @@ export async function waitForTopic(
 }
 
 /** The broker id leading `partition` of `topic`, as the first live broker that knows one sees it now. */
-export async function partitionLeader(brokers: FixtureBrokers, topic: string, partition = 0): Promise<number> {
+export async function partitionLeader(
+  brokers: FixtureBrokers,
+  topic: string,
+  partition = 0,
+): Promise<number> {
   for (const addr of liveAddresses(brokers)) {
     try {
       const md = await metadataFrom(addr, [topic])

@@ -2,8 +2,10 @@ import type { IncomingMessage } from 'node:http'
 import { InvalidOptionsError } from '@infra/fixture-core'
 import WebSocket, { type ClientOptions } from 'ws'
 import { type CloseInfo, WsConnectError, WsExpectationError, WsNotOpenError } from './errors.js'
-import { DEFAULT_EXPECT_TIMEOUT_MS, type ExpectOptions, InboxView, MessageInbox } from './inbox.js'
+import { DEFAULT_EXPECT_TIMEOUT_MS, type ExpectOptions } from './expect-options.js'
+import { InboxView } from './inbox-view.js'
 import { toBuffer } from './message.js'
+import { MessageInbox } from './message-inbox.js'
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000
 const DEFAULT_CLOSE_TIMEOUT_MS = 2_000

@@ -7,7 +7,8 @@ export {
   WsGroupExpectationError,
   WsNotOpenError,
 } from './errors.js'
-export { DEFAULT_EXPECT_TIMEOUT_MS, type ExpectOptions, InboxView } from './inbox.js'
+export { DEFAULT_EXPECT_TIMEOUT_MS, type ExpectOptions } from './expect-options.js'
+export { InboxView } from './inbox-view.js'
 export { type DiffLine, diffPartial } from './json-diff.js'
 export {
   type ConnectManyOptions,
@@ -28,11 +29,6 @@ export {
   summarize,
 } from './measure.js'
 export type { WsMessage } from './message.js'
-export {
-  type DropOptions,
-  type RestartOptions,
-  startWsServer,
-  WsServer,
-  type WsServerOptions,
-} from './server.js'
+export { startWsServer, WsServer } from './server.js'
 export { ServerConnection } from './server-connection.js'
+export type { DropOptions, RestartOptions, WsServerOptions } from './server-options.js'

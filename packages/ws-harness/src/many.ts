@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { InvalidOptionsError } from '@infra/fixture-core'
 import { type ConnectOptions, connect, type WsClient } from './client.js'
+import { compileMatcher } from './compile-matcher.js'
 import { WsConnectError, WsExpectationError, WsGroupExpectationError } from './errors.js'
-import { compileMatcher } from './inbox.js'
 import { describeMatcher, type Matcher } from './matcher.js'
 import type { ReceivedMessage, WsMessage } from './message.js'
 

@@ -2,8 +2,9 @@ import type { IncomingMessage } from 'node:http'
 import WebSocket from 'ws'
 import type { CloseInfo } from './errors.js'
 import { WsNotOpenError } from './errors.js'
-import { InboxView, type MessageInbox } from './inbox.js'
+import { InboxView } from './inbox-view.js'
 import type { WsMessage } from './message.js'
+import type { MessageInbox } from './message-inbox.js'
 
 /**
  * The server side of one accepted WebSocket: the raw socket, the upgrade request, a FIFO inbox of what

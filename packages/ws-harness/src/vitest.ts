@@ -8,7 +8,8 @@ import {
 import { test as baseTest, inject, type TestAPI } from 'vitest'
 import { type ConnectOptions, connect as connectClient, type WsClient } from './client.js'
 import { type ConnectManyOptions, connectMany as connectGroup, type WsClientGroup } from './many.js'
-import { startWsServer, type WsServer, type WsServerOptions } from './server.js'
+import { startWsServer, type WsServer } from './server.js'
+import type { WsServerOptions } from './server-options.js'
 
 const CLEANUP_CLOSE_TIMEOUT_MS = 1_000
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { WsExpectationError } from './errors.js'
-import { InboxView, MessageInbox } from './inbox.js'
+import { InboxView } from './inbox-view.js'
+import { MessageInbox } from './message-inbox.js'
 
 function setup(opts: { historyLimit?: number } = {}) {
   const inbox = new MessageInbox('test socket', 200, opts.historyLimit)

@@ -1,0 +1,87 @@
+import { InvalidOptionsError } from '@infra/fixture-core'
+import type { KafkaNode } from './kafka-node.js'
+import type { LocalCluster } from './local-cluster.js'
+
+/** Fault injection on the brokers of a local cluster: kill, pause, resume, restart (one or all). */
+export class BrokerFaults {
+  private readonly cluster: LocalCluster | undefined
+  private readonly provider: string
+  private readonly stopGraceMs: number
+  private readonly startTimeoutMs: number
+
+  constructor(opts: {
+    cluster: LocalCluster | undefined
+    provider: string
+    stopGraceMs: number
+    startTimeoutMs: number
+  }) {
+    this.cluster = opts.cluster
+    this.provider = opts.provider
+    this.stopGraceMs = opts.stopGraceMs
+    this.startTimeoutMs = opts.startTimeoutMs
+  }
+
+  /** Node ids of the local cluster (1..n); empty for external brokers. */
+  get nodeIds(): number[] {
+    return this.cluster?.nodes.map((n) => n.nodeId) ?? []
+  }
+
+  /** The local cluster; throws `InvalidOptionsError` naming `what` when there is none. */
+  requireCluster(what: string): LocalCluster {
+    if (!this.cluster) {
+      throw new InvalidOptionsError(
+        what,
+        `broker faults need the 'local' provider (this fixture is '${this.provider}')`,
+      )
+    }
+    return this.cluster
+  }
+
+  /** The node with id `id`; throws `InvalidOptionsError` naming `what` when there is none. */
+  node(id: number, what: string): KafkaNode {
+    const n = this.requireCluster(what).nodes.find((x) => x.nodeId === id)
+    if (!n) throw new InvalidOptionsError(what, `no broker with id ${id} (ids: ${this.nodeIds.join(', ')})`)
+    return n
+  }
+
+  async killBroker(id: number): Promise<void> {
+    await this.node(id, 'killBroker').process.kill()
+  }
+
+  async restartBroker(id: number): Promise<void> {
+    const n = this.node(id, 'restartBroker')
+    if (n.process.running) await n.process.restart({ graceMs: 15_000 })
+    else await n.process.start()
+  }
+
+  async pauseBroker(id: number): Promise<void> {
+    this.node(id, 'pauseBroker').process.pause()
+  }
+
+  async resumeBroker(id: number): Promise<void> {
+    this.node(id, 'resumeBroker').process.resume()
+  }
+
+  async killAll(): Promise<void> {
+    this.requireCluster('kill')
+    for (const id of this.nodeIds) await this.killBroker(id)
+  }
+
+  async pauseAll(): Promise<void> {
+    this.requireCluster('pause')
+    for (const id of this.nodeIds) await this.pauseBroker(id)
+  }
+
+  async resumeAll(): Promise<void> {
+    this.requireCluster('resume')
+    for (const id of this.nodeIds) await this.resumeBroker(id)
+  }
+
+  /** Stops every node (bounded grace), starts them again and waits until every broker is back. */
+  async restartAll(): Promise<void> {
+    const cluster = this.requireCluster('restart')
+    await Promise.all(cluster.nodes.map((n) => n.process.stop({ graceMs: this.stopGraceMs })))
+    await Promise.all(cluster.nodes.map((n) => n.process.start()))
+    await cluster.waitForBrokers(cluster.nodes.length, this.startTimeoutMs)
+  }
+}

@@ -1,0 +1,37 @@
+import type { ServerConnection } from './server-connection.js'
+
+/**
+ * Server-side heartbeat: every `intervalMs`, terminates the connections that did not answer the previous
+ * ping and pings the others. Without an interval it only tracks liveness.
+ */
+export class Heartbeat {
+  #alive = new WeakSet<ServerConnection>()
+  #timer: NodeJS.Timeout | undefined
+
+  constructor(intervalMs: number | undefined, connections: Iterable<ServerConnection>) {
+    if (intervalMs) {
+      this.#timer = setInterval(() => this.#beat(connections), intervalMs)
+      this.#timer.unref()
+    }
+  }
+
+  /** A new connection, or one that answered a ping (pong). */
+  markAlive(conn: ServerConnection): void {
+    this.#alive.add(conn)
+  }
+
+  stop(): void {
+    clearInterval(this.#timer)
+  }
+
+  #beat(connections: Iterable<ServerConnection>): void {
+    for (const conn of connections) {
+      if (!this.#alive.has(conn)) {
+        conn.terminate()
+        continue
+      }
+      this.#alive.delete(conn)
+      conn.ping()
+    }
+  }
+}
