@@ -155,6 +155,24 @@ describe('single broker', () => {
       await admin.disconnect()
     }
   })
+  it('INFRA_KAFKA_BROKERS switches the default provider to external', async () => {
+    const saved = process.env.INFRA_KAFKA_BROKERS
+    process.env.INFRA_KAFKA_BROKERS = kafka.brokers.join(',')
+    try {
+      const ext = await startKafka()
+      try {
+        expect(ext.provider).toBe('external')
+        expect(ext.brokers).toEqual(kafka.brokers)
+        const own = await ext.createTopic()
+        expect(own.startsWith(ext.topicPrefix)).toBe(true)
+      } finally {
+        await ext.stop()
+      }
+    } finally {
+      if (saved === undefined) delete process.env.INFRA_KAFKA_BROKERS
+      else process.env.INFRA_KAFKA_BROKERS = saved
+    }
+  })
 })
 
 describe('lifecycle', () => {

@@ -9,7 +9,10 @@ import { runPrefix } from './topic-names.js'
 export const EXTERNAL_BROKERS_ENV = 'INFRA_KAFKA_BROKERS'
 
 export interface KafkaOptions {
-  /** `local` (default): brokers started here. `external`: `externalBrokers` or $INFRA_KAFKA_BROKERS. */
+  /**
+   * `local`: brokers started here. `external`: `externalBrokers` or $INFRA_KAFKA_BROKERS.
+   * Default: `external` when either is given, else `local`.
+   */
   provider?: KafkaProvider
   /** Number of combined broker+controller nodes (local). Default 1; 3 for a replicated cluster. */
   brokers?: number
@@ -105,7 +108,9 @@ export function parseBrokerList(s: string): string[] {
  */
 export async function startKafka(options: KafkaOptions = {}): Promise<KafkaFixture> {
   validate(options)
-  const provider = options.provider ?? 'local'
+  // like INFRA_PG_URL / INFRA_REDIS_URL: external brokers in the environment switch the default provider
+  const provider =
+    options.provider ?? (options.externalBrokers || process.env[EXTERNAL_BROKERS_ENV] ? 'external' : 'local')
   if (provider === 'external') {
     const fromEnv = process.env[EXTERNAL_BROKERS_ENV]
     const brokers = options.externalBrokers ?? (fromEnv ? parseBrokerList(fromEnv) : [])
