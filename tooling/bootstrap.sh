@@ -31,9 +31,12 @@ if ((${#need_apt[@]} > 0)); then
     # do not start system services: fixtures start their own servers on ephemeral ports
     had_policy=0
     [[ -e /usr/sbin/policy-rc.d ]] && had_policy=1
-    if [[ $had_policy -eq 0 ]]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d; fi
+    if [[ $had_policy -eq 0 ]]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+      trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    fi
     apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
-    if [[ $had_policy -eq 0 ]]; then rm -f /usr/sbin/policy-rc.d; fi
+    if [[ $had_policy -eq 0 ]]; then rm -f /usr/sbin/policy-rc.d && trap - EXIT; fi
   else
     MISSING+=("Debian/Ubuntu packages: sudo apt-get install ${need_apt[*]}")
   fi
@@ -54,17 +57,17 @@ fi
 if command -v pnpm >/dev/null 2>&1; then
   log "pnpm install --frozen-lockfile"
   # serialise with other installs on this machine (parallel checkouts, agents)
-  if command -v flock >/dev/null 2>&1; then
-    flock /tmp/pnpm-install.lock pnpm install --frozen-lockfile --prefer-offline --reporter=silent
-  else
-    pnpm install --frozen-lockfile --prefer-offline --reporter=silent
-  fi
+  lock=()
+  command -v flock >/dev/null 2>&1 && lock=(flock /tmp/pnpm-install.lock)
+  "${lock[@]}" pnpm install --frozen-lockfile --prefer-offline --reporter=silent ||
+    MISSING+=("workspace dependencies: pnpm install --frozen-lockfile failed (see above)")
 fi
 
 # ---- Kafka broker jars -------------------------------------------------------------------------
 if [[ -x tooling/kafka/fetch-jars.sh ]]; then
   if command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then
-    bash tooling/kafka/fetch-jars.sh
+    bash tooling/kafka/fetch-jars.sh ||
+      MISSING+=("Kafka jars: bash tooling/kafka/fetch-jars.sh failed (see above); it needs Maven Central and a writable ~/.m2")
   else
     MISSING+=("Kafka jars need Java 17 and Maven: apt-get install openjdk-17-jre-headless maven, then bash tooling/kafka/fetch-jars.sh")
   fi
@@ -73,5 +76,7 @@ fi
 if ((${#MISSING[@]} > 0)); then
   log "could not install everything (not root, or not Debian). Install these yourself:"
   for m in "${MISSING[@]}"; do echo "  - $m"; done
+  log "incomplete after $(($(date +%s) - START)) s"
+  exit 1
 fi
 log "done in $(($(date +%s) - START)) s"

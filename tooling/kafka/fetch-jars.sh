@@ -49,7 +49,8 @@ TMP="$DEST/libs.tmp-$$"
 rm -rf "$TMP"
 trap 'rm -rf "$TMP"' EXIT
 echo "fetch-jars: resolving org.apache.kafka:kafka_2.13:$VERSION and its runtime dependencies from Maven Central" >&2
-mvn -q -B -Dstyle.color=never -f "$POM" \
+# Maven's own default follows the passwd home, not $HOME: name it so an overridden HOME works too
+mvn -q -B -Dstyle.color=never -f "$POM" -Dmaven.repo.local="${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}" \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
   -Dkafka.version="$VERSION" -DincludeScope=runtime -DoutputDirectory="$TMP" 2>&1 |
   sed 's/\x1b\[[0-9;]*m//g' >&2 # Debian's Maven prints colour resets even in batch mode
