@@ -1,11 +1,4 @@
-import { defineConfig } from 'tsup'
+import { packageConfig } from '@infra/tsup-config'
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'watchdog-main': 'src/watchdog-main.mjs' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  shims: true,
-})
+// the watchdog runs as its own process: an entry of its own, plain JavaScript
+export default packageConfig({ entry: { index: 'src/index.ts', 'watchdog-main': 'src/watchdog-main.mjs' } })

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { defineConfig } from 'tsup'
+import { packageConfig } from '@infra/tsup-config'
 
 // The jar fetcher (pom + script) lives in tooling/kafka; the published package carries a copy in
 // dist/kafka so outside teams can run `npx infra-kafka-fetch`.
@@ -9,14 +9,4 @@ function copyFetcher(): void {
   fs.chmodSync('dist/kafka/fetch-jars.sh', 0o755)
 }
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', vitest: 'src/vitest.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  shims: true,
-  external: ['vitest'],
-  onSuccess: async () => copyFetcher(),
-})
+export default packageConfig({ onSuccess: async () => copyFetcher() })

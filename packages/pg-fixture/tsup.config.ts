@@ -1,12 +1,3 @@
-import { defineConfig } from 'tsup'
+import { packageConfig } from '@infra/tsup-config'
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', vitest: 'src/vitest.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  shims: true,
-  external: ['vitest', 'pg', '@infra/fixture-core'],
-})
+export default packageConfig({ external: ['pg', '@infra/fixture-core'] })
