@@ -1,6 +1,3 @@
-/** The address local brokers listen on. */
-export const LOCALHOST = '127.0.0.1'
-
 /** Splits `host:port` at its last colon. */
 export function hostPort(addr: string): { host: string; port: number } {
   const i = addr.lastIndexOf(':')

@@ -1,5 +1,6 @@
-import { waitFor } from '@infra/fixture-core'
-import { hostPort, LOCALHOST } from './broker-address.js'
+import { LOOPBACK, waitFor } from '@infra/fixture-core'
+import { hostPort } from './broker-address.js'
+import { isLive } from './kafka-node.js'
 import { describeQuorum } from './kafka-wire.js'
 import { type FixtureBrokers, metadataFrom } from './live-brokers.js'
 import { brokersVisible, type LocalCluster } from './local-cluster.js'
@@ -20,7 +21,7 @@ export interface NodeInfo {
 export function describeNodes(cluster: LocalCluster | undefined): NodeInfo[] {
   return (cluster?.nodes ?? []).map((n) => ({
     id: n.nodeId,
-    broker: `${LOCALHOST}:${n.brokerPort}`,
+    broker: `${LOOPBACK}:${n.brokerPort}`,
     brokerPort: n.brokerPort,
     controllerPort: n.controllerPort,
     pid: n.process.pid,
@@ -42,15 +43,12 @@ export function activeController(
   const { cluster } = brokers
   const targets = cluster
     ? () =>
-        cluster.nodes
-          .filter((n) => n.process.running && !n.process.paused)
-          .map((n) => ({
-            host: LOCALHOST,
-            port: n.controllerPort,
-          }))
+        cluster.nodes.filter(isLive).map((n) => ({
+          host: LOOPBACK,
+          port: n.controllerPort,
+        }))
     : () => brokers.brokerList.map(hostPort)
-  const dead = () =>
-    new Set(cluster?.nodes.filter((n) => !n.process.running || n.process.paused).map((n) => n.nodeId) ?? [])
+  const dead = () => new Set(cluster?.nodes.filter((n) => !isLive(n)).map((n) => n.nodeId) ?? [])
   return waitFor(
     async () => {
       const answers = await Promise.all(

@@ -1,6 +1,7 @@
-import { InvalidOptionsError, WaitTimeoutError } from '@infra/fixture-core'
+import { InvalidOptionsError, WaitTimeoutError, withTimeout } from '@infra/fixture-core'
 import type { Consumer, ConsumerConfig, IHeaders, Kafka, KafkaMessage } from 'kafkajs'
 import { testConsumerConfig } from './client-config.js'
+import { disconnectQuietly } from './disconnect-quietly.js'
 
 export interface ConsumedMessage {
   topic: string
@@ -76,18 +77,6 @@ function validateConsume(opts: ConsumeOptions): void {
   if (opts.timeoutMs !== undefined && !(opts.timeoutMs > 0 && Number.isFinite(opts.timeoutMs))) {
     throw new InvalidOptionsError('timeoutMs', `expected a finite number > 0, got ${opts.timeoutMs}`)
   }
-}
-
-async function disconnectQuietly(consumer: Consumer): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  await Promise.race([
-    consumer.disconnect().catch(() => {}),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, 5_000)
-      timer.unref?.()
-    }),
-  ])
-  clearTimeout(timer)
 }
 
 /**
@@ -182,7 +171,6 @@ export async function startJoinedConsumer(
       })
     },
   )
-  let timer: NodeJS.Timeout | undefined
   try {
     await consumer.connect()
     for (const topic of opts.topics)
@@ -195,14 +183,11 @@ export async function startJoinedConsumer(
         for (const w of waiters) w()
       },
     })
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new WaitTimeoutError(`consumer group '${groupId}' to be joined`, joinTimeoutMs)),
-        joinTimeoutMs,
-      )
-      timer.unref?.()
-    })
-    const { memberId, assignment } = await Promise.race([joined, timeout])
+    const { memberId, assignment } = await withTimeout(
+      joined,
+      joinTimeoutMs,
+      `consumer group '${groupId}' to be joined`,
+    )
     let stopped = false
     return {
       consumer,
@@ -241,7 +226,5 @@ export async function startJoinedConsumer(
   } catch (err) {
     await disconnectQuietly(consumer)
     throw err
-  } finally {
-    clearTimeout(timer)
   }
 }

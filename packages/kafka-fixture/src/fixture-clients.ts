@@ -1,10 +1,6 @@
-import { withTimeout } from '@infra/fixture-core'
 import type { Admin, Kafka, KafkaConfig, Producer } from 'kafkajs'
 import { type ClientLogLevel, createClient, testProducerConfig } from './client-config.js'
-
-async function quietly(p: Promise<unknown>, ms: number): Promise<void> {
-  await withTimeout(p, ms, 'a kafkajs client to disconnect').catch(() => {})
-}
+import { disconnectQuietly } from './disconnect-quietly.js'
 
 /**
  * The kafkajs clients a fixture's helpers share, each made on first use: one client, one connected
@@ -35,14 +31,12 @@ export class FixtureClients {
 
   /** The shared admin, connected. */
   admin(): Promise<Admin> {
-    this.adminPromise ??= (async () => {
-      const admin = this.shared().admin()
-      await admin.connect()
-      return admin
-    })().catch((err) => {
-      this.adminPromise = undefined
-      throw err
-    })
+    this.adminPromise ??= connected(
+      () => this.shared().admin(),
+      () => {
+        this.adminPromise = undefined
+      },
+    )
     return this.adminPromise
   }
 
@@ -50,24 +44,17 @@ export class FixtureClients {
   async resetAdmin(): Promise<void> {
     const p = this.adminPromise
     this.adminPromise = undefined
-    if (p)
-      await withTimeout(
-        p.then((a) => a.disconnect()),
-        5_000,
-        'admin disconnect',
-      ).catch(() => {})
+    await disconnectQuietly(p)
   }
 
   /** The shared idempotent producer, connected. */
   producer(): Promise<Producer> {
-    this.producerPromise ??= (async () => {
-      const producer = this.shared().producer(testProducerConfig())
-      await producer.connect()
-      return producer
-    })().catch((err) => {
-      this.producerPromise = undefined
-      throw err
-    })
+    this.producerPromise ??= connected(
+      () => this.shared().producer(testProducerConfig()),
+      () => {
+        this.producerPromise = undefined
+      },
+    )
     return this.producerPromise
   }
 
@@ -78,19 +65,23 @@ export class FixtureClients {
 
   /** Disconnects the producer if there is one (bounded, errors ignored). */
   async disconnectProducer(): Promise<void> {
-    if (this.producerPromise)
-      await quietly(
-        this.producerPromise.then((p) => p.disconnect()),
-        5_000,
-      )
+    await disconnectQuietly(this.producerPromise)
   }
 
   /** Disconnects the admin if there is one (bounded, errors ignored). */
   async disconnectAdmin(): Promise<void> {
-    if (this.adminPromise)
-      await quietly(
-        this.adminPromise.then((a) => a.disconnect()),
-        5_000,
-      )
+    await disconnectQuietly(this.adminPromise)
+  }
+}
+
+/** Makes and connects a client; on failure calls `forget` (so the next use retries) and rethrows. */
+async function connected<T extends Admin | Producer>(make: () => T, forget: () => void): Promise<T> {
+  try {
+    const client = make()
+    await client.connect()
+    return client
+  } catch (err) {
+    forget()
+    throw err
   }
 }

@@ -22,6 +22,11 @@ export interface KafkaNode extends NodeAddress {
   dir: string
 }
 
+/** A node that can answer now: running and not paused. */
+export function isLive(n: KafkaNode): boolean {
+  return n.process.running && !n.process.paused
+}
+
 /**
  * Prepares one combined broker+controller node in `dir` (config + stamped storage) and returns its
  * (not yet started) process. Ready means: its broker port serves Metadata and lists itself, i.e. it

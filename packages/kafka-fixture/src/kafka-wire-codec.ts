@@ -3,23 +3,20 @@
 /** Encodes a request header or body. */
 export class Writer {
   private parts: Buffer[] = []
-  int8(v: number): this {
-    const b = Buffer.alloc(1)
-    b.writeInt8(v)
+  private fixed(size: number, write: (b: Buffer) => void): this {
+    const b = Buffer.alloc(size)
+    write(b)
     this.parts.push(b)
     return this
+  }
+  int8(v: number): this {
+    return this.fixed(1, (b) => b.writeInt8(v))
   }
   int16(v: number): this {
-    const b = Buffer.alloc(2)
-    b.writeInt16BE(v)
-    this.parts.push(b)
-    return this
+    return this.fixed(2, (b) => b.writeInt16BE(v))
   }
   int32(v: number): this {
-    const b = Buffer.alloc(4)
-    b.writeInt32BE(v)
-    this.parts.push(b)
-    return this
+    return this.fixed(4, (b) => b.writeInt32BE(v))
   }
   uvarint(v: number): this {
     const bytes: number[] = []
@@ -58,25 +55,28 @@ export class Writer {
 export class Reader {
   private off = 0
   constructor(private readonly buf: Buffer) {}
-  int8(): number {
-    const v = this.buf.readInt8(this.off)
-    this.off += 1
+  /** Reads a `size`-byte value at the current offset and moves past it. */
+  private take<T>(size: number, read: (off: number) => T): T {
+    const v = read(this.off)
+    this.off += size
     return v
+  }
+  int8(): number {
+    return this.take(1, (o) => this.buf.readInt8(o))
   }
   int16(): number {
-    const v = this.buf.readInt16BE(this.off)
-    this.off += 2
-    return v
+    return this.take(2, (o) => this.buf.readInt16BE(o))
   }
   int32(): number {
-    const v = this.buf.readInt32BE(this.off)
-    this.off += 4
-    return v
+    return this.take(4, (o) => this.buf.readInt32BE(o))
   }
   int64(): bigint {
-    const v = this.buf.readBigInt64BE(this.off)
-    this.off += 8
-    return v
+    return this.take(8, (o) => this.buf.readBigInt64BE(o))
+  }
+  /** `len` bytes as UTF-8, or null for a negative (null) length. */
+  private utf8(len: number): string | null {
+    if (len < 0) return null
+    return this.take(len, (o) => this.buf.toString('utf8', o, o + len))
   }
   uvarint(): number {
     let result = 0
@@ -90,33 +90,19 @@ export class Reader {
     }
   }
   nullableString(): string | null {
-    const len = this.int16()
-    if (len < 0) return null
-    const s = this.buf.toString('utf8', this.off, this.off + len)
-    this.off += len
-    return s
+    return this.utf8(this.int16())
   }
   string(): string {
     return this.nullableString() ?? ''
   }
   compactNullableString(): string | null {
-    const len = this.uvarint() - 1
-    if (len < 0) return null
-    const s = this.buf.toString('utf8', this.off, this.off + len)
-    this.off += len
-    return s
+    return this.utf8(this.uvarint() - 1)
   }
   array<T>(item: () => T): T[] {
-    const n = this.int32()
-    const out: T[] = []
-    for (let i = 0; i < n; i++) out.push(item())
-    return out
+    return times(this.int32(), item)
   }
   compactArray<T>(item: () => T): T[] {
-    const n = this.uvarint() - 1
-    const out: T[] = []
-    for (let i = 0; i < n; i++) out.push(item())
-    return out
+    return times(this.uvarint() - 1, item)
   }
   skipTaggedFields(): void {
     const n = this.uvarint()
@@ -126,4 +112,11 @@ export class Reader {
       this.off += size
     }
   }
+}
+
+/** `item()` called `n` times (none for n <= 0: a null array), in order. */
+function times<T>(n: number, item: () => T): T[] {
+  const out: T[] = []
+  for (let i = 0; i < n; i++) out.push(item())
+  return out
 }

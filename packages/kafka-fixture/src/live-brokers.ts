@@ -1,4 +1,6 @@
-import { hostPort, LOCALHOST } from './broker-address.js'
+import { LOOPBACK } from '@infra/fixture-core'
+import { hostPort } from './broker-address.js'
+import { isLive } from './kafka-node.js'
 import { fetchMetadata, type WireMetadata } from './kafka-wire.js'
 import type { LocalCluster } from './local-cluster.js'
 
@@ -12,9 +14,7 @@ export interface FixtureBrokers {
 /** Addresses to ask for metadata: running, unpaused local nodes, or the external bootstrap list. */
 export function liveAddresses(brokers: FixtureBrokers): string[] {
   if (!brokers.cluster) return brokers.brokerList
-  return brokers.cluster.nodes
-    .filter((n) => n.process.running && !n.process.paused)
-    .map((n) => `${LOCALHOST}:${n.brokerPort}`)
+  return brokers.cluster.nodes.filter(isLive).map((n) => `${LOOPBACK}:${n.brokerPort}`)
 }
 
 /** One Metadata request to the broker at `addr` (`[]`: brokers only, `null`: all topics). */

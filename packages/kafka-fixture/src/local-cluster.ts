@@ -13,7 +13,7 @@ import { createClient } from './client-config.js'
 import { libsFingerprint, resolveKafkaLibs } from './jars.js'
 import { resolveJava } from './java.js'
 import { defaultJvmFlags } from './jvm.js'
-import { type KafkaNode, prepareNode } from './kafka-node.js'
+import { isLive, type KafkaNode, prepareNode } from './kafka-node.js'
 import { fetchMetadata } from './kafka-wire.js'
 import { logConfigJvmArgs, writeLogConfig } from './log4j-config.js'
 import { randomKafkaUuid, storageTemplate } from './storage.js'
@@ -58,12 +58,10 @@ async function startNodesTogether(nodes: KafkaNode[]): Promise<void> {
 
 export function brokersVisible(nodes: readonly KafkaNode[], expected: number): Promise<boolean> {
   return Promise.all(
-    nodes
-      .filter((n) => n.process.running && !n.process.paused)
-      .map(async (n) => {
-        const md = await fetchMetadata(LOOPBACK, n.brokerPort, [], { timeoutMs: 2_000 })
-        return md.brokers.length >= expected
-      }),
+    nodes.filter(isLive).map(async (n) => {
+      const md = await fetchMetadata(LOOPBACK, n.brokerPort, [], { timeoutMs: 2_000 })
+      return md.brokers.length >= expected
+    }),
   ).then((oks) => oks.every(Boolean))
 }
 

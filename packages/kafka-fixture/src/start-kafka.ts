@@ -1,4 +1,4 @@
-import { InvalidOptionsError } from '@infra/fixture-core'
+import { InvalidOptionsError, LOOPBACK } from '@infra/fixture-core'
 import type { ConfigValue } from './broker-config.js'
 import type { ClientLogLevel } from './client-config.js'
 import { KafkaFixture, type KafkaProvider } from './kafka-fixture.js'
@@ -48,6 +48,11 @@ export interface KafkaOptions {
 
 const ADDR = /^[^\s:]+:\d{1,5}$/
 
+/** Throws `InvalidOptionsError(key)` for the first entry that is not `host:port`. */
+function checkAddresses(key: string, addrs: readonly string[]): void {
+  for (const b of addrs) if (!ADDR.test(b)) throw new InvalidOptionsError(key, `'${b}' is not host:port`)
+}
+
 function validateTopicPrefix(prefix: string | undefined): void {
   if (prefix !== undefined && !/^[a-zA-Z0-9._-]{1,100}$/.test(prefix)) {
     throw new InvalidOptionsError('topicPrefix', `only [a-zA-Z0-9._-], 1..100 chars, got '${prefix}'`)
@@ -83,8 +88,7 @@ function validate(o: KafkaOptions): void {
         fail('brokerConfig', `'${k}' must be a string, number or boolean`)
     }
   }
-  if (o.externalBrokers)
-    for (const b of o.externalBrokers) if (!ADDR.test(b)) fail('externalBrokers', `'${b}' is not host:port`)
+  if (o.externalBrokers) checkAddresses('externalBrokers', o.externalBrokers)
 }
 
 /** Parses `host:port,host:port` (as in $INFRA_KAFKA_BROKERS). */
@@ -120,8 +124,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaFixtu
         `provider 'external' needs externalBrokers or $${EXTERNAL_BROKERS_ENV}=host:port,…`,
       )
     }
-    for (const b of brokers)
-      if (!ADDR.test(b)) throw new InvalidOptionsError(EXTERNAL_BROKERS_ENV, `'${b}' is not host:port`)
+    checkAddresses(EXTERNAL_BROKERS_ENV, brokers)
     return new KafkaFixture({
       provider,
       brokers,
@@ -146,7 +149,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaFixtu
   })
   const kafka = new KafkaFixture({
     provider,
-    brokers: cluster.nodes.map((n) => `127.0.0.1:${n.brokerPort}`),
+    brokers: cluster.nodes.map((n) => `${LOOPBACK}:${n.brokerPort}`),
     version: cluster.version,
     topicPrefix: options.topicPrefix ?? runPrefix('test'),
     clientLogLevel: options.clientLogLevel,
@@ -171,8 +174,7 @@ export function connectKafka(opts: {
 }): KafkaFixture {
   if (!opts.brokers.length) throw new InvalidOptionsError('brokers', 'give at least one host:port')
   validateTopicPrefix(opts.topicPrefix)
-  for (const b of opts.brokers)
-    if (!ADDR.test(b)) throw new InvalidOptionsError('brokers', `'${b}' is not host:port`)
+  checkAddresses('brokers', opts.brokers)
   return new KafkaFixture({
     provider: 'external',
     brokers: opts.brokers,
