@@ -75,8 +75,9 @@ export class MapPresenceService {
     return this.moves.run(sessionId, async () => {
       const session = await this.deps.sessions.move(sessionId, position)
       if (!session) throw await this.missingOrEnded(sessionId)
-      const ok = await this.deps.presence.markActive(presenceEntry(session))
-      this.deps.rooms.broadcast(session.mapId, { type: 'avatar_movement', data: presenceEntry(session) })
+      const entry = presenceEntry(session)
+      const ok = await this.deps.presence.markActive(entry)
+      this.deps.rooms.broadcast(session.mapId, { type: 'avatar_movement', data: entry })
       return { session, presence: outcome(ok) }
     })
   }

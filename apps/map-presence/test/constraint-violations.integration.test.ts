@@ -2,7 +2,7 @@
 // and nothing is half-written — not in Postgres, not in Redis, not on the WebSocket.
 import { describe, expect } from 'vitest'
 import { presenceKeys } from '../src/index.js'
-import { expectStatus } from './support/api-client.js'
+import { expectRefused, expectStatus } from './support/api-client.js'
 import { test } from './support/map-test.js'
 
 async function counts(sql: { query: (text: string) => Promise<{ rows: unknown[] }> }) {
@@ -45,8 +45,7 @@ describe('error handling: constraint violations', () => {
     ] as const
     for (const [position, constraint] of cases) {
       const response = await api.createSession({ userId: 'wanderer', mapId: 'globe', ...position })
-      expect(response.status).toBe(422)
-      expect(response.body.error).toMatchObject({ code: 'check_violation', constraint })
+      expectRefused(response, 422, { code: 'check_violation', constraint })
     }
     // the edges are valid
     expectStatus(await api.createSession({ userId: 'edge', mapId: 'globe', lat: 90, lng: -180 }), 201)
@@ -62,8 +61,7 @@ describe('error handling: constraint violations', () => {
     await api.map('two')
     const first = await api.session('alice', 'one')
     const duplicate = await api.createSession({ userId: 'alice', mapId: 'one', lat: 1, lng: 1 })
-    expect(duplicate.status).toBe(409)
-    expect(duplicate.body.error).toMatchObject({
+    expectRefused(duplicate, 409, {
       code: 'unique_violation',
       constraint: 'sessions_one_active_per_user_map',
     })
@@ -86,8 +84,7 @@ describe('error handling: constraint violations', () => {
     const before = await counts(sql)
 
     const duplicate = await api.createPoi('city', { name: 'Station', lat: 1, lng: 1, createdBy: alice.id })
-    expect(duplicate.status).toBe(409)
-    expect(duplicate.body.error).toMatchObject({
+    expectRefused(duplicate, 409, {
       code: 'unique_violation',
       constraint: 'pois_name_unique_per_map',
     })
@@ -109,8 +106,7 @@ describe('error handling: constraint violations', () => {
     const before = await counts(sql)
 
     const foreign = await api.createPoi('city', { name: 'Bridge', lat: 1, lng: 1, createdBy: townie.id })
-    expect(foreign.status).toBe(422)
-    expect(foreign.body.error).toMatchObject({
+    expectRefused(foreign, 422, {
       code: 'foreign_key_violation',
       constraint: 'pois_created_by_session_on_map',
     })
@@ -141,8 +137,7 @@ describe('error handling: constraint violations', () => {
     const presenceBefore = await kv.hgetall(presenceKeys.presence(sailor.id))
 
     const response = await api.move(sailor.id, 10, 181)
-    expect(response.status).toBe(422)
-    expect(response.body.error).toMatchObject({
+    expectRefused(response, 422, {
       code: 'check_violation',
       constraint: 'sessions_avatar_lng_range',
     })

@@ -1,6 +1,6 @@
 import type http from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { PortInUseError, WaitTimeoutError } from '@infra/fixture-core'
+import { PortInUseError, withTimeout } from '@infra/fixture-core'
 
 /** Listens once on `host:port` (exclusive); EADDRINUSE becomes a {@link PortInUseError}. */
 export function listenOnce(server: http.Server, port: number, host: string): Promise<void> {
@@ -21,16 +21,11 @@ export function listenOnce(server: http.Server, port: number, host: string): Pro
 
 /** Waits (bounded) for an attached, not yet listening http.Server to start listening. */
 export function waitUntilListening(server: http.Server, timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const t = setTimeout(
-      () => reject(new WaitTimeoutError('the attached http.Server to start listening', timeoutMs)),
-      timeoutMs,
-    )
-    server.once('listening', () => {
-      clearTimeout(t)
-      resolve()
-    })
-  })
+  return withTimeout(
+    new Promise<void>((resolve) => server.once('listening', () => resolve())),
+    timeoutMs,
+    'the attached http.Server to start listening',
+  )
 }
 
 /** Listens on the same port again, retrying while the port is still in use, for at most `retryForMs`. */

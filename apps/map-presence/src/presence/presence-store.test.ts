@@ -1,16 +1,7 @@
-import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { closedPort } from '../../test/support/closed-port.js'
 import { PresenceStore } from './presence-store.js'
 import { createPresenceRedis } from './redis-client.js'
-
-/** A loopback port with nothing listening on it. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
 
 describe('PresenceStore without Redis', () => {
   it('starts degraded, reports failures instead of throwing, and does not call Redis while degraded', async () => {

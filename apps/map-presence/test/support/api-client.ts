@@ -1,3 +1,4 @@
+import { expect } from 'vitest'
 import type { MapRecord, PoiRecord, SessionRecord } from '../../src/index.js'
 
 export interface ApiError {
@@ -123,4 +124,10 @@ export function expectStatus<T>(response: ApiResponse<T>, status: number): T & {
     throw new Error(`expected HTTP ${status}, got ${response.status}: ${JSON.stringify(response.body)}`)
   }
   return response.body
+}
+
+/** Asserts a refusal: the status, and an error body containing `error` (e.g. the code and the constraint). */
+export function expectRefused(response: ApiResponse, status: number, error: Partial<ApiError>): void {
+  expect(response.status).toBe(status)
+  expect(response.body.error).toMatchObject(error)
 }
