@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { afterAll, describe, expect, it } from 'vitest'
-import { isRunning, ping, requireBuild, runnerPath } from '../test/helpers.js'
+import { isRunning, ping, requireBuild, spawnRunner } from '../test/helpers.js'
 import { getFreePorts } from './ports.js'
 import { waitFor } from './wait.js'
 
@@ -18,24 +18,20 @@ interface Report {
 }
 
 function startRunner(firstPorts: number[]): Promise<Report> {
-  const child = spawn(process.execPath, [runnerPath('start-servers.mjs')], {
-    env: { ...process.env, COUNT: String(PER_RUNNER), FIRST_PORTS: firstPorts.join(',') },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  })
+  const { child, output } = spawnRunner(
+    'start-servers.mjs',
+    { ...process.env, COUNT: String(PER_RUNNER), FIRST_PORTS: firstPorts.join(',') },
+    'pipe',
+  )
   runners.push(child)
-  let out = ''
-  let err = ''
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-    out += c
-  })
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => {
-    err += c
-  })
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', () => {
+      const out = output.stdout
       if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))) as Report)
     })
-    child.once('exit', (code) => reject(new Error(`runner exited (${code}) before reporting:\n${err}`)))
+    child.once('exit', (code) =>
+      reject(new Error(`runner exited (${code}) before reporting:\n${output.stderr}`)),
+    )
   })
 }
 

@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { deadPid, isRunning, ping, requireBuild, runnerPath, serverSpec } from '../test/helpers.js'
+import { deadPid, isRunning, ping, requireBuild, serverSpec, spawnRunner } from '../test/helpers.js'
 import { withPortRetry } from './ports.js'
 import { ServiceProcess } from './service-process.js'
 import { waitFor } from './wait.js'
@@ -28,22 +28,11 @@ afterAll(() => {
 function startRunner(env: Record<string, string | undefined>) {
   const runEnv: NodeJS.ProcessEnv = { ...process.env, ...env }
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete runEnv[k]
-  const child = spawn(process.execPath, [runnerPath('runner-to-kill.mjs')], {
-    env: runEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const { child, output } = spawnRunner('runner-to-kill.mjs', runEnv)
   children.push(child)
-  let out = ''
-  let err = ''
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-    out += c
-  })
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => {
-    err += c
-  })
   const line = (prefix: RegExp) =>
-    waitFor(() => out.split('\n').find((l) => prefix.test(l)), {
-      what: `the runner to print ${prefix} (stderr: ${err})`,
+    waitFor(() => output.stdout.split('\n').find((l) => prefix.test(l)), {
+      what: `the runner to print ${prefix} (stderr: ${output.stderr})`,
       timeoutMs: 30_000,
     })
   const report = line(/^\{/).then((l) => JSON.parse(l) as Report)

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -10,6 +10,23 @@ export const DIST_INDEX = fileURLToPath(new URL('../dist/index.js', import.meta.
 
 export function runnerPath(name: string): string {
   return fileURLToPath(new URL(`./runners/${name}`, import.meta.url))
+}
+
+/** Spawns test/runners/<name> with node; `output` collects what it printed so far. */
+export function spawnRunner(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  stdin: 'pipe' | 'ignore' = 'ignore',
+): { child: ChildProcess; output: { stdout: string; stderr: string } } {
+  const child = spawn(process.execPath, [runnerPath(name)], { env, stdio: [stdin, 'pipe', 'pipe'] })
+  const output = { stdout: '', stderr: '' }
+  child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+    output.stdout += c
+  })
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => {
+    output.stderr += c
+  })
+  return { child, output }
 }
 
 /** Runner scripts import the built package: fail clearly when it is missing. */
@@ -57,15 +74,6 @@ export function serverSpec(name: string, port: number, env: Record<string, strin
     ready: async ({ signal }) => (await ping(port, 1_000, signal)).startsWith('pong'),
     readyTimeoutMs: 20_000,
     stopGraceMs: 3_000,
-  }
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
 }
 
