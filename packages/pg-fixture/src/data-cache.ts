@@ -5,14 +5,14 @@ import { promisify } from 'node:util'
 import { buildOnce, chownRecursive, EnvironmentError, type UserIds } from '@infra/fixture-core'
 import pg from 'pg'
 import type { PgBinaries } from './binaries.js'
-import { applyMigrations, type MigrationSet, templateName } from './migrations.js'
+import { type MigrationSet, migrateDatabase, templateName } from './migrations.js'
 import { copyDataDir } from './server-dir.js'
 import { adminUrl, SUPERUSER, startPostgresProcess } from './server-process.js'
 
 const execFileAsync = promisify(execFile)
 
 /** initdb flags; part of the cache key. A 1 MB WAL segment keeps the copied data dir small. */
-export const INITDB_ARGS = [
+const INITDB_ARGS = [
   '--no-sync',
   '--auth=trust',
   `--username=${SUPERUSER}`,
@@ -92,24 +92,11 @@ export async function cachedTemplate(ctx: CacheContext, migrations: MigrationSet
         await admin.connect()
         try {
           await admin.query(`CREATE DATABASE ${template}`)
+          await migrateDatabase(adminUrl(server.port!, template), migrations)
+          await admin.query(`ALTER DATABASE ${template} WITH IS_TEMPLATE true`)
+          await admin.query('CHECKPOINT')
         } finally {
           await admin.end()
-        }
-        const client = new pg.Client({ connectionString: adminUrl(server.port!, template) })
-        client.on('error', () => {})
-        await client.connect()
-        try {
-          await applyMigrations(client, migrations)
-        } finally {
-          await client.end().catch(() => {})
-        }
-        const admin2 = new pg.Client({ connectionString: adminUrl(server.port!) })
-        await admin2.connect()
-        try {
-          await admin2.query(`ALTER DATABASE ${template} WITH IS_TEMPLATE true`)
-          await admin2.query('CHECKPOINT')
-        } finally {
-          await admin2.end()
         }
         ok = true
       } finally {

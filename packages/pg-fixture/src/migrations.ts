@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { hashInputs, InvalidOptionsError } from '@infra/fixture-core'
-import type pg from 'pg'
+import pg from 'pg'
 import { MigrationError } from './errors.js'
 import type { MigrateFn } from './options.js'
 import { excerptAt, lineColumn } from './sql-position.js'
@@ -61,7 +61,7 @@ interface PgError extends Error {
 }
 
 /** Applies the files (one simple-protocol query each) and then the function; errors name file and position. */
-export async function applyMigrations(client: pg.Client, set: MigrationSet): Promise<void> {
+async function applyMigrations(client: pg.Client, set: MigrationSet): Promise<void> {
   for (const { file, sql } of set.files) {
     const shown = set.dir ? path.join(set.dir, file) : file
     try {
@@ -93,5 +93,17 @@ export async function applyMigrations(client: pg.Client, set: MigrationSet): Pro
         cause: err,
       })
     }
+  }
+}
+
+/** Connects to the database at `url` and applies the migrations to it. */
+export async function migrateDatabase(url: string, set: MigrationSet): Promise<void> {
+  const client = new pg.Client({ connectionString: url })
+  client.on('error', () => {})
+  await client.connect()
+  try {
+    await applyMigrations(client, set)
+  } finally {
+    await client.end().catch(() => {})
   }
 }

@@ -18,8 +18,6 @@ export interface PostgresInit {
   poolSize: number
   process?: ServiceProcess
   dir?: ServerDir
-  /** Extra cleanup on stop (after databases are dropped, before the process stops). */
-  onStop?: () => Promise<void>
 }
 
 const LIFECYCLE_HINT: Record<string, string> = {
@@ -54,7 +52,6 @@ export class Postgres implements AsyncDisposable {
   private readonly clients = new ReusableClients()
   private stopping: Promise<void> | undefined
   private pausedBackends: number[] = []
-  private readonly onStop: (() => Promise<void>) | undefined
 
   constructor(init: PostgresInit) {
     this.provider = init.provider
@@ -66,7 +63,6 @@ export class Postgres implements AsyncDisposable {
     this.serverVersionNum = init.serverVersionNum
     this.proc = init.process
     this.dir = init.dir
-    this.onStop = init.onStop
     this.admin = new AdminConnection(init.url)
     this.pool = new ClonePool({
       admin: this.admin,
@@ -133,7 +129,7 @@ export class Postgres implements AsyncDisposable {
   /** The shared database (a clone of the template) holding `schema()`s and `transaction()`s. */
   sharedDatabase(): Promise<string> {
     this.sharedReady ??= (async () => {
-      const name = `infra_shared_${this.template.replace(/^infra_tpl_/, '')}`
+      const name = this.sharedName
       const exists = await this.admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
       if (exists.rowCount === 0) {
         try {
@@ -240,7 +236,12 @@ export class Postgres implements AsyncDisposable {
   }
 
   private ownDatabases(): string[] {
-    return [...this.pool.names, `infra_shared_${this.template.replace(/^infra_tpl_/, '')}`]
+    return [...this.pool.names, this.sharedName]
+  }
+
+  /** Name of the shared database (one per template, shared by every handle on the server). */
+  private get sharedName(): string {
+    return `infra_shared_${this.template.replace(/^infra_tpl_/, '')}`
   }
 
   private lifecycle(op: string): ServiceProcess {
@@ -335,7 +336,6 @@ export class Postgres implements AsyncDisposable {
     }
     await this.sharedAdmin?.close().catch(() => {})
     await this.admin.close().catch(() => {})
-    await this.onStop?.().catch(() => {})
     await this.proc?.stop()
     await this.dir?.remove()
   }

@@ -55,10 +55,7 @@ let reaped = false
  */
 export async function createServerDir(tmpDir: string | undefined): Promise<ServerDir> {
   const base = tmpDir ?? (shmRoot() ? path.join(SHM, 'infra-fixtures') : undefined)
-  if (!base) {
-    const dir = await createTempDir('pg', { mode: 0o755 })
-    return dir
-  }
+  if (!base) return createTempDir('pg', { mode: 0o755 })
   fs.mkdirSync(base, { recursive: true, mode: 0o755 })
   if (!reaped) {
     reaped = true

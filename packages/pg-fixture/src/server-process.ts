@@ -11,7 +11,7 @@ const execFileAsync = promisify(execFile)
 export const SUPERUSER = 'postgres'
 
 /** Settings that trade durability for speed; `durable: true` keeps PostgreSQL's defaults. */
-export function serverSettings(opts: { durable: boolean; dataDir: string; extra?: Record<string, string> }) {
+function serverSettings(opts: { durable: boolean; dataDir: string; extra?: Record<string, string> }) {
   const socketDirOk = path.join(opts.dataDir, '.s.PGSQL.65535').length < 100
   const settings: Record<string, string> = {
     listen_addresses: LOOPBACK,

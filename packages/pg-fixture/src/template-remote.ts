@@ -1,6 +1,5 @@
-import pg from 'pg'
 import type { AdminConnection } from './admin-connection.js'
-import { applyMigrations, type MigrationSet, templateName } from './migrations.js'
+import { type MigrationSet, migrateDatabase, templateName } from './migrations.js'
 import { ident, randomId, withDatabase } from './names.js'
 
 /**
@@ -24,14 +23,7 @@ export async function ensureTemplate(
     const scratch = `${name}_b${randomId(3)}`
     await admin.query(`CREATE DATABASE ${ident(scratch)}`)
     try {
-      const client = new pg.Client({ connectionString: withDatabase(url, scratch) })
-      client.on('error', () => {})
-      await client.connect()
-      try {
-        await applyMigrations(client, migrations)
-      } finally {
-        await client.end().catch(() => {})
-      }
+      await migrateDatabase(withDatabase(url, scratch), migrations)
       await admin.query(`DROP DATABASE IF EXISTS ${ident(name)}`)
       await admin.query(`ALTER DATABASE ${ident(scratch)} RENAME TO ${ident(name)}`)
       await admin.query(`ALTER DATABASE ${ident(name)} WITH IS_TEMPLATE true`)

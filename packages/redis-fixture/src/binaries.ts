@@ -3,34 +3,23 @@ import { resolveBinary } from '@infra/fixture-core'
 const INSTALL_HINT = 'apt-get install redis-server redis-sentinel (or bash tooling/bootstrap.sh)'
 const KNOWN_DIRS = ['/usr/bin', '/usr/local/bin', '/opt/homebrew/bin', '/usr/sbin']
 
+function redisBinary(name: string, envVar: string): string {
+  return resolveBinary({ name, envVar, installHint: INSTALL_HINT, knownDirs: KNOWN_DIRS })
+}
+
 /** `redis-server`: `$REDIS_SERVER_BIN` → PATH → well-known dirs. */
 export function redisServerBinary(): string {
-  return resolveBinary({
-    name: 'redis-server',
-    envVar: 'REDIS_SERVER_BIN',
-    installHint: INSTALL_HINT,
-    knownDirs: KNOWN_DIRS,
-  })
+  return redisBinary('redis-server', 'REDIS_SERVER_BIN')
 }
 
 /** `redis-sentinel`: `$REDIS_SENTINEL_BIN` → PATH → well-known dirs. */
 export function redisSentinelBinary(): string {
-  return resolveBinary({
-    name: 'redis-sentinel',
-    envVar: 'REDIS_SENTINEL_BIN',
-    installHint: INSTALL_HINT,
-    knownDirs: KNOWN_DIRS,
-  })
+  return redisBinary('redis-sentinel', 'REDIS_SENTINEL_BIN')
 }
 
 /** `redis-cli` (optional tooling, e.g. for `--cluster check`): `$REDIS_CLI_BIN` → PATH → well-known dirs. */
 export function redisCliBinary(): string {
-  return resolveBinary({
-    name: 'redis-cli',
-    envVar: 'REDIS_CLI_BIN',
-    installHint: INSTALL_HINT,
-    knownDirs: KNOWN_DIRS,
-  })
+  return redisBinary('redis-cli', 'REDIS_CLI_BIN')
 }
 
 /**

@@ -29,10 +29,6 @@ export class ClientRegistry<
     return client
   }
 
-  get size(): number {
-    return this.clients.size
-  }
-
   /** Disconnects every tracked client at once (no QUIT round trip: the server may be dead or paused). */
   closeAll(): void {
     for (const c of this.clients) {

@@ -1,7 +1,6 @@
 import path from 'node:path'
 import {
   createTempDir,
-  InvalidOptionsError,
   type ServiceProcess,
   type TempDir,
   waitFor,
@@ -12,7 +11,7 @@ import { redisServerBinary } from './binaries.js'
 import { ClientRegistry, createRedisClient, TEST_CLIENT_DEFAULTS } from './client-factory.js'
 import { parseInfo } from './info.js'
 import { killAll, type NodeSpec, startNodes } from './node-process.js'
-import { validateServerOptions } from './options.js'
+import { intInRange, validateDataNodeOptions } from './options.js'
 import { buildServerConf, confLine } from './redis-conf.js'
 import type { DataNodeOptions } from './sentinel.js'
 
@@ -55,19 +54,11 @@ export interface SlotRange {
 }
 
 function validate(o: RedisClusterOptions): void {
-  const int = (name: string, v: number | undefined, min: number, max: number) => {
-    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max)) {
-      throw new InvalidOptionsError(name, `expected an integer ${min}..${max}, got ${JSON.stringify(v)}`)
-    }
-  }
-  int('masters', o.masters, 1, 32)
-  int('replicasPerMaster', o.replicasPerMaster, 0, 4)
-  int('nodeTimeoutMs', o.nodeTimeoutMs, 100, 600_000)
-  int('startTimeoutMs', o.startTimeoutMs, 1, 600_000)
-  validateServerOptions({
-    ...(o.server ?? {}),
-    ...(o.password !== undefined ? { password: o.password } : {}),
-  })
+  intInRange('masters', o.masters, 1, 32)
+  intInRange('replicasPerMaster', o.replicasPerMaster, 0, 4)
+  intInRange('nodeTimeoutMs', o.nodeTimeoutMs, 100, 600_000)
+  intInRange('startTimeoutMs', o.startTimeoutMs, 1, 600_000)
+  validateDataNodeOptions(o.server, o.password)
 }
 
 /** Even split of the 16384 slots over `masters`: `[first, last]` per master. */

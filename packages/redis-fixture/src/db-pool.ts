@@ -31,11 +31,6 @@ export class DbPool {
     return this.lastDb - this.firstDb + 1
   }
 
-  /** DBs leased by this process right now. */
-  get leasedDbs(): ReadonlySet<number> {
-    return this.leased
-  }
-
   /** (Re)fills the free set with every DB of the range except those leased by this process. */
   async seed(): Promise<void> {
     const free: number[] = []

@@ -65,17 +65,22 @@ export class IsolatedNamespace implements RedisNamespace {
   }
 
   client(options: RedisOptions = {}): Redis {
-    if (this.released) throw new Error('this Redis namespace was released; get a new one with isolated()')
+    return this.connect({ ...(this.prefix ? { keyPrefix: this.prefix } : {}), ...options })
+  }
+
+  /** A tracked client on this namespace's DB (closed on `release()`). */
+  private connect(options: RedisOptions): Redis {
+    this.assertOpen()
     return this.clients.add(
       createRedisClient(
         { ...this.init.target, db: this.db },
-        {
-          ...(this.prefix ? { keyPrefix: this.prefix } : {}),
-          ...(this.init.connectionName ? { connectionName: this.init.connectionName } : {}),
-          ...options,
-        },
+        { ...(this.init.connectionName ? { connectionName: this.init.connectionName } : {}), ...options },
       ),
     )
+  }
+
+  private assertOpen(): void {
+    if (this.released) throw new Error('this Redis namespace was released; get a new one with isolated()')
   }
 
   key(name: string): string {
@@ -83,14 +88,9 @@ export class IsolatedNamespace implements RedisNamespace {
   }
 
   async keys(pattern = '*'): Promise<string[]> {
-    if (this.released) throw new Error('this Redis namespace was released; get a new one with isolated()')
+    this.assertOpen()
     // a client without keyPrefix: SCAN returns the stored names, which carry the prefix
-    this.scanClient ??= this.clients.add(
-      createRedisClient(
-        { ...this.init.target, db: this.db },
-        this.init.connectionName ? { connectionName: this.init.connectionName } : {},
-      ),
-    )
+    this.scanClient ??= this.connect({})
     const found = new Set<string>()
     let cursor = '0'
     do {

@@ -11,6 +11,10 @@ export interface NodeSpec {
   dir: string
   port: number
   conf: string
+  /** Config file name inside `dir` (default `<name>.conf`). */
+  confFile?: string
+  /** What the readiness message calls the process (default `name`). */
+  label?: string
   password?: string
   startTimeoutMs?: number
   stopGraceMs?: number
@@ -19,7 +23,7 @@ export interface NodeSpec {
 /** Writes `<dir>/<name>.conf` (writable: sentinel and cluster nodes rewrite it) and starts the process. */
 export async function startNode(spec: NodeSpec): Promise<ServiceProcess> {
   fs.mkdirSync(spec.dir, { recursive: true, mode: 0o700 })
-  const confPath = path.join(spec.dir, `${spec.name}.conf`)
+  const confPath = path.join(spec.dir, spec.confFile ?? `${spec.name}.conf`)
   fs.writeFileSync(confPath, spec.conf, { mode: 0o600 })
   const proc = new ServiceProcess({
     name: spec.name,
@@ -37,7 +41,7 @@ export async function startNode(spec: NodeSpec): Promise<ServiceProcess> {
       }),
     // the probe checks the answering pid itself (cheaper than fixture-core's /proc scan)
     checkPortOwner: false,
-    readyWhat: `${spec.name} to answer PING on 127.0.0.1:${spec.port}`,
+    readyWhat: `${spec.label ?? spec.name} to answer PING on 127.0.0.1:${spec.port}`,
     readyIntervalMs: 5,
     readyTimeoutMs: spec.startTimeoutMs ?? 20_000,
     stopGraceMs: spec.stopGraceMs ?? 3_000,

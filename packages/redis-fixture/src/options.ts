@@ -68,15 +68,25 @@ export interface RedisServerOptions {
 
 const SIZE = /^\d+(?:[kmg]b?)?$/i
 
-function positiveInt(option: string, value: unknown, max = Number.MAX_SAFE_INTEGER): void {
+/** Throws {@link InvalidOptionsError} unless `value` is undefined or an integer in `min..max`. */
+export function intInRange(option: string, value: unknown, min: number, max: number): void {
   if (value === undefined) return
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new InvalidOptionsError(option, `expected an integer 1..${max}, got ${JSON.stringify(value)}`)
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidOptionsError(option, `expected an integer ${min}..${max}, got ${JSON.stringify(value)}`)
   }
+}
+
+function positiveInt(option: string, value: unknown, max = Number.MAX_SAFE_INTEGER): void {
+  intInRange(option, value, 1, max)
 }
 
 function noNewline(option: string, value: string): void {
   if (/[\r\n]/.test(value)) throw new InvalidOptionsError(option, 'must not contain line breaks')
+}
+
+/** Validates the data-node options of a cluster or sentinel group, with the group's password. */
+export function validateDataNodeOptions(server: object | undefined, password: string | undefined): void {
+  validateServerOptions({ ...(server ?? {}), ...(password !== undefined ? { password } : {}) })
 }
 
 /** Checks options before anything starts; throws {@link InvalidOptionsError} naming the bad option. */

@@ -1,10 +1,8 @@
 import crypto from 'node:crypto'
-import fs from 'node:fs'
-import path from 'node:path'
 import {
   createTempDir,
   EnvironmentError,
-  ServiceProcess,
+  type ServiceProcess,
   type TempDir,
   withPortRetry,
   withTimeout,
@@ -22,9 +20,9 @@ import { INTERNAL_CLIENT_PREFIX, parseClientList, type RedisClientInfo } from '.
 import { DbPool, POOL_KEY } from './db-pool.js'
 import { parseInfo } from './info.js'
 import { IsolatedNamespace, type RedisNamespace, unlinkPrefix } from './namespace.js'
+import { startNode } from './node-process.js'
 import { type RedisServerOptions, validateServerOptions } from './options.js'
 import { buildServerConf, DEFAULT_DATABASES } from './redis-conf.js'
-import { respPing } from './resp-ping.js'
 
 export type Isolation = 'db' | 'prefix'
 
@@ -65,6 +63,15 @@ if redis.call('SET', KEYS[2], '1', 'NX') then
 end
 return 0`
 const SEEDED_KEY = `${POOL_KEY}:seeded`
+
+/** Options of the handle's own connections: named (hidden from `clientList()`), quick to give up and retry. */
+function internalClientOptions(role: string): RedisOptions {
+  return {
+    connectionName: `${INTERNAL_CLIENT_PREFIX}${role}`,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(times * 10, 100),
+  }
+}
 
 function notLocal(what: string, provider: string): EnvironmentError {
   return new EnvironmentError(
@@ -144,11 +151,7 @@ export class RedisServer implements AsyncDisposable {
   }
 
   private admin(): Redis {
-    this.adminConn ??= createRedisClient(this.init.target, {
-      connectionName: `${INTERNAL_CLIENT_PREFIX}admin`,
-      maxRetriesPerRequest: 1,
-      retryStrategy: (times) => Math.min(times * 10, 100),
-    })
+    this.adminConn ??= createRedisClient(this.init.target, internalClientOptions('admin'))
     return this.adminConn
   }
 
@@ -158,11 +161,7 @@ export class RedisServer implements AsyncDisposable {
     this.poolReady ??= (async () => {
       this.poolConn = createRedisClient(
         { ...this.init.target, db: range.controlDb },
-        {
-          connectionName: `${INTERNAL_CLIENT_PREFIX}pool`,
-          maxRetriesPerRequest: 1,
-          retryStrategy: (times) => Math.min(times * 10, 100),
-        },
+        internalClientOptions('pool'),
       )
       const pool = new DbPool(this.poolConn, range.firstDb, range.lastDb, range.controlDb)
       await this.poolConn.eval(SEED_SCRIPT, 2, POOL_KEY, SEEDED_KEY, range.firstDb, range.lastDb)
@@ -356,26 +355,19 @@ async function startLocal(options: RedisServerOptions): Promise<RedisServer> {
   const command = redisServerBinary()
   const name = options.name ?? 'redis'
   const tempDir = await createTempDir(name)
-  const confPath = path.join(tempDir.path, 'redis.conf')
-  const start = async (port: number) => {
-    fs.writeFileSync(confPath, buildServerConf({ ...options, port, dir: tempDir.path }), { mode: 0o600 })
-    const proc = new ServiceProcess({
+  const start = (port: number) =>
+    startNode({
       name,
+      label: 'redis-server',
       command,
-      args: [confPath],
-      cwd: tempDir.path,
+      dir: tempDir.path,
+      confFile: 'redis.conf',
       port,
-      ready: ({ signal, service }) =>
-        respPing({ port, password: options.password, signal, timeoutMs: 2_000, expectPid: service.pid }),
-      // the probe checks the answering pid itself (cheaper than fixture-core's /proc scan)
-      checkPortOwner: false,
-      readyWhat: `redis-server to answer PING on 127.0.0.1:${port}`,
-      readyIntervalMs: 5,
-      readyTimeoutMs: options.startTimeoutMs ?? 20_000,
+      conf: buildServerConf({ ...options, port, dir: tempDir.path }),
+      password: options.password,
+      startTimeoutMs: options.startTimeoutMs ?? 20_000,
       stopGraceMs: options.stopGraceMs ?? 5_000,
     })
-    return proc.start()
-  }
   try {
     const proc = options.port ? await start(options.port) : await withPortRetry(start)
     const databases = options.databases ?? DEFAULT_DATABASES

@@ -13,7 +13,7 @@ import { ClientRegistry, createRedisClient, TEST_CLIENT_DEFAULTS } from './clien
 import { INTERNAL_CLIENT_PREFIX } from './client-list.js'
 import { parseInfo } from './info.js'
 import { killAll, type NodeSpec, startNodes } from './node-process.js'
-import { type RedisServerOptions, validateServerOptions } from './options.js'
+import { intInRange, type RedisServerOptions, validateDataNodeOptions } from './options.js'
 import { buildServerConf, confLine } from './redis-conf.js'
 
 /** Options of the data nodes (master and replicas) that make sense in a sentinel group. */
@@ -68,24 +68,16 @@ export interface KillMasterResult {
 }
 
 function validate(o: RedisSentinelOptions): void {
-  const int = (name: string, v: number | undefined, min: number, max: number) => {
-    if (v !== undefined && !(Number.isInteger(v) && v >= min && v <= max)) {
-      throw new InvalidOptionsError(name, `expected an integer ${min}..${max}, got ${JSON.stringify(v)}`)
-    }
-  }
-  int('replicas', o.replicas, 0, 8)
-  int('sentinels', o.sentinels, 1, 9)
-  int('quorum', o.quorum, 1, o.sentinels ?? 3)
-  int('downAfterMs', o.downAfterMs, 50, 600_000)
-  int('failoverTimeoutMs', o.failoverTimeoutMs, 100, 3_600_000)
-  int('startTimeoutMs', o.startTimeoutMs, 1, 600_000)
+  intInRange('replicas', o.replicas, 0, 8)
+  intInRange('sentinels', o.sentinels, 1, 9)
+  intInRange('quorum', o.quorum, 1, o.sentinels ?? 3)
+  intInRange('downAfterMs', o.downAfterMs, 50, 600_000)
+  intInRange('failoverTimeoutMs', o.failoverTimeoutMs, 100, 3_600_000)
+  intInRange('startTimeoutMs', o.startTimeoutMs, 1, 600_000)
   if (o.masterName !== undefined && !/^[A-Za-z0-9_.-]+$/.test(o.masterName)) {
     throw new InvalidOptionsError('masterName', 'expected [A-Za-z0-9_.-]+')
   }
-  validateServerOptions({
-    ...(o.server ?? {}),
-    ...(o.password !== undefined ? { password: o.password } : {}),
-  })
+  validateDataNodeOptions(o.server, o.password)
 }
 
 /**
