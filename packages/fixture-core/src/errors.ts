@@ -68,7 +68,7 @@ export class StartupTimeoutError extends WaitTimeoutError {
       cause,
       code: 'STARTUP_TIMEOUT',
       detail:
-        `The '${service}' process is still running but never answered. Raise readyTimeoutMs if the machine is slow, ` +
+        `The '${service}' process is still running but never answered. Raise the fixture's startTimeoutMs option if the machine is slow, ` +
         `or read its last output:\n${formatLogs(logs)}`,
     })
     this.service = service
@@ -125,5 +125,40 @@ export class InvalidOptionsError extends FixtureError {
 export class EnvironmentError extends FixtureError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('ENVIRONMENT', message, options)
+  }
+}
+
+/** The states a fixture handle goes through. */
+export type FixtureState = 'starting' | 'running' | 'stopping' | 'stopped'
+
+/** An operation was called on a handle whose state does not allow it, e.g. `restart()` after `stop()`. */
+export class FixtureStateError extends FixtureError {
+  readonly service: string
+  readonly operation: string
+  readonly state: FixtureState
+  constructor(service: string, operation: string, state: FixtureState) {
+    super(
+      'FIXTURE_STATE',
+      `Cannot ${operation}() the ${service} fixture: it is ${state}. Start a new one (stop() ends a handle for good).`,
+    )
+    this.service = service
+    this.operation = operation
+    this.state = state
+  }
+}
+
+/** The operation does not exist for this provider, e.g. `kill()` on a server the fixture did not start. */
+export class UnsupportedOperationError extends FixtureError {
+  readonly service: string
+  readonly operation: string
+  readonly provider: string
+  constructor(service: string, operation: string, provider: string, reason?: string) {
+    super(
+      'UNSUPPORTED_OPERATION',
+      `${operation}() is not available on a ${provider} ${service} fixture${reason ? `: ${reason}` : ''}.`,
+    )
+    this.service = service
+    this.operation = operation
+    this.provider = provider
   }
 }

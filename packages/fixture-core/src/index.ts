@@ -5,10 +5,13 @@ export {
   BinaryNotFoundError,
   EnvironmentError,
   FixtureError,
+  type FixtureState,
+  FixtureStateError,
   InvalidOptionsError,
   PortInUseError,
   ProcessExitedError,
   StartupTimeoutError,
+  UnsupportedOperationError,
   WaitTimeoutError,
 } from './errors.js'
 export { acquireFileLock, type FileLock } from './file-lock.js'
@@ -52,6 +55,8 @@ export {
   startService,
 } from './service-process.js'
 export { validateSpec } from './service-spec.js'
+export { FixtureLifecycle, type FixtureServer, type Provider } from './shape/fixture-server.js'
+export { check, checkOptions, nearestKey, type OptionCheck, type OptionSchema } from './shape/options.js'
 export { createTempDir, type TempDir } from './temp-dir.js'
 export { type WaitForOptions, waitFor, withTimeout } from './wait.js'
 export { getWatchdog, WatchdogClient } from './watchdog.js'

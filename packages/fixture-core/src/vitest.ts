@@ -1,0 +1,20 @@
+// @infra/fixture-core/vitest: the test-runner glue every fixture package's `./vitest` subpath is built from.
+
+export { type FixtureFunction, fileScoped, workerScoped } from './fixture-scope.js'
+export {
+  composeGlobalSetups,
+  type GlobalSetup,
+  type GlobalTeardown,
+  type ProjectOf,
+  serverGlobalSetup,
+} from './global-setups.js'
+export { lazyCallable } from './lazy-callable.js'
+export { type FixtureNames, rejectServerOptions, sharedServerFixture } from './server-fixture.js'
+export {
+  defineServerFixtures,
+  dependsOn,
+  type ProvideTarget,
+  type ServerFixtureDefinitions,
+  type ServerFixtures,
+  type ServerFixturesSpec,
+} from './vitest/define-server-fixtures.js'
