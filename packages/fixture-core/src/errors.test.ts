@@ -60,7 +60,7 @@ describe('typed errors', () => {
     expect(err.code).toBe('STARTUP_TIMEOUT')
     expect(err.message).toContain("Timed out after 3000 ms waiting for 'redis' to answer PING.")
     expect(err.message).toContain('Last probe error: ECONNREFUSED')
-    expect(err.message).toContain('Raise readyTimeoutMs')
+    expect(err.message).toContain('startTimeoutMs')
     expect(err.message).toContain('  | booting')
   })
 
