@@ -76,4 +76,32 @@ describe('resolveBinary', () => {
     expect(err.message).toContain('set FC_TEST_BIN=/path/to/fc-server, or apt-get install fc-server')
     expect(err.searched).toEqual(['PATH', '/opt/fc/bin', 'npm packages (package @fc/bin not installed)'])
   })
+
+  it('checks an explicit path first (a home with bin/ too) and never falls back from it', () => {
+    executable('path', 'fc-server')
+    const inHome = executable('home/bin', 'fc-server')
+    process.env.PATH = path.join(root, 'path')
+    expect(resolveBinary({ ...spec, explicit: path.join(root, 'home') })).toBe(inHome)
+    expect(() =>
+      resolveBinary({ ...spec, explicit: path.join(root, 'nope'), explicitName: 'the fc option' }),
+    ).toThrow(/the fc option=.*nope \(not an executable 'fc-server'\)/)
+  })
+
+  it('accept() rejects candidates: the search goes on, an override fails with the reason', () => {
+    const old = executable('old', 'fc-server')
+    const good = executable('good', 'fc-server')
+    process.env.PATH = [path.join(root, 'old'), path.join(root, 'good')].join(path.delimiter)
+    const accept = (p: string) => (p === old ? 'version 1 is too old' : undefined)
+    expect(resolveBinary({ ...spec, accept })).toBe(good)
+    process.env.FC_TEST_BIN = old
+    const err = (() => {
+      try {
+        resolveBinary({ ...spec, accept })
+      } catch (e) {
+        return e
+      }
+    })() as BinaryNotFoundError
+    expect(err).toBeInstanceOf(BinaryNotFoundError)
+    expect(err.searched).toEqual([`$FC_TEST_BIN: ${old} (version 1 is too old)`])
+  })
 })
