@@ -9,4 +9,10 @@ function copyFetcher(): void {
   fs.chmodSync('dist/kafka/fetch-jars.sh', 0o755)
 }
 
-export default packageConfig({ onSuccess: async () => copyFetcher() })
+// '.' is ESM + CJS; './vitest' is ESM only (vitest loads test files as ESM, and a CJS build of it could never
+// load: vitest refuses require()). One ESM build of both entries shares its chunks, so a class from '.' and
+// from './vitest' is the same class. `build` empties dist first (the two builds run side by side).
+export default [
+  packageConfig({ format: ['esm'], clean: false, onSuccess: async () => copyFetcher() }),
+  packageConfig({ entry: { index: 'src/index.ts' }, format: ['cjs'], clean: false }),
+]

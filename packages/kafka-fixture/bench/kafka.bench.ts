@@ -5,11 +5,11 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createTempDir } from '@infra/fixture-core'
+import { resolveKafkaLibs } from '../src/broker/jars.js'
+import { resolveJava } from '../src/broker/java.js'
+import { DEFAULT_KAFKA_VERSION } from '../src/broker/kafka-version.js'
+import { randomKafkaUuid, runKafkaTool } from '../src/broker/storage.js'
 import { type KafkaFixture, type KafkaOptions, startKafka } from '../src/index.js'
-import { resolveKafkaLibs } from '../src/jars.js'
-import { resolveJava } from '../src/java.js'
-import { DEFAULT_KAFKA_VERSION } from '../src/kafka-version.js'
-import { randomKafkaUuid, runKafkaTool } from '../src/storage.js'
 import { AckedStream, checkStream } from '../test/failover-stream.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -80,7 +80,7 @@ async function main() {
   results.cpus = os.cpus().length
 
   // warm the caches (storage template, CDS archive) so the runs measure steady state
-  await readyTimes('warm-up', { brokers: 1 }, 1)
+  await readyTimes('warm-up', { nodes: 1 }, 1)
   if (!ONLY_CLUSTER) await singleBroker()
   await cluster3()
   results.load_avg_1m_at_end = Number(os.loadavg()[0]!.toFixed(2))
@@ -95,7 +95,7 @@ async function singleBroker() {
   // anchor: what the distribution's scripts do — a JVM to format storage, the broker on
   // kafka-server-start.sh's JVM flags (1 GB heap, G1), stock group/broker settings, no CDS
   const anchorOpts: KafkaOptions = {
-    brokers: 1,
+    nodes: 1,
     cds: false,
     warmUp: false,
     jvmFlags: [
@@ -111,8 +111,8 @@ async function singleBroker() {
   const noCds: number[] = []
   const anchor: number[] = []
   for (let i = 0; i < RUNS; i++) {
-    ours.push(...(await readyTimes('single broker', { brokers: 1 }, 1)))
-    noCds.push(...(await readyTimes('single broker, no CDS', { brokers: 1, cds: false }, 1)))
+    ours.push(...(await readyTimes('single broker', { nodes: 1 }, 1)))
+    noCds.push(...(await readyTimes('single broker, no CDS', { nodes: 1, cds: false }, 1)))
     anchor.push(...(await readyTimes('anchor (distribution-style)', anchorOpts, 1, distributionStyleFormat)))
   }
   results.single_broker_ready_p50_ms = Math.round(p50(ours))
@@ -122,7 +122,7 @@ async function singleBroker() {
 
   // topic → consumer joined → first message consumed, on a warm single broker
   {
-    const kafka = await startKafka({ brokers: 1 })
+    const kafka = await startKafka({ nodes: 1 })
     try {
       await roundTrip(kafka)
       const times: number[] = []
@@ -146,7 +146,7 @@ async function singleBroker() {
 async function cluster3() {
   // 3-node cluster: ready time, throughput with RF 3 / min ISR 2 / acks=all, leader failover
   const t0 = performance.now()
-  const cluster = await startKafka({ brokers: 3 })
+  const cluster = await startKafka({ nodes: 3 })
   results.cluster3_ready_ms = Math.round(performance.now() - t0)
   log(`3-node cluster ready: ${results.cluster3_ready_ms} ms`)
   try {

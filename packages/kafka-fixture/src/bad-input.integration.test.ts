@@ -1,5 +1,5 @@
 import {
-  EnvironmentError,
+  BinaryNotFoundError,
   InvalidOptionsError,
   ProcessExitedError,
   StartupTimeoutError,
@@ -25,7 +25,7 @@ describe('bad input', () => {
     process.env.INFRA_KAFKA_JAVA = '/nonexistent/jdk/bin/java'
     try {
       const err = await failure(startKafka())
-      expect(err).toBeInstanceOf(EnvironmentError)
+      expect(err).toBeInstanceOf(BinaryNotFoundError)
       expect(err.message).toContain('Java 17')
       expect(err.message).toContain('apt-get install openjdk-17-jre-headless')
       expect(err.message).toContain('INFRA_KAFKA_JAVA')
@@ -37,14 +37,14 @@ describe('bad input', () => {
 
   it('jars missing: names the bootstrap and fetch commands', async () => {
     const err = await failure(startKafka({ version: '0.0.1' }))
-    expect(err).toBeInstanceOf(EnvironmentError)
+    expect(err).toBeInstanceOf(BinaryNotFoundError)
     expect(err.message).toContain('bash tooling/bootstrap.sh')
     expect(err.message).toContain('npx infra-kafka-fetch 0.0.1')
   })
 
   it('a KAFKA_HOME that is not a Kafka distribution is an error, not a silent fallback', async () => {
     const err = await failure(startKafka({ kafkaHome: '/tmp' }))
-    expect(err).toBeInstanceOf(EnvironmentError)
+    expect(err).toBeInstanceOf(BinaryNotFoundError)
     expect(err.message).toContain('not an Apache Kafka distribution')
   })
 
@@ -62,7 +62,7 @@ describe('bad input', () => {
   })
 
   it('invalid options are rejected before anything starts', async () => {
-    const err = await failure(startKafka({ brokers: 0 }))
+    const err = await failure(startKafka({ nodes: 0 }))
     expect(err).toBeInstanceOf(InvalidOptionsError)
   })
 })

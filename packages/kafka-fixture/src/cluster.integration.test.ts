@@ -7,7 +7,7 @@ import { startKafka } from './start-kafka.js'
 let kafka: KafkaFixture
 
 beforeAll(async () => {
-  kafka = await startKafka({ brokers: 3 })
+  kafka = await startKafka({ nodes: 3 })
 })
 
 afterAll(async () => {

@@ -1,15 +1,34 @@
-export type { ConfigValue } from './broker-config.js'
-export { testBrokerDefaults } from './broker-config.js'
+export {
+  BinaryNotFoundError,
+  EnvironmentError,
+  FixtureError,
+  FixtureStateError,
+  InvalidOptionsError,
+  PortInUseError,
+  ProcessExitedError,
+  StartupTimeoutError,
+  UnsupportedOperationError,
+  WaitTimeoutError,
+} from '@infra/fixture-core'
+export type { ConfigValue } from './broker/broker-config.js'
+export { testBrokerDefaults } from './broker/broker-config.js'
+export { cachedLibsDir, fetchCommand, KAFKA_HOME_ENV, resolveKafkaLibs } from './broker/jars.js'
+export { JAVA_ENV_VAR, resolveJava } from './broker/java.js'
+export { DEFAULT_KAFKA_VERSION } from './broker/kafka-version.js'
 export {
   type ClientLogLevel,
   TEST_RETRY,
   testClientConfig,
   testConsumerConfig,
   testProducerConfig,
-} from './client-config.js'
-export type { ConsumedMessage, ConsumeOptions, JoinedConsumer, JoinedConsumerOptions } from './consume.js'
-export { cachedLibsDir, fetchCommand, KAFKA_HOME_ENV, resolveKafkaLibs } from './jars.js'
-export { JAVA_ENV_VAR, resolveJava } from './java.js'
+} from './clients/client-config.js'
+export type {
+  ConsumedMessage,
+  ConsumeOptions,
+  JoinedConsumer,
+  JoinedConsumerOptions,
+} from './clients/consume.js'
+export type { ProduceMessage, ProduceOptions } from './clients/produce.js'
 export {
   type CreateTopicOptions,
   type KafkaConnectionInfo,
@@ -18,12 +37,6 @@ export {
   type NodeInfo,
   type WaitForTopicOptions,
 } from './kafka-fixture.js'
-export { DEFAULT_KAFKA_VERSION } from './kafka-version.js'
-export type { ProduceMessage, ProduceOptions } from './produce.js'
-export {
-  connectKafka,
-  EXTERNAL_BROKERS_ENV,
-  type KafkaOptions,
-  parseBrokerList,
-  startKafka,
-} from './start-kafka.js'
+export type { ConnectKafkaOptions, KafkaOptions } from './options.js'
+export { connectKafka, EXTERNAL_BROKERS_ENV, parseBrokerList, startKafka } from './start-kafka.js'
+export { KafkaTopic, type TopicRef } from './topics/kafka-topic.js'

@@ -1,37 +1,47 @@
-import { InvalidOptionsError } from '@infra/fixture-core'
+import { FixtureLifecycle, type FixtureServer, type Provider } from '@infra/fixture-core'
 import type { ConsumerConfig, Kafka, KafkaConfig, ProducerConfig, RecordMetadata } from 'kafkajs'
-import { hostPort } from './broker-address.js'
-import { BrokerFaults } from './broker-faults.js'
-import { type ClientLogLevel, testConsumerConfig, testProducerConfig } from './client-config.js'
+import { BrokerFaults } from './broker/broker-faults.js'
 import {
   activeController,
   allBrokersVisible,
   describeNodes,
   type NodeInfo,
   waitForBrokers,
-} from './cluster-state.js'
+} from './broker/cluster-state.js'
+import { type FixtureBrokers, liveAddresses } from './broker/live-brokers.js'
+import type { LocalCluster } from './broker/local-cluster.js'
+import { type ClientLogLevel, testConsumerConfig, testProducerConfig } from './clients/client-config.js'
 import {
   type ConsumedMessage,
   type ConsumeOptions,
   consumeMessages,
   type JoinedConsumer,
   type JoinedConsumerOptions,
-} from './consume.js'
-import { FixtureClients } from './fixture-clients.js'
-import { findGroupCoordinator } from './kafka-wire.js'
-import { type FixtureBrokers, liveAddresses } from './live-brokers.js'
-import type { LocalCluster } from './local-cluster.js'
-import { OwnedResources } from './owned-resources.js'
-import { defaultPartitioner, type ProduceMessage, type ProduceOptions, produceMessages } from './produce.js'
-import { type CreateTopicOptions, TopicAdmin } from './topic-admin.js'
-import { PartitionCache, partitionLeader, type WaitForTopicOptions, waitForTopic } from './topic-metadata.js'
-import { TrackedConsumers } from './tracked-consumers.js'
+} from './clients/consume.js'
+import { FixtureClients } from './clients/fixture-clients.js'
+import {
+  defaultPartitioner,
+  type ProduceMessage,
+  type ProduceOptions,
+  produceMessages,
+} from './clients/produce.js'
+import { TrackedConsumers } from './clients/tracked-consumers.js'
+import { KafkaTopic, type TopicRef, topicName } from './topics/kafka-topic.js'
+import { OwnedResources } from './topics/owned-resources.js'
+import { type CreateTopicOptions, TopicAdmin } from './topics/topic-admin.js'
+import {
+  PartitionCache,
+  partitionLeader,
+  type WaitForTopicOptions,
+  waitForTopic,
+} from './topics/topic-metadata.js'
+import { findGroupCoordinator, hostPort } from './wire/kafka-wire.js'
 
-export type { NodeInfo } from './cluster-state.js'
-export type { CreateTopicOptions } from './topic-admin.js'
-export type { WaitForTopicOptions } from './topic-metadata.js'
+export type { NodeInfo } from './broker/cluster-state.js'
+export type { CreateTopicOptions } from './topics/topic-admin.js'
+export type { WaitForTopicOptions } from './topics/topic-metadata.js'
 
-export type KafkaProvider = 'local' | 'external'
+export type KafkaProvider = Provider
 
 /** What another process needs to reach these brokers (`connectKafka(info)`); what the global setup provides. */
 export interface KafkaConnectionInfo {
@@ -39,6 +49,8 @@ export interface KafkaConnectionInfo {
   brokers: string[]
   /** Kafka version of the brokers (`'external'` when unknown). */
   version: string
+  /** Who runs the brokers: a worker's handle on a global setup's brokers reports that provider. */
+  provider: KafkaProvider
 }
 
 export interface KafkaFixtureInit {
@@ -62,7 +74,8 @@ export interface KafkaFixtureInit {
 // The handle only wires the parts together: topics (TopicAdmin), metadata queries (topic-metadata,
 // cluster-state), shared kafkajs clients (FixtureClients), own names (OwnedResources), consumers
 // (TrackedConsumers) and broker faults (BrokerFaults).
-export class KafkaFixture {
+export class KafkaFixture implements FixtureServer<KafkaTopic> {
+  readonly service = 'kafka'
   readonly provider: KafkaProvider
   /** Kafka version of the brokers (local) or as configured (external). */
   readonly version: string
@@ -78,7 +91,7 @@ export class KafkaFixture {
   private readonly partitioner = defaultPartitioner()
   private readonly deleteOwnTopics: boolean
   private readonly stopGraceMs: number
-  private stopping: Promise<void> | undefined
+  readonly #life = new FixtureLifecycle('kafka')
 
   constructor(init: KafkaFixtureInit) {
     this.provider = init.provider
@@ -99,6 +112,7 @@ export class KafkaFixture {
     this.faults = new BrokerFaults({
       cluster: init.cluster,
       provider: init.provider,
+      assertRunning: (op) => this.#life.assertRunning(op),
       stopGraceMs: this.stopGraceMs,
       startTimeoutMs: init.startTimeoutMs ?? 60_000,
     })
@@ -110,7 +124,7 @@ export class KafkaFixture {
    * idempotent producer (metadata + producer id) and the `__consumer_offsets` topic. Never throws.
    */
   warmUp(): void {
-    if (this.stopping) return
+    if (!this.#life.isRunning) return
     this.clients.producer().catch(() => {})
     const addr = liveAddresses(this.where)[0]
     if (addr) {
@@ -124,9 +138,14 @@ export class KafkaFixture {
     return [...this.where.brokerList]
   }
 
-  /** The brokers and version, for another process: `connectKafka(kafka.connectionInfo)`. */
+  /** The brokers, version and provider, for another process: `connectKafka(kafka.connectionInfo)`. */
   get connectionInfo(): KafkaConnectionInfo {
-    return { brokers: this.brokers, version: this.version }
+    return { brokers: this.brokers, version: this.version, provider: this.provider }
+  }
+
+  /** Connection info for another process or language: `{ KAFKA_BROKERS: 'host:port,host:port' }`. */
+  env(): Record<string, string> {
+    return { KAFKA_BROKERS: this.where.brokerList.join(',') }
   }
 
   /** KRaft cluster id (local provider). */
@@ -153,6 +172,7 @@ export class KafkaFixture {
 
   /** A new kafkajs client for these brokers, set up for tests (short finite retries, quiet logs). */
   client(overrides: Partial<KafkaConfig> & { logLevelName?: ClientLogLevel } = {}): Kafka {
+    this.#life.assertRunning('client')
     return this.clients.create(overrides)
   }
 
@@ -176,10 +196,6 @@ export class KafkaFixture {
     return this.owned.uniqueTopicName()
   }
 
-  private assertOpen(what: string): void {
-    if (this.stopping) throw new InvalidOptionsError(what, 'the Kafka fixture was stopped')
-  }
-
   // ---- topics ---------------------------------------------------------------------------------
 
   /**
@@ -187,60 +203,79 @@ export class KafkaFixture {
    * every running broker. Returns the name.
    */
   async createTopic(opts: CreateTopicOptions = {}): Promise<string> {
-    this.assertOpen('createTopic')
+    this.#life.assertRunning('createTopic')
     return this.topics.create(opts)
   }
 
-  /** The fixture-contract isolation method: a fresh topic for one test. */
-  isolated(opts: CreateTopicOptions = {}): Promise<string> {
-    return this.createTopic(opts)
+  /**
+   * A fresh topic for one test (the fixture contract): `await using topic = await kafka.isolated()` deletes it
+   * at the end of the scope. Same options as {@link createTopic}.
+   */
+  async isolated(opts: CreateTopicOptions = {}): Promise<KafkaTopic> {
+    this.#life.assertRunning('isolated')
+    const name = await this.topics.create(opts)
+    return new KafkaTopic(name, opts.partitions ?? 1, async (n) => {
+      if (this.#life.isRunning) await this.topics.delete(n)
+    })
   }
 
   /** Deletes a topic (any topic on a local cluster; only its own topics on external brokers). */
-  async deleteTopic(name: string): Promise<void> {
-    await this.topics.delete(name)
+  async deleteTopic(topic: TopicRef): Promise<void> {
+    this.#life.assertRunning('deleteTopic')
+    await this.topics.delete(topicName(topic))
   }
 
   /**
    * Waits until every partition of `topic` has a live leader in the metadata of every running broker
    * (and, with `fullIsr`, a complete ISR).
    */
-  async waitForTopic(topic: string, opts: WaitForTopicOptions = {}): Promise<void> {
-    await waitForTopic(this.where, topic, opts)
+  async waitForTopic(topic: TopicRef, opts: WaitForTopicOptions = {}): Promise<void> {
+    this.#life.assertRunning('waitForTopic')
+    await waitForTopic(this.where, topicName(topic), opts)
   }
 
   /** The broker id leading `partition` of `topic`, as the live brokers see it now. */
-  async partitionLeader(topic: string, partition = 0): Promise<number> {
-    return partitionLeader(this.where, topic, partition)
+  async partitionLeader(topic: TopicRef, partition = 0): Promise<number> {
+    this.#life.assertRunning('partitionLeader')
+    return partitionLeader(this.where, topicName(topic), partition)
   }
 
   // ---- produce / consume ----------------------------------------------------------------------
 
   /** Produces with a shared idempotent producer, acks=all by default. */
   async produce(
-    topic: string,
+    topic: TopicRef,
     messages: ProduceMessage | readonly ProduceMessage[],
     opts: ProduceOptions = {},
   ): Promise<RecordMetadata[]> {
-    this.assertOpen('produce')
+    this.#life.assertRunning('produce')
+    const name = topicName(topic)
     const producer = await this.clients.producer()
-    return produceMessages(producer, topic, messages, opts, {
-      partitionMetadata: await this.partitions.get(topic),
+    return produceMessages(producer, name, messages, opts, {
+      partitionMetadata: await this.partitions.get(name),
       partitioner: this.partitioner,
     })
   }
 
-  /** Collects messages from `topic` until `count` arrived / `until` holds, within `timeoutMs`. */
-  consume(topic: string, opts: ConsumeOptions): Promise<ConsumedMessage[]> {
-    this.assertOpen('consume')
-    const groupId = opts.groupId ?? this.uniqueGroupId()
-    return consumeMessages(this.clients.shared(), topic, opts, groupId)
+  /**
+   * Collects messages from `topic` until `count` arrived / `until` holds, within `timeoutMs` (default 15 s),
+   * with a fresh consumer group that reads **from the beginning** of the topic (`fromBeginning: false` for only
+   * new messages).
+   */
+  consume(topic: TopicRef, opts: ConsumeOptions): Promise<ConsumedMessage[]> {
+    this.#life.assertRunning('consume')
+    const groupId = opts?.groupId ?? this.uniqueGroupId()
+    return consumeMessages(this.clients.shared(), topicName(topic), opts, groupId)
   }
 
-  /** Starts a consumer and resolves once it joined its group and got partitions. Stopped with the fixture. */
-  async startConsumer(opts: JoinedConsumerOptions | string): Promise<JoinedConsumer> {
-    this.assertOpen('startConsumer')
-    const o: JoinedConsumerOptions = typeof opts === 'string' ? { topics: [opts] } : opts
+  /**
+   * Starts a consumer and resolves once it joined its group and got partitions (from the beginning of the
+   * topics unless `fromBeginning: false`). `await using` or `stop()` ends it; the fixture's stop ends the rest.
+   */
+  async startConsumer(opts: JoinedConsumerOptions | TopicRef): Promise<JoinedConsumer> {
+    this.#life.assertRunning('startConsumer')
+    const o: JoinedConsumerOptions =
+      typeof opts === 'string' || opts instanceof KafkaTopic ? { topics: [opts] } : opts
     return this.consumers.start(this.clients.shared(), o, o.groupId ?? this.uniqueGroupId())
   }
 
@@ -252,6 +287,7 @@ export class KafkaFixture {
    * leader or still names a node this fixture killed.
    */
   async activeController(opts: { timeoutMs?: number } = {}): Promise<number> {
+    this.#life.assertRunning('activeController')
     return activeController(this.where, opts)
   }
 
@@ -312,6 +348,7 @@ export class KafkaFixture {
 
   /** Waits until `expected` brokers (default: all) are registered and unfenced on every running node. */
   async waitForBrokers(expected?: number, timeoutMs = 30_000): Promise<void> {
+    this.#life.assertRunning('waitForBrokers')
     await waitForBrokers(this.where, expected, timeoutMs)
   }
 
@@ -328,8 +365,7 @@ export class KafkaFixture {
    * removes their data. Idempotent, also after a crash.
    */
   stop(): Promise<void> {
-    this.stopping ??= this.doStop()
-    return this.stopping
+    return this.#life.stopOnce(() => this.doStop())
   }
 
   private async doStop(): Promise<void> {

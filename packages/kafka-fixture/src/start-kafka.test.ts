@@ -1,16 +1,18 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { EnvironmentError, InvalidOptionsError } from '@infra/fixture-core'
-import { describe, expect, it } from 'vitest'
-import { resolveKafkaLibs, versionOfLibs } from './jars.js'
+import { BinaryNotFoundError, type FixtureServer, InvalidOptionsError } from '@infra/fixture-core'
+import { describe, expect, expectTypeOf, it } from 'vitest'
+import { resolveKafkaLibs, versionOfLibs } from './broker/jars.js'
+import type { KafkaFixture } from './kafka-fixture.js'
 import { connectKafka, parseBrokerList, startKafka } from './start-kafka.js'
-import { isLegalTopicName, NameGenerator } from './topic-names.js'
+import type { KafkaTopic } from './topics/kafka-topic.js'
+import { isLegalTopicName, NameGenerator } from './topics/topic-names.js'
 
 describe('startKafka option validation (nothing starts)', () => {
   it.each([
-    [{ brokers: 0 }, 'brokers'],
-    [{ brokers: 2.5 }, 'brokers'],
+    [{ nodes: 0 }, 'nodes'],
+    [{ nodes: 2.5 }, 'nodes'],
     [{ version: 'latest' }, 'version'],
     [{ heapMb: 10 }, 'heapMb'],
     [{ startTimeoutMs: Number.POSITIVE_INFINITY }, 'startTimeoutMs'],
@@ -21,6 +23,16 @@ describe('startKafka option validation (nothing starts)', () => {
     const err = await startKafka(opts).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(InvalidOptionsError)
     expect((err as InvalidOptionsError).option).toBe(option)
+  })
+
+  it('an unknown key throws, naming the nearest option', async () => {
+    const err = await startKafka({ node: 3 } as never).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(InvalidOptionsError)
+    expect((err as InvalidOptionsError).option).toBe('node')
+    expect((err as Error).message).toContain("Did you mean 'nodes'?")
+    expect(() => connectKafka({ brokers: ['127.0.0.1:1'], topicprefix: 'x-' } as never)).toThrow(
+      /Did you mean 'topicPrefix'\?/,
+    )
   })
 
   it('external provider needs brokers', async () => {
@@ -47,7 +59,17 @@ describe('startKafka option validation (nothing starts)', () => {
     expect(connectKafka(kafka.connectionInfo).connectionInfo).toEqual({
       brokers: ['127.0.0.1:1'],
       version: '4.3.1',
+      provider: 'external',
     })
+    // a worker's handle on a global setup's local brokers reports that provider
+    const attached = connectKafka({ brokers: ['127.0.0.1:1'], provider: 'local' })
+    expect(attached.provider).toBe('local')
+    expect(attached.env()).toEqual({ KAFKA_BROKERS: '127.0.0.1:1' })
+  })
+
+  it('KafkaFixture is a FixtureServer whose isolated resource is a KafkaTopic (type-level)', () => {
+    expectTypeOf<KafkaFixture>().toExtend<FixtureServer<KafkaTopic>>()
+    expectTypeOf<Awaited<ReturnType<KafkaFixture['isolated']>>>().toEqualTypeOf<KafkaTopic>()
   })
 
   it('parses broker lists', () => {
@@ -63,7 +85,7 @@ describe('jar resolution', () => {
     } catch (e) {
       err = e
     }
-    expect(err).toBeInstanceOf(EnvironmentError)
+    expect(err).toBeInstanceOf(BinaryNotFoundError)
     expect((err as Error).message).toContain('bash tooling/bootstrap.sh')
     expect((err as Error).message).toContain('npx infra-kafka-fetch 0.0.1')
   })

@@ -6,8 +6,8 @@ describe('vitest fixtures', () => {
   const seen: string[] = []
 
   test('each test gets its own topic on a real broker', async ({ kafkaServer, topic }) => {
-    seen.push(topic)
-    expect(topic.startsWith(kafkaServer.topicPrefix)).toBe(true)
+    seen.push(topic.name)
+    expect(topic.name.startsWith(kafkaServer.topicPrefix)).toBe(true)
     await kafkaServer.produce(topic, ['one', 'two'])
     const got = await kafkaServer.consume(topic, { count: 2 })
     expect(got.map((m) => m.value)).toEqual(['one', 'two'])
@@ -24,7 +24,7 @@ describe('vitest fixtures', () => {
   })
 
   test('a second test gets a different, empty topic', async ({ kafkaServer, topic }) => {
-    seen.push(topic)
+    seen.push(topic.name)
     expect(new Set(seen).size).toBe(seen.length)
     await expect(kafkaServer.consume(topic, { count: 1, timeoutMs: 1_500 })).rejects.toThrow(
       /Received 0 message/,
@@ -50,14 +50,14 @@ describe('vitest fixtures', () => {
 describe('kafkaGlobalSetup', () => {
   test('starts one Kafka, provides its brokers, and the teardown stops it', async () => {
     const provide = vi.fn()
-    const teardown = await kafkaGlobalSetup({ brokers: 1 })({ provide })
+    const teardown = await kafkaGlobalSetup({ nodes: 1 })({ provide })
     expect(provide).toHaveBeenCalledTimes(1)
     const [key, value] = provide.mock.calls[0]!
     expect(key).toBe('infraKafka')
     expect(value.brokers).toHaveLength(1)
     expect(value.version).toMatch(/^\d+\.\d+\.\d+$/)
     await teardown()
-    const { fetchMetadata } = await import('./kafka-wire.js')
+    const { fetchMetadata } = await import('./wire/kafka-wire.js')
     const [host, port] = (value.brokers[0] as string).split(':')
     await expect(fetchMetadata(host!, Number(port), [], { timeoutMs: 1_000 })).rejects.toThrow()
   })

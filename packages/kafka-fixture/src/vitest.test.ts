@@ -30,7 +30,7 @@ describe('@infra/kafka-fixture/vitest', () => {
 
   it('kafkaGlobalSetup checks its options before starting anything', async () => {
     const provide = vi.fn()
-    await expect(kafkaGlobalSetup({ brokers: 0 })({ provide })).rejects.toBeInstanceOf(InvalidOptionsError)
+    await expect(kafkaGlobalSetup({ nodes: 0 })({ provide })).rejects.toBeInstanceOf(InvalidOptionsError)
     expect(provide).not.toHaveBeenCalled()
   })
 

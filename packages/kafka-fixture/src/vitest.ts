@@ -1,18 +1,17 @@
 import {
+  type ProvideTarget as CoreProvideTarget,
   composeGlobalSetups,
+  defineServerFixtures,
   lazyCallable,
-  serverGlobalSetup,
-  sharedServerFixture,
-} from '@infra/fixture-core'
+} from '@infra/fixture-core/vitest'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
 import type { KafkaConnectionInfo, KafkaFixture } from './kafka-fixture.js'
-import { connectKafka, type KafkaOptions, startKafka } from './start-kafka.js'
+import type { KafkaOptions } from './options.js'
+import { connectKafka, startKafka } from './start-kafka.js'
+import type { KafkaTopic } from './topics/kafka-topic.js'
 
 /** The key under which {@link kafkaGlobalSetup} provides the brokers. */
 export const KAFKA_PROVIDE_KEY = 'infraKafka'
-
-/** @deprecated The old name of {@link KafkaConnectionInfo}. */
-export type ProvidedKafka = KafkaConnectionInfo
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,26 +21,38 @@ declare module 'vitest' {
 }
 
 /** The part of vitest's `TestProject` the global setup needs. */
-export interface ProvideTarget {
-  provide(key: typeof KAFKA_PROVIDE_KEY, value: KafkaConnectionInfo): void
-}
+export type ProvideTarget = CoreProvideTarget<typeof KAFKA_PROVIDE_KEY, KafkaConnectionInfo>
 
 /**
- * A vitest global setup that starts one Kafka (1 broker by default; `{ brokers: 3 }` for a cluster) for the
+ * Options of {@link createKafkaFixtures} that apply per worker, also with a global setup: they configure the
+ * worker's handle on the shared brokers, not the brokers.
+ */
+const PER_WORKER_OPTIONS = ['topicPrefix', 'clientLogLevel'] as const
+
+const glue = defineServerFixtures({
+  key: KAFKA_PROVIDE_KEY,
+  inject: () => inject(KAFKA_PROVIDE_KEY),
+  globalSetupName: 'kafkaGlobalSetup()',
+  fixturesName: 'createKafkaFixtures()',
+  serverFixture: 'kafkaServer',
+  isolatedFixture: 'topic',
+  start: (options: KafkaOptions) => startKafka(options),
+  info: (server: KafkaFixture) => server.connectionInfo,
+  // the worker's handle reports the global setup's provider; its topics are prefixed `w-<8 hex>-`
+  attach: (info, options) =>
+    connectKafka({ ...info, topicPrefix: options.topicPrefix, clientLogLevel: options.clientLogLevel }),
+  perWorkerOptions: PER_WORKER_OPTIONS,
+})
+
+/**
+ * A vitest global setup that starts one Kafka (1 node by default; `{ nodes: 3 }` for a cluster) for the
  * whole run and hands its brokers to the workers (`inject('infraKafka')`). In your setup file:
- * `export default kafkaGlobalSetup({ brokers: 1 })`; with other global setups:
+ * `export default kafkaGlobalSetup({ nodes: 1 })`; with other global setups:
  * `composeGlobalSetups(postgresGlobalSetup(…), kafkaGlobalSetup())`.
  */
-export function kafkaGlobalSetup(
-  options: KafkaOptions = {},
-): (project: ProvideTarget) => Promise<() => Promise<void>> {
-  return serverGlobalSetup(
-    () => startKafka(options),
-    (project: ProvideTarget, server) => project.provide(KAFKA_PROVIDE_KEY, server.connectionInfo),
-  )
-}
-
-type Use<T> = (value: T) => Promise<void>
+export const kafkaGlobalSetup: (
+  options?: KafkaOptions,
+) => (project: ProvideTarget) => Promise<() => Promise<void>> = glue.globalSetup
 
 /** What `kafkaFixtures` adds to the test context. */
 export interface KafkaFixtures {
@@ -51,43 +62,18 @@ export interface KafkaFixtures {
    * (faults available).
    */
   kafkaServer: KafkaFixture
-  /** A fresh topic for this test (1 partition), deleted after it. */
-  topic: string
+  /** A fresh topic for this test (1 partition, `kafkaServer.isolated()`), deleted after it. */
+  topic: KafkaTopic
 }
 
 /**
- * Options of {@link createKafkaFixtures} that apply per worker, also with a global setup: they configure the
- * worker's handle on the shared brokers, not the brokers.
- */
-const PER_WORKER_OPTIONS = ['topicPrefix', 'clientLogLevel'] as const
-
-/**
  * `test.extend` fixtures: `kafkaServer` (worker-scoped) and `topic` (a fresh topic per test). With
- * `kafkaGlobalSetup` the workers share its brokers, configured there only: broker options here (`brokers`,
+ * `kafkaGlobalSetup` the workers share its brokers, configured there only: broker options here (`nodes`,
  * `version`, `brokerConfig`, …) then throw `InvalidOptionsError` (`topicPrefix` and `clientLogLevel` still
  * apply per worker). Without it each worker starts its own Kafka with `options`.
  */
 export function createKafkaFixtures(options: KafkaOptions = {}) {
-  return {
-    kafkaServer: sharedServerFixture<KafkaConnectionInfo, KafkaFixture>({
-      fixtures: 'createKafkaFixtures()',
-      globalSetup: 'kafkaGlobalSetup()',
-      injected: () => inject(KAFKA_PROVIDE_KEY),
-      attach: (info) =>
-        connectKafka({ ...info, topicPrefix: options.topicPrefix, clientLogLevel: options.clientLogLevel }),
-      start: () => startKafka(options),
-      serverOptions: options,
-      perWorkerOptions: PER_WORKER_OPTIONS,
-    }),
-    topic: async ({ kafkaServer }: { kafkaServer: KafkaFixture }, use: Use<string>) => {
-      const topic = await kafkaServer.createTopic()
-      try {
-        await use(topic)
-      } finally {
-        await kafkaServer.deleteTopic(topic).catch(() => {})
-      }
-    },
-  }
+  return glue.fixtures(options)
 }
 
 /**
@@ -102,5 +88,5 @@ export const kafkaFixtures: KafkaFixtureDefinitions = createKafkaFixtures()
 /** vitest's `test` with `kafkaServer` and `topic`: `test('x', async ({ kafkaServer, topic }) => { ... })`. */
 export const test: TestAPI<KafkaFixtures> = lazyCallable(() => baseTest.extend(kafkaFixtures))
 
-export type { KafkaConnectionInfo, KafkaFixture, KafkaOptions }
+export type { KafkaConnectionInfo, KafkaFixture, KafkaOptions, KafkaTopic }
 export { composeGlobalSetups }

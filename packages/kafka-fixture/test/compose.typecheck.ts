@@ -14,7 +14,7 @@ import {
 
 const services = base.extend(pgFixtures).extend(redisFixtures).extend(kafkaFixtures)
 const kafkaFirst = base.extend(kafkaFixtures).extend(redisFixtures).extend(pgFixtures)
-const withValues = base.extend({ answer: 42 }).extend(createKafkaFixtures({ brokers: 3 }))
+const withValues = base.extend({ answer: 42 }).extend(createKafkaFixtures({ nodes: 3 }))
 const onTop = test.extend(pgFixtures)
 
 for (const t of [services, kafkaFirst]) {
@@ -32,7 +32,7 @@ for (const t of [services, kafkaFirst]) {
 withValues('plain values compose too', async ({ answer, kafkaServer, topic }) => {
   const n: number = answer
   const server: KafkaFixture = kafkaServer
-  const name: string = topic
+  const name: string = topic.name
   void [n, server, name]
 })
 

@@ -1,6 +1,6 @@
 import type { Producer } from 'kafkajs'
+import { produceMessages } from '../src/clients/produce.js'
 import type { KafkaFixture } from '../src/kafka-fixture.js'
-import { produceMessages } from '../src/produce.js'
 
 /**
  * A bounded producer loop for failover tests and the bench: sends numbered messages round-robin to

@@ -8,7 +8,7 @@ type WorkerFixture = [(ctx: object, use: (value: unknown) => Promise<void>) => P
 
 test('broker options for the fixtures conflict with the global setup: InvalidOptionsError, not ignored', async () => {
   expect(inject('infraKafka').brokers.length).toBeGreaterThan(0)
-  const [serverFixture] = createKafkaFixtures({ brokers: 3, heapMb: 256 })
+  const [serverFixture] = createKafkaFixtures({ nodes: 3, heapMb: 256 })
     .kafkaServer as unknown as WorkerFixture
   let used = false
   const error = await serverFixture({}, async () => {
@@ -16,7 +16,7 @@ test('broker options for the fixtures conflict with the global setup: InvalidOpt
   }).catch((e: unknown) => e)
   expect(error).toBeInstanceOf(InvalidOptionsError)
   expect((error as Error).message).toMatch(
-    /createKafkaFixtures\(\) got 'brokers', 'heapMb'.*kafkaGlobalSetup\(\).*topicPrefix, clientLogLevel/,
+    /createKafkaFixtures\(\) got 'nodes', 'heapMb'.*kafkaGlobalSetup\(\).*topicPrefix, clientLogLevel/,
   )
   expect(used).toBe(false)
 })

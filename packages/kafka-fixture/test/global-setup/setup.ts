@@ -1,3 +1,3 @@
 import { kafkaGlobalSetup } from '../../src/vitest.js'
 
-export default kafkaGlobalSetup({ brokers: 1 })
+export default kafkaGlobalSetup({ nodes: 1 })

@@ -1,3 +1,4 @@
+import { UnsupportedOperationError } from '@infra/fixture-core'
 import { test as base, inject } from 'vitest'
 import { kafkaFixtures } from '../../src/vitest.js'
 
@@ -15,12 +16,16 @@ test('workers get a handle on the global setup’s broker', async ({
   const provided = inject('infraKafka')
   expect(provided.brokers).toEqual(kafkaServer.brokers)
   expect(kafkaServer.connectionInfo).toEqual(provided)
-  expect(kafkaServer.provider).toBe('external')
+  // the handle reports the provider of the global setup's brokers (local: started by the setup process)
+  expect(kafkaServer.provider).toBe('local')
+  expect(kafkaServer.env()).toEqual({ KAFKA_BROKERS: provided.brokers.join(',') })
+  expect(topic.name.startsWith(kafkaServer.topicPrefix)).toBe(true)
+  expect(kafkaServer.topicPrefix).toMatch(/^w-[0-9a-f]{8}-$/)
   await kafkaServer.produce(topic, 'via-global-setup')
   expect((await kafkaServer.consume(topic, { count: 1 }))[0]!.value).toBe('via-global-setup')
   // broker faults belong to the process that started the broker
-  await expect(kafkaServer.killBroker(1)).rejects.toThrow(/local/)
-  await expect(kafkaServer.pause()).rejects.toThrow(/local/)
+  await expect(kafkaServer.killBroker(1)).rejects.toBeInstanceOf(UnsupportedOperationError)
+  await expect(kafkaServer.pause()).rejects.toThrow(/brokers this handle started/)
 })
 
 test('each test still gets its own topic', async ({ kafkaServer, topic, expect }) => {

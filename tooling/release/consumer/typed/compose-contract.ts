@@ -21,7 +21,7 @@ test('composes without type arguments', async ({ pool, db, redis, wsServer, conn
 
 withKafka('kafka fixtures compose too', async ({ kafkaServer, topic }) => {
   const brokers: string[] = kafkaServer.brokers
-  const name: string = topic
+  const name: string = topic.name
   void brokers
   void name
 })

@@ -1,7 +1,7 @@
 // Typed usage of @infra/kafka-fixture as a consumer writes it: type-checked by tsc --noEmit, not run.
 import { EXTERNAL_BROKERS_ENV, type KafkaFixture, type KafkaOptions, startKafka } from '@infra/kafka-fixture'
 
-const options: KafkaOptions = { brokers: 1, startTimeoutMs: 90_000 }
+const options: KafkaOptions = { nodes: 1, startTimeoutMs: 90_000 }
 
 export async function kafkaUsage(): Promise<string[]> {
   await using kafka: KafkaFixture = await startKafka(options)

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { cachedLibsDir } from './jars.js'
 import { DEFAULT_KAFKA_VERSION } from './kafka-version.js'
 
-const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const script = path.resolve(pkgDir, '../../tooling/kafka/fetch-jars.sh')
 
 describe('tooling/kafka/fetch-jars.sh', () => {

@@ -1,4 +1,4 @@
-import { EnvironmentError } from '@infra/fixture-core'
+import { BinaryNotFoundError } from '@infra/fixture-core'
 import { describe, expect, it } from 'vitest'
 import { parseJavaMajor, resolveJava } from './java.js'
 
@@ -19,12 +19,14 @@ describe('resolveJava', () => {
     } catch (e) {
       err = e
     }
-    expect(err).toBeInstanceOf(EnvironmentError)
+    expect(err).toBeInstanceOf(BinaryNotFoundError)
     expect((err as Error).message).toContain('apt-get install openjdk-17-jre-headless')
     expect((err as Error).message).toContain('/nonexistent/jdk/bin/java')
+    expect((err as Error).message).toContain('INFRA_KAFKA_JAVA')
   })
 
-  it('rejects a program that is not Java', () => {
+  it('rejects a program that is not Java, saying why', () => {
+    expect(() => resolveJava('/bin/true')).toThrow(BinaryNotFoundError)
     expect(() => resolveJava('/bin/true')).toThrow(/did not report a version/)
   })
 })

@@ -173,3 +173,9 @@ export async function findGroupCoordinator(
   const nodeId = r.int32()
   return { errorCode, nodeId }
 }
+
+/** Splits `host:port` at its last colon. */
+export function hostPort(addr: string): { host: string; port: number } {
+  const i = addr.lastIndexOf(':')
+  return { host: addr.slice(0, i), port: Number(addr.slice(i + 1)) }
+}

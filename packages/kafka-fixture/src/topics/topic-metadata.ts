@@ -1,6 +1,6 @@
 import { InvalidOptionsError, waitFor } from '@infra/fixture-core'
 import type { PartitionMetadata } from 'kafkajs'
-import { type FixtureBrokers, liveAddresses, metadataFrom } from './live-brokers.js'
+import { type FixtureBrokers, liveAddresses, metadataFrom } from '../broker/live-brokers.js'
 
 export interface WaitForTopicOptions {
   /** Also wait until every partition's ISR holds all its replicas (after a broker restart). */

@@ -1,4 +1,4 @@
-import { InvalidOptionsError } from '@infra/fixture-core'
+import { InvalidOptionsError, UnsupportedOperationError } from '@infra/fixture-core'
 import type { KafkaNode } from './kafka-node.js'
 import type { LocalCluster } from './local-cluster.js'
 
@@ -8,15 +8,19 @@ export class BrokerFaults {
   private readonly provider: string
   private readonly stopGraceMs: number
   private readonly startTimeoutMs: number
+  private readonly assertRunning: (operation: string) => void
 
   constructor(opts: {
     cluster: LocalCluster | undefined
     provider: string
+    /** Throws `FixtureStateError` once the fixture stopped. */
+    assertRunning: (operation: string) => void
     stopGraceMs: number
     startTimeoutMs: number
   }) {
     this.cluster = opts.cluster
     this.provider = opts.provider
+    this.assertRunning = opts.assertRunning
     this.stopGraceMs = opts.stopGraceMs
     this.startTimeoutMs = opts.startTimeoutMs
   }
@@ -26,12 +30,18 @@ export class BrokerFaults {
     return this.cluster?.nodes.map((n) => n.nodeId) ?? []
   }
 
-  /** The local cluster; throws `InvalidOptionsError` naming `what` when there is none. */
+  /**
+   * The local cluster; throws `FixtureStateError` after stop, `UnsupportedOperationError` naming `what` when
+   * this handle has no cluster of its own (external brokers, or a worker's handle on a global setup's).
+   */
   requireCluster(what: string): LocalCluster {
+    this.assertRunning(what)
     if (!this.cluster) {
-      throw new InvalidOptionsError(
+      throw new UnsupportedOperationError(
+        'kafka',
         what,
-        `broker faults need the 'local' provider (this fixture is '${this.provider}')`,
+        this.provider,
+        'broker faults need brokers this handle started (startKafka() in this process)',
       )
     }
     return this.cluster

@@ -1,20 +1,21 @@
 import path from 'node:path'
 import {
   createTempDir,
+  debugLogger,
   LOOPBACK,
   PortInUseError,
   type TempDir,
   waitFor,
   withPortsRetry,
 } from '@infra/fixture-core'
+import { createClient } from '../clients/client-config.js'
+import { fetchMetadata } from '../wire/kafka-wire.js'
 import type { ConfigValue, NodeAddress } from './broker-config.js'
 import { cdsArchive, cdsEnabled } from './cds.js'
-import { createClient } from './client-config.js'
 import { libsFingerprint, resolveKafkaLibs } from './jars.js'
 import { resolveJava } from './java.js'
 import { defaultJvmFlags } from './jvm.js'
 import { isLive, type KafkaNode, prepareNode } from './kafka-node.js'
-import { fetchMetadata } from './kafka-wire.js'
 import { logConfigJvmArgs, writeLogConfig } from './log4j-config.js'
 import { randomKafkaUuid, storageTemplate } from './storage.js'
 
@@ -42,6 +43,8 @@ export interface LocalCluster {
   waitForBrokers(expected: number, timeoutMs: number): Promise<void>
   stop(graceMs: number): Promise<void>
 }
+
+const debug = debugLogger('infra:kafka')
 
 async function startNodesTogether(nodes: KafkaNode[]): Promise<void> {
   const starts = nodes.map((n) => n.process.start())
@@ -119,6 +122,9 @@ export async function startLocalCluster(
           }),
         )
       }
+      debug?.(
+        `starting ${opts.size} node(s): ${cluster.map((n) => `node ${n.nodeId} broker ${LOOPBACK}:${n.brokerPort} controller :${n.controllerPort}`).join(', ')}${archive ? ', with the class-data archive' : ''}`,
+      )
       await startNodesTogether(nodes)
     })
     const waitForBrokers = (expected: number, timeoutMs: number) =>
@@ -128,6 +134,7 @@ export async function startLocalCluster(
         intervalMs: 50,
       }).then(() => undefined)
     await waitForBrokers(opts.size, opts.startTimeoutMs)
+    debug?.(`ready: ${nodes.map((n) => `${LOOPBACK}:${n.brokerPort}`).join(',')} (cluster ${clusterId})`)
     let stopping: Promise<void> | undefined
     return {
       version: libs.version,

@@ -1,7 +1,6 @@
 import { LOOPBACK, waitFor } from '@infra/fixture-core'
-import { hostPort } from './broker-address.js'
+import { describeQuorum, hostPort } from '../wire/kafka-wire.js'
 import { isLive } from './kafka-node.js'
-import { describeQuorum } from './kafka-wire.js'
 import { type FixtureBrokers, metadataFrom } from './live-brokers.js'
 import { brokersVisible, type LocalCluster } from './local-cluster.js'
 

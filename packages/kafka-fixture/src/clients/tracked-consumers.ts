@@ -14,6 +14,7 @@ export class TrackedConsumers {
       this.consumers.delete(c)
       await stop()
     }
+    c[Symbol.asyncDispose] = () => c.stop()
     return c
   }
 

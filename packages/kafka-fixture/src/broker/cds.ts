@@ -25,12 +25,18 @@ export async function cdsArchive(
   build: (archivePath: string) => Promise<void>,
 ): Promise<string | undefined> {
   const key = JSON.stringify(inputs)
-  if (failedThisProcess.has(key)) return undefined
+  if (failedThisProcess.has(key)) {
+    debug?.('class-data archive: its build failed earlier in this process, starting without it')
+    return undefined
+  }
+  let built = false
   try {
     const dir = await buildOnce({
       kind: 'kafka-cds',
       inputs,
       build: async (tmp) => {
+        built = true
+        debug?.('class-data archive: cache miss, building it (a throwaway broker, once per machine)')
         const archive = path.join(tmp, 'kafka.jsa')
         await build(archive)
         if (!fs.existsSync(archive) || fs.statSync(archive).size === 0) {
@@ -38,7 +44,9 @@ export async function cdsArchive(
         }
       },
     })
-    return path.join(dir, 'kafka.jsa')
+    const archive = path.join(dir, 'kafka.jsa')
+    debug?.(`class-data archive: ${built ? 'built' : 'cache hit'} ${archive}`)
+    return archive
   } catch (err) {
     failedThisProcess.add(key)
     debug?.(`class-data archive not built, starting without it: ${(err as Error).message}`)

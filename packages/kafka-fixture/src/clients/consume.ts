@@ -1,5 +1,13 @@
-import { InvalidOptionsError, WaitTimeoutError, withTimeout } from '@infra/fixture-core'
+import {
+  check,
+  checkOptions,
+  InvalidOptionsError,
+  type OptionSchema,
+  WaitTimeoutError,
+  withTimeout,
+} from '@infra/fixture-core'
 import type { Consumer, ConsumerConfig, IHeaders, Kafka, KafkaMessage } from 'kafkajs'
+import { KafkaTopic } from '../topics/kafka-topic.js'
 import { testConsumerConfig } from './client-config.js'
 import { disconnectQuietly } from './disconnect-quietly.js'
 
@@ -22,7 +30,10 @@ export interface ConsumeOptions {
   until?: (message: ConsumedMessage, all: readonly ConsumedMessage[]) => boolean
   /** Finite wait. Default 15 000 ms. */
   timeoutMs?: number
-  /** Read from the start of the topic (default true) or only new messages. */
+  /**
+   * Default **true**: a fresh group reads the topic from its first message (kafkajs's own default is false,
+   * only messages produced after the join). Set false to see only what is produced after the consumer joined.
+   */
   fromBeginning?: boolean
   /** Consumer group (default: a fresh unique group). */
   groupId?: string
@@ -30,7 +41,8 @@ export interface ConsumeOptions {
 }
 
 export interface JoinedConsumerOptions {
-  topics: readonly (string | RegExp)[]
+  /** Topics to subscribe to: names, {@link KafkaTopic}s or patterns. */
+  topics: readonly (string | KafkaTopic | RegExp)[]
   groupId?: string
   /** Default true: a fresh group starts at the beginning, so nothing produced after join is missed. */
   fromBeginning?: boolean
@@ -51,7 +63,10 @@ export interface JoinedConsumer {
   messages: ConsumedMessage[]
   /** Waits (finite) until `count` messages have been collected. */
   waitForMessages(count: number, timeoutMs?: number): Promise<ConsumedMessage[]>
+  /** Disconnects the consumer (bounded). Idempotent. */
   stop(): Promise<void>
+  /** `await using consumer = await kafka.startConsumer(topic)`: stops it. */
+  [Symbol.asyncDispose](): Promise<void>
 }
 
 export function toConsumed(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
@@ -67,15 +82,35 @@ export function toConsumed(topic: string, partition: number, m: KafkaMessage): C
   }
 }
 
+const CONSUME_OPTIONS: OptionSchema<ConsumeOptions> = {
+  count: check.int(0),
+  until: check.func(),
+  timeoutMs: check.ms(),
+  fromBeginning: check.boolean(),
+  groupId: check.string(),
+  // kafkajs's own settings: kafkajs checks them
+  consumerConfig: check.any(),
+}
+
+const topicOrPattern = (value: unknown, key: string) => {
+  if (!(value instanceof RegExp || value instanceof KafkaTopic) && !(typeof value === 'string' && value)) {
+    throw new InvalidOptionsError(key, 'expected a topic name, a KafkaTopic or a RegExp')
+  }
+}
+
+const JOINED_CONSUMER_OPTIONS: OptionSchema<JoinedConsumerOptions> = {
+  topics: check.arrayOf(topicOrPattern, { minLength: 1 }),
+  groupId: check.string(),
+  fromBeginning: check.boolean(),
+  consumerConfig: check.any(),
+  onMessage: check.func(),
+  joinTimeoutMs: check.ms(),
+}
+
 function validateConsume(opts: ConsumeOptions): void {
+  checkOptions('consume()', opts, CONSUME_OPTIONS)
   if (opts.count === undefined && opts.until === undefined) {
     throw new InvalidOptionsError('consume', 'give `count` or `until` (and optionally `timeoutMs`)')
-  }
-  if (opts.count !== undefined && !(Number.isInteger(opts.count) && opts.count >= 0)) {
-    throw new InvalidOptionsError('count', `expected an integer >= 0, got ${opts.count}`)
-  }
-  if (opts.timeoutMs !== undefined && !(opts.timeoutMs > 0 && Number.isFinite(opts.timeoutMs))) {
-    throw new InvalidOptionsError('timeoutMs', `expected a finite number > 0, got ${opts.timeoutMs}`)
   }
 }
 
@@ -151,7 +186,8 @@ export async function startJoinedConsumer(
   opts: JoinedConsumerOptions,
   groupId: string,
 ): Promise<JoinedConsumer> {
-  if (!opts.topics.length) throw new InvalidOptionsError('topics', 'give at least one topic')
+  checkOptions('startConsumer()', opts, JOINED_CONSUMER_OPTIONS)
+  if (!opts.topics?.length) throw new InvalidOptionsError('topics', 'give at least one topic')
   const joinTimeoutMs = opts.joinTimeoutMs ?? 15_000
   const consumer = client.consumer(testConsumerConfig(groupId, opts.consumerConfig))
   const messages: ConsumedMessage[] = []
@@ -173,8 +209,10 @@ export async function startJoinedConsumer(
   )
   try {
     await consumer.connect()
-    for (const topic of opts.topics)
-      await consumer.subscribe({ topic, fromBeginning: opts.fromBeginning ?? true })
+    for (const topic of opts.topics) {
+      const t = topic instanceof KafkaTopic ? topic.name : topic
+      await consumer.subscribe({ topic: t, fromBeginning: opts.fromBeginning ?? true })
+    }
     await consumer.run({
       eachMessage: async ({ topic, partition, message }) => {
         const c = toConsumed(topic, partition, message)
@@ -189,6 +227,11 @@ export async function startJoinedConsumer(
       `consumer group '${groupId}' to be joined`,
     )
     let stopped = false
+    const stop = async () => {
+      if (stopped) return
+      stopped = true
+      await disconnectQuietly(consumer)
+    }
     return {
       consumer,
       groupId,
@@ -217,11 +260,8 @@ export async function startJoinedConsumer(
         }
         return messages.slice(0, count)
       },
-      stop: async () => {
-        if (stopped) return
-        stopped = true
-        await disconnectQuietly(consumer)
-      },
+      stop,
+      [Symbol.asyncDispose]: () => stop(),
     }
   } catch (err) {
     await disconnectQuietly(consumer)

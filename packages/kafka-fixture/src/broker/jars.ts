@@ -1,9 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { cacheRoot, EnvironmentError, InvalidOptionsError } from '@infra/fixture-core'
+import { BinaryNotFoundError, cacheRoot, debugLogger, InvalidOptionsError } from '@infra/fixture-core'
 import { isKafkaVersion } from './kafka-version.js'
 
 export const KAFKA_HOME_ENV = 'KAFKA_HOME'
+
+const debug = debugLogger('infra:kafka')
 
 export interface KafkaLibs {
   /** Directory holding the broker jars (used as the classpath `<dir>/*`). */
@@ -40,19 +42,24 @@ export function versionOfLibs(dir: string): string | undefined {
 
 /**
  * Finds the broker jars: an explicit `kafkaHome` (or $KAFKA_HOME) distribution's `libs/`, else the
- * cache filled by the fetch script. Throws an {@link EnvironmentError} naming the fetch command.
+ * cache filled by the fetch script. Missing jars are a {@link BinaryNotFoundError} naming the fetch command
+ * (like every other missing server binary).
  */
 export function resolveKafkaLibs(opts: { version: string; kafkaHome?: string }): KafkaLibs {
+  const jar = `kafka_2.13-${opts.version}.jar`
+  const installHint = `fetch them with ${fetchCommand(opts.version)}; or set ${KAFKA_HOME_ENV} to an unpacked Kafka distribution`
   const home = opts.kafkaHome ?? process.env[KAFKA_HOME_ENV]
   if (home) {
     const dir = path.join(home, 'libs')
     const version = versionOfLibs(dir)
     if (!version) {
-      throw new EnvironmentError(
-        `${opts.kafkaHome ? 'kafkaHome' : `$${KAFKA_HOME_ENV}`}=${home} is not an Apache Kafka distribution ` +
-          `(no libs/kafka_2.13-<version>.jar). Unset it to use the jars from ${fetchCommand(opts.version)}.`,
-      )
+      const label = opts.kafkaHome ? 'kafkaHome' : `$${KAFKA_HOME_ENV}`
+      throw new BinaryNotFoundError('Apache Kafka broker jars', {
+        installHint: `unset ${label} to use the cached jars (${installHint.replace(/; or set .*$/, '')})`,
+        searched: [`${label}=${home}: not an Apache Kafka distribution (no libs/kafka_2.13-<version>.jar)`],
+      })
     }
+    debug?.(`jars from ${opts.kafkaHome ? 'kafkaHome' : KAFKA_HOME_ENV} ${dir} (Kafka ${version})`)
     return { dir, version, source: 'KAFKA_HOME' }
   }
   if (!isKafkaVersion(opts.version)) {
@@ -60,12 +67,13 @@ export function resolveKafkaLibs(opts: { version: string; kafkaHome?: string }):
   }
   const dir = cachedLibsDir(opts.version)
   const complete = fs.existsSync(path.join(dir, '.complete'))
-  if (!complete || !fs.existsSync(path.join(dir, `kafka_2.13-${opts.version}.jar`))) {
-    throw new EnvironmentError(
-      `The Apache Kafka ${opts.version} broker jars are not in ${dir}. Fetch them with: ` +
-        `${fetchCommand(opts.version)}. Or set ${KAFKA_HOME_ENV} to an unpacked Kafka distribution.`,
-    )
+  if (!complete || !fs.existsSync(path.join(dir, jar))) {
+    throw new BinaryNotFoundError(`Apache Kafka ${opts.version} broker jars`, {
+      installHint,
+      searched: [`${dir} (${complete ? `no ${jar}` : 'not fetched'})`],
+    })
   }
+  debug?.(`jars from the cache ${dir} (Kafka ${opts.version})`)
   return { dir, version: opts.version, source: 'cache' }
 }
 

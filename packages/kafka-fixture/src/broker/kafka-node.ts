@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { LOOPBACK, ServiceProcess } from '@infra/fixture-core'
+import { fetchMetadata } from '../wire/kafka-wire.js'
 import { type ConfigValue, type NodeAddress, renderServerProperties } from './broker-config.js'
-import { fetchMetadata } from './kafka-wire.js'
 import { stampNodeStorage } from './storage.js'
 
 export interface NodeLaunch {

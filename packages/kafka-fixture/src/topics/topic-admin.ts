@@ -1,6 +1,6 @@
 import { InvalidOptionsError, WaitTimeoutError, withTimeout } from '@infra/fixture-core'
-import type { FixtureClients } from './fixture-clients.js'
-import type { FixtureBrokers } from './live-brokers.js'
+import type { FixtureBrokers } from '../broker/live-brokers.js'
+import type { FixtureClients } from '../clients/fixture-clients.js'
 import type { OwnedResources } from './owned-resources.js'
 import { type PartitionCache, waitForTopic } from './topic-metadata.js'
 import { isLegalTopicName } from './topic-names.js'

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_KAFKA_VERSION, isKafkaVersion } from './kafka-version.js'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..')
 
 describe('DEFAULT_KAFKA_VERSION', () => {
   it('matches the jar fetcher pom (tooling/kafka/pom.xml)', () => {

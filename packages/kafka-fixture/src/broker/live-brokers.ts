@@ -1,7 +1,6 @@
 import { LOOPBACK } from '@infra/fixture-core'
-import { hostPort } from './broker-address.js'
+import { fetchMetadata, hostPort, type WireMetadata } from '../wire/kafka-wire.js'
 import { isLive } from './kafka-node.js'
-import { fetchMetadata, type WireMetadata } from './kafka-wire.js'
 import type { LocalCluster } from './local-cluster.js'
 
 /** The brokers a fixture talks to: its local cluster, or (no cluster) external bootstrap addresses. */
