@@ -1,0 +1,7 @@
+export { type BroadcastSyncApp, type BroadcastSyncAppOptions, startBroadcastSyncApp } from './app.js'
+export * from './client/index.js'
+export * from './order.js'
+export { bundlePage } from './page/bundle.js'
+export * from './protocol.js'
+export { migrate, migrationsDir } from './server/migrate.js'
+export { type BroadcasterStatus, BroadcastUnavailableError } from './server/redis-broadcaster.js'
