@@ -1,0 +1,107 @@
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import { PortInUseError, type PortRetryOptions, type TempDir, withPortsRetry } from '@infra/fixture-core'
+import { createClusterDir } from './data-dir.js'
+import { type PeerUrlMapper, planNodes } from './etcd-args.js'
+import { type EtcdNode, type NodeSpawn, prepareNode } from './etcd-node.js'
+import type { RaftTimings } from './timings.js'
+
+export interface LocalClusterOptions {
+  size: number
+  binary: string
+  timings: RaftTimings
+  logLevel: NodeSpawn['logLevel']
+  extraArgs?: readonly string[]
+  startTimeoutMs: number
+  stopGraceMs: number
+  /** Parent of the cluster directory (default /dev/shm when a tmpfs, else the run directory). */
+  dataRoot?: string
+  /** The URL peers use to reach node i (default: its peer listen URL); e.g. a proxy in front of it. */
+  advertisePeerUrl?: PeerUrlMapper
+  /** Port picking (tests force a clash with it). */
+  portRetry?: PortRetryOptions
+}
+
+export interface LocalCluster {
+  nodes: EtcdNode[]
+  token: string
+  dir: TempDir
+  stop(): Promise<void>
+}
+
+/** Starts every node at once; on a failure kills them all and rethrows (a port clash first: it is retried). */
+export async function startNodesTogether(nodes: readonly EtcdNode[]): Promise<void> {
+  const starts = nodes.map((n) => n.process.start())
+  const results = await Promise.allSettled(starts)
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed.length === 0) return
+  await Promise.all(nodes.map((n) => n.process.kill()))
+  const clash = failed.find((f) => f.reason instanceof PortInUseError)
+  throw (clash ?? failed[0]!).reason
+}
+
+/**
+ * Starts a `size`-node etcd cluster on loopback: all client and peer ports are chosen before any node
+ * starts (an "address in use" from any node retries the whole cluster on new ports), each node gets its
+ * own data dir and the cluster a unique token. Resolves when every node follows a leader.
+ */
+export async function startLocalCluster(opts: LocalClusterOptions): Promise<LocalCluster> {
+  const dir = await createClusterDir(opts.dataRoot)
+  let token = ''
+  const nodes: EtcdNode[] = []
+  try {
+    await withPortsRetry(
+      opts.size * 2,
+      async (ports) => {
+        const cluster = planNodes(ports, opts.advertisePeerUrl)
+        // a fresh token per attempt: a node of a failed attempt can never talk to this one
+        token = `infra-${crypto.randomBytes(8).toString('hex')}`
+        nodes.length = 0
+        for (const address of cluster) {
+          nodes.push(
+            prepareNode(address, cluster, {
+              binary: opts.binary,
+              clusterDir: dir.path,
+              token,
+              timings: opts.timings,
+              logLevel: opts.logLevel,
+              extraArgs: opts.extraArgs,
+              readyTimeoutMs: opts.startTimeoutMs,
+              stopGraceMs: opts.stopGraceMs,
+            }),
+          )
+        }
+        try {
+          await startNodesTogether(nodes)
+        } catch (err) {
+          await removeNodeDirs(nodes)
+          throw err
+        }
+      },
+      opts.portRetry,
+    )
+  } catch (err) {
+    await Promise.all(nodes.map((n) => n.process.kill()))
+    await dir.remove()
+    throw err
+  }
+  let stopping: Promise<void> | undefined
+  return {
+    nodes,
+    token,
+    dir,
+    stop: () => {
+      stopping ??= (async () => {
+        // the data is thrown away, so nothing needs a graceful stop; and a graceful one would cost the
+        // whole grace period anyway, since the last nodes to go have lost quorum and ignore SIGTERM
+        await Promise.all(nodes.map((n) => n.process.kill()))
+        await dir.remove()
+      })()
+      return stopping
+    },
+  }
+}
+
+async function removeNodeDirs(nodes: readonly EtcdNode[]): Promise<void> {
+  await Promise.all(nodes.map((n) => fs.promises.rm(n.dataDir, { recursive: true, force: true })))
+}
