@@ -1,0 +1,18 @@
+export {
+  BinaryNotFoundError,
+  EnvironmentError,
+  FixtureError,
+  FixtureStateError,
+  InvalidOptionsError,
+  PortInUseError,
+  ProcessExitedError,
+  StartupTimeoutError,
+  UnsupportedOperationError,
+  WaitTimeoutError,
+} from '@infra/fixture-core'
+export { type MariadbBinaries, resolveMariadb } from './binaries.js'
+export { MigrationError } from './errors.js'
+export type { MysqlConnectionInfo, ProcessInfo, TestDatabase } from './handles.js'
+export { Mysql } from './mysql.js'
+export type { MigrateFn, MysqlOptions, MysqlUser } from './options.js'
+export { attachMysql, startMysql } from './start.js'

@@ -1,0 +1,119 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { LOOPBACK, type ServiceProcess, startService, type UserIds, withPortRetry } from '@infra/fixture-core'
+import mysql from 'mysql2/promise'
+import type { MariadbBinaries } from './binaries.js'
+import { literal } from './names.js'
+import type { MysqlUser } from './options.js'
+import { serverArgs } from './server-args.js'
+
+export const ROOT_USER = 'root'
+
+export interface StartProcessOptions {
+  bins: MariadbBinaries
+  /** The server's private directory; the data dir is `<runDir>/data`. */
+  runDir: string
+  ids: UserIds | undefined
+  durable: boolean
+  config: Record<string, string | number | boolean>
+  timeoutMs: number
+  /** Fixed port; default an ephemeral one (retried when taken). Ignored with `network: false`. */
+  port?: number
+  /** Root's password, set at start by an init file (before the first connection is served). */
+  password?: string
+  users?: MysqlUser[]
+  /** `false`: `--skip-networking`, the socket only (the cache build). */
+  network?: boolean
+  name?: string
+}
+
+/** Connection options of the server's root user: TCP with the password, or the private socket. */
+export function rootAccess(opts: {
+  runDir: string
+  port?: number
+  password?: string
+}): mysql.ConnectionOptions {
+  return opts.port !== undefined
+    ? { host: LOOPBACK, port: opts.port, user: ROOT_USER, password: opts.password }
+    : { socketPath: path.join(opts.runDir, 'mysqld.sock'), user: ROOT_USER }
+}
+
+/** A readiness probe by the protocol: connect and `SELECT 1`. */
+async function probe(access: mysql.ConnectionOptions): Promise<boolean> {
+  const c = await mysql.createConnection({ ...access, connectTimeout: 2_000 })
+  try {
+    await c.query('SELECT 1')
+    return true
+  } finally {
+    c.destroy()
+  }
+}
+
+/** The SQL of the init file: root's per-run password and the extra accounts (idempotent, run at each start). */
+export function initSql(password: string, users: readonly MysqlUser[]): string {
+  const lines = [
+    `ALTER USER 'root'@'localhost' IDENTIFIED BY ${literal(password)};`,
+    `ALTER USER 'root'@'127.0.0.1' IDENTIFIED BY ${literal(password)};`,
+  ]
+  for (const u of users) {
+    for (const host of ['localhost', '127.0.0.1']) {
+      lines.push(`CREATE OR REPLACE USER ${literal(u.name)}@'${host}' IDENTIFIED BY ${literal(u.password)};`)
+      lines.push(`GRANT ${u.grant ?? 'ALL PRIVILEGES ON *.*'} TO ${literal(u.name)}@'${host}';`)
+    }
+  }
+  return `${lines.join('\n')}\n`
+}
+
+/** Writes the init file (0600, server user); `removeInitFile` deletes it once the server has read it. */
+export function writeInitFile(opts: StartProcessOptions): string | undefined {
+  if (opts.password === undefined) return undefined
+  const file = path.join(opts.runDir, 'init.sql')
+  fs.writeFileSync(file, initSql(opts.password, opts.users ?? []), { mode: 0o600 })
+  if (opts.ids) fs.chownSync(file, opts.ids.uid, opts.ids.gid)
+  return file
+}
+
+export function removeInitFile(runDir: string): void {
+  fs.rmSync(path.join(runDir, 'init.sql'), { force: true })
+}
+
+/** Starts `mariadbd` on a free loopback port (picking again if the port was taken meanwhile). */
+export async function startMariadbProcess(opts: StartProcessOptions): Promise<ServiceProcess> {
+  const initFile = writeInitFile(opts)
+  const start = (port: number | undefined) => {
+    const access = rootAccess({ runDir: opts.runDir, port, password: opts.password })
+    const args = serverArgs({
+      dataDir: path.join(opts.runDir, 'data'),
+      runDir: opts.runDir,
+      port,
+      durable: opts.durable,
+      initFile,
+      config: opts.config,
+    })
+    return startService({
+      name: opts.name ?? 'mariadb',
+      command: opts.bins.server,
+      args,
+      env: { LC_ALL: 'C', LANG: undefined, TZ: 'UTC', MYSQL_PWD: undefined, MYSQL_HOST: undefined },
+      uid: opts.ids?.uid,
+      gid: opts.ids?.gid,
+      port,
+      stopSignal: 'SIGTERM',
+      stopGraceMs: 10_000,
+      readyTimeoutMs: opts.timeoutMs,
+      readyIntervalMs: 5,
+      readyWhat:
+        port !== undefined
+          ? `MariaDB to accept connections on ${LOOPBACK}:${port}`
+          : `MariaDB to accept connections on its socket in ${opts.runDir}`,
+      ready: () => probe(access),
+    })
+  }
+  try {
+    if (opts.network === false) return await start(undefined)
+    if (opts.port !== undefined) return await start(opts.port)
+    return await withPortRetry((port) => start(port))
+  } finally {
+    removeInitFile(opts.runDir)
+  }
+}
