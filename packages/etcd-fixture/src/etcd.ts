@@ -179,7 +179,8 @@ export class Etcd implements FixtureServer<EtcdNamespace> {
 
   /** The pid (= process group) of node `index`, undefined when it is not running. */
   nodePid(index: number): number | undefined {
-    return this.#owned('nodePid').node(index, 'nodePid').process.pid
+    const { process } = this.#owned('nodePid').node(index, 'nodePid')
+    return process.running ? process.pid : undefined
   }
 
   /** The last log lines of node `index` (etcd's own log, at the `logLevel` option). */

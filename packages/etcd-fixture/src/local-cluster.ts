@@ -29,15 +29,25 @@ export interface LocalCluster {
   stop(): Promise<void>
 }
 
-/** Starts every node at once; on a failure kills them all and rethrows (a port clash first: it is retried). */
+/**
+ * Starts every node at once. The first failure kills them all (the others would wait for a quorum that
+ * cannot form) and is rethrown, a port clash in preference: the caller retries that on new ports.
+ */
 export async function startNodesTogether(nodes: readonly EtcdNode[]): Promise<void> {
-  const starts = nodes.map((n) => n.process.start())
+  let failed = false
+  const starts = nodes.map((n) =>
+    n.process.start().catch(async (err: unknown) => {
+      if (!failed) {
+        failed = true
+        await Promise.all(nodes.map((m) => m.process.kill()))
+      }
+      throw err
+    }),
+  )
   const results = await Promise.allSettled(starts)
-  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
-  if (failed.length === 0) return
-  await Promise.all(nodes.map((n) => n.process.kill()))
-  const clash = failed.find((f) => f.reason instanceof PortInUseError)
-  throw (clash ?? failed[0]!).reason
+  const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []))
+  if (errors.length === 0) return
+  throw errors.find((e) => e instanceof PortInUseError) ?? errors[0]
 }
 
 /**

@@ -1,0 +1,130 @@
+import fs from 'node:fs'
+import net from 'node:net'
+import { FixtureStateError, getFreePorts, LOOPBACK } from '@infra/fixture-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { etcdBinary } from './binary.js'
+import type { Etcd } from './etcd.js'
+import { startLocalCluster } from './local-cluster.js'
+import { startEtcd } from './start-etcd.js'
+import { TUNED_TIMINGS } from './timings.js'
+
+describe('a 1-node cluster', () => {
+  let etcd: Etcd
+  beforeAll(async () => {
+    etcd = await startEtcd({ nodes: 1 })
+  })
+  afterAll(async () => {
+    await etcd?.stop()
+  })
+
+  it('connects, writes and reads; it is its own leader', async () => {
+    const client = etcd.client()
+    await client.put('greeting').value('hello')
+    expect(await client.get('greeting')).toBe('hello')
+    expect(await etcd.leader()).toMatchObject({ index: 0 })
+    expect(etcd.provider).toBe('local')
+    expect(etcd.dataDir).toMatch(/^\/dev\/shm\/infra-fixtures\/etcd-/)
+  })
+
+  it('isolated(): a namespace under its own prefix, whose keys (only) are deleted on release', async () => {
+    const root = etcd.client()
+    await root.put('outside').value('stays')
+    const a = await etcd.isolated()
+    const b = await etcd.isolated()
+    expect(a.prefix).not.toBe(b.prefix)
+    expect(a.prefix.startsWith(etcd.keyPrefix)).toBe(true)
+    await a.client().put('k').value('a')
+    await b.client().put('k').value('b')
+    expect(await a.client().get('k')).toBe('a')
+    expect(await root.get(a.key('k'))).toBe('a')
+    await a.release()
+    await a.release()
+    expect(await root.get(a.key('k'))).toBeNull()
+    expect(await b.client().get('k')).toBe('b')
+    expect(await root.get('outside')).toBe('stays')
+    expect(() => a.client()).toThrow(/released/)
+    let scoped = ''
+    {
+      await using c = await etcd.isolated()
+      await c.client().put('x').value('1')
+      scoped = c.key('x')
+      expect(await root.get(scoped)).toBe('1')
+    }
+    expect(await root.get(scoped)).toBeNull()
+    await b.release()
+  })
+
+  it('kill() and restart() act on the whole cluster: same port, same data', async () => {
+    await etcd.client().put('durable').value('yes')
+    const endpoints = [...etcd.endpoints]
+    await etcd.kill()
+    expect(etcd.nodePid(0)).toBeUndefined()
+    await etcd.restart()
+    expect(etcd.endpoints).toEqual(endpoints)
+    expect(await etcd.client().get('durable')).toBe('yes')
+  })
+
+  it('stop() is idempotent, removes the data dir, and later calls throw FixtureStateError', async () => {
+    const dir = etcd.dataDir!
+    const pid = etcd.nodePid(0)!
+    await Promise.all([etcd.stop(), etcd.stop()])
+    await etcd.stop()
+    expect(fs.existsSync(dir)).toBe(false)
+    expect(() => process.kill(pid, 0)).toThrow()
+    await expect(etcd.isolated()).rejects.toBeInstanceOf(FixtureStateError)
+    await expect(etcd.kill(0)).rejects.toBeInstanceOf(FixtureStateError)
+  })
+})
+
+describe('a 5-node cluster', () => {
+  it('starts, elects one leader, replicates, and stays available with 2 nodes killed', async () => {
+    await using etcd = await startEtcd({ nodes: 5 })
+    expect(etcd.endpoints).toHaveLength(5)
+    expect(new Set(etcd.endpoints).size).toBe(5)
+    const members = await etcd.members()
+    expect(members).toHaveLength(5)
+    expect(members.filter((m) => m.isLeader)).toHaveLength(1)
+    const client = etcd.client()
+    await client.put('five').value('nodes')
+    const old = await etcd.killLeader()
+    await etcd.kill((old.index + 1) % 5)
+    const next = await etcd.waitForLeader({ timeoutMs: 5_000 })
+    expect(next.index).not.toBe(old.index)
+    await client.put('five').value('still')
+    expect(await etcd.nodeClient(next.index).get('five').serializable(true)).toBe('still')
+  })
+})
+
+describe('a whole-cluster port clash', () => {
+  it('is retried on new ports when one node cannot bind', async () => {
+    // another process holds a port the first attempt hands to node 1's peer listener
+    const holder = net.createServer()
+    await new Promise<void>((resolve) => holder.listen({ port: 0, host: LOOPBACK }, resolve))
+    const taken = (holder.address() as net.AddressInfo).port
+    const attempts: number[][] = []
+    const cluster = await startLocalCluster({
+      size: 3,
+      binary: etcdBinary(),
+      timings: TUNED_TIMINGS,
+      logLevel: 'warn',
+      startTimeoutMs: 20_000,
+      stopGraceMs: 500,
+      portRetry: {
+        pickPorts: async (count) => {
+          const ports = await getFreePorts(count)
+          if (attempts.length === 0) ports[3] = taken
+          attempts.push(ports)
+          return ports
+        },
+      },
+    })
+    try {
+      expect(attempts).toHaveLength(2)
+      expect(cluster.nodes.map((n) => n.peerPort)).not.toContain(taken)
+      expect(cluster.nodes.every((n) => n.process.running)).toBe(true)
+    } finally {
+      await cluster.stop()
+      holder.close()
+    }
+  })
+})

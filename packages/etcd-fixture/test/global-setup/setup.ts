@@ -1,0 +1,3 @@
+import { etcdGlobalSetup } from '../../src/vitest.js'
+
+export default etcdGlobalSetup({ nodes: 3 })
