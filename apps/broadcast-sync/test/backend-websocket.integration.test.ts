@@ -56,7 +56,7 @@ describe('backend WebSocket', () => {
     api,
     connectMany,
   }) => {
-    const listeners = await connectMany(app.wsUrl, 100, { expectTimeout: 10_000 })
+    const listeners = await connectMany(app.wsUrl, 100, { expectTimeoutMs: 10_000 })
     const others = await connectMany(app.wsUrl, 5)
     await listeners.expectAll({ type: 'welcome' })
     await others.expectAll({ type: 'welcome' })

@@ -32,13 +32,16 @@ const HTML = `<!doctype html>
 </html>
 `
 
-/** `GET /` (the order list page) and `GET /app.js` (its bundle, read once per app). */
+/** `GET /` (the order list page), `GET /app.js` (its bundle, read once per app), no favicon. */
 export function addPageRoutes(router: Router, bundlePath: URL | string = defaultPageBundle): void {
   let bundle: Promise<Buffer> | undefined
   router
     .raw('GET', '/', (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
       res.end(HTML)
+    })
+    .raw('GET', '/favicon.ico', (_req, res) => {
+      res.writeHead(204).end()
     })
     .raw('GET', '/app.js', (_req, res) => {
       bundle ??= readFile(bundlePath)

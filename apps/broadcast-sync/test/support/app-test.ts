@@ -115,7 +115,7 @@ export const test = baseTest
       await use(async (app) => {
         const target = app ?? started.at(-1)
         if (!target) throw new Error('openClient: no app started in this test yet')
-        const client = await connect(target.wsUrl, { expectTimeout: 10_000 })
+        const client = await connect(target.wsUrl, { expectTimeoutMs: 10_000 })
         await client.expectJson({ type: 'welcome', clientId: /^[0-9a-f-]{36}$/ })
         return client
       })
