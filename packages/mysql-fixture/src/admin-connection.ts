@@ -8,6 +8,7 @@ export class AdminConnection {
   private conn: mysql.Connection | undefined
   private connecting: Promise<mysql.Connection> | undefined
   private closed = false
+  private readonly pending = new Set<(err: Error) => void>()
 
   constructor(
     readonly url: string,
@@ -48,18 +49,32 @@ export class AdminConnection {
     values?: unknown[],
   ): Promise<T> {
     const conn = await this.connection()
+    let abandon: ((err: Error) => void) | undefined
+    // a destroyed connection never settles its queries: reset() and close() reject them instead
+    const abandoned = new Promise<never>((_, reject) => {
+      abandon = reject
+    })
+    this.pending.add(abandon!)
     try {
-      const [rows] = await conn.query<T>(sql, values)
-      return rows
+      const [rows] = await Promise.race([conn.query<T>(sql, values), abandoned])
+      return rows as T
     } catch (err) {
       // a broken connection is replaced on the next query; an SQL error keeps it
       if ((err as { fatal?: boolean }).fatal) this.reset()
       throw err
+    } finally {
+      this.pending.delete(abandon!)
     }
+  }
+
+  #abandonPending(why: string): void {
+    for (const reject of this.pending) reject(Object.assign(new Error(why), { fatal: true }))
+    this.pending.clear()
   }
 
   /** Forgets the current connection (after the server was killed or restarted). */
   reset(): void {
+    this.#abandonPending('the admin connection was reset (server killed or restarted)')
     const c = this.conn
     this.conn = undefined
     c?.destroy()
@@ -67,6 +82,7 @@ export class AdminConnection {
 
   async close(): Promise<void> {
     this.closed = true
+    this.#abandonPending('the admin connection was closed')
     const c = this.conn
     this.conn = undefined
     if (c) await c.end().catch(() => c.destroy())
