@@ -1,3 +1,13 @@
+import fs from 'node:fs'
 import { packageConfig } from '@infra/tsup-config'
 
-export default packageConfig({ external: ['pg', '@infra/fixture-core'] })
+// './vitest' is ESM only: vitest itself cannot be require()d, so a CJS build of it could never load.
+// One ESM build holds both entries (shared chunks: `Postgres` is the same class from '.' and './vitest');
+// the CJS build holds '.' alone. The two builds run in parallel, so neither cleans: dist is emptied here.
+fs.rmSync('dist', { recursive: true, force: true })
+
+const external = ['pg', '@infra/fixture-core']
+export default [
+  packageConfig({ external, format: ['esm'], clean: false }),
+  packageConfig({ external, format: ['cjs'], entry: { index: 'src/index.ts' }, clean: false }),
+]

@@ -10,8 +10,13 @@ export class AdminConnection {
   private chain: Promise<unknown> = Promise.resolve()
   private closed = false
 
+  /**
+   * `onConnect` runs on every new connection before its first query (e.g. to take a session-level lock
+   * again after a reconnect).
+   */
   constructor(
     readonly url: string,
+    private readonly onConnect?: (client: pg.Client) => Promise<void>,
     private readonly connectTimeoutMs = 10_000,
   ) {}
 
@@ -29,6 +34,7 @@ export class AdminConnection {
       client.on('end', drop)
       try {
         await client.connect()
+        await this.onConnect?.(client)
       } catch (err) {
         client.end().catch(() => {})
         throw err

@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { BinaryNotFoundError, buildOnce, EnvironmentError, unprivilegedUser } from '@infra/fixture-core'
-import { pgCacheRoot, traversableByOthers } from './cache-root.js'
+import { BinaryNotFoundError, debugLogger, EnvironmentError, unprivilegedUser } from '@infra/fixture-core'
+import { buildCached, pgCacheRoot, traversableByOthers } from './cache-root.js'
+
+const debug = debugLogger('infra:postgres')
 
 export interface PgBinaries {
   /** Directory with `postgres` and `initdb`. */
@@ -73,7 +75,7 @@ function findEmbeddedPackage(): EmbeddedPackage | undefined {
  * so no install script is needed and an unprivileged server user can read them.
  */
 async function hydrateEmbedded(pkg: EmbeddedPackage, cacheRoot: string | undefined): Promise<string> {
-  const dir = await buildOnce({
+  const dir = await buildCached({
     kind: 'pg-bin',
     root: cacheRoot,
     inputs: { name: pkg.name, version: pkg.version, layout: 1 },
@@ -142,6 +144,9 @@ export function resolvePgBinaries(
   if (!p) {
     p = doResolve({ ...opts, cacheRoot }, env).then((bins) => {
       assertReadableByServerUser(bins.binDir)
+      debug?.(
+        `postgres (starting): binaries from ${bins.source}: PostgreSQL ${bins.version} in ${bins.binDir}`,
+      )
       return bins
     })
     resolved.set(key, p)

@@ -1,7 +1,9 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { cacheRoot, type UserIds } from '@infra/fixture-core'
+import { type BuildOnceOptions, buildOnce, cacheRoot, debugLogger, type UserIds } from '@infra/fixture-core'
+
+const debug = debugLogger('infra:postgres')
 
 /** True when every existing ancestor of `dir` lets "others" traverse it. */
 export function traversableByOthers(dir: string): boolean {
@@ -29,4 +31,21 @@ export function pgCacheRoot(ids: UserIds | undefined): string | undefined {
   const root = cacheRoot()
   if (traversableByOthers(root)) return undefined
   return path.join(os.tmpdir(), 'infra-fixtures-cache')
+}
+
+/** `buildOnce` that tells `DEBUG=infra:postgres` whether the artifact was a cache hit or had to be built. */
+export async function buildCached(opts: BuildOnceOptions): Promise<string> {
+  const t0 = Date.now()
+  let built = false
+  const dir = await buildOnce({
+    ...opts,
+    build: (out) => {
+      built = true
+      return opts.build(out)
+    },
+  })
+  debug?.(
+    `postgres (starting): ${opts.kind} cache ${built ? `miss, built in ${Date.now() - t0} ms` : 'hit'}: ${dir}`,
+  )
+  return dir
 }

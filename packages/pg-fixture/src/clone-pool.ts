@@ -11,6 +11,8 @@ export interface ClonePoolOptions {
   size: number
   /** Use `STRATEGY FILE_COPY` (PostgreSQL ≥ 15). */
   fileCopy: boolean
+  /** Told about every background failure when it happens (a refill or a drop), e.g. for `DEBUG` output. */
+  onError?: (what: 'refill' | 'drop', err: unknown) => void
 }
 
 interface Waiter {
@@ -122,6 +124,7 @@ export class ClonePool {
           await this.drop(name)
         } catch (err) {
           this.lastError = err
+          this.opts.onError?.('drop', err)
           this.toDrop.unshift(name)
           return
         }
@@ -133,6 +136,7 @@ export class ClonePool {
         name = await this.create()
       } catch (err) {
         this.lastError = err
+        this.opts.onError?.('refill', err)
         // give the error to one waiter instead of spinning; the next acquire() tries again
         this.waiters.shift()?.reject(err)
         return
@@ -179,9 +183,11 @@ export class ClonePool {
     for (const name of names) {
       try {
         await this.drop(name)
-      } catch {
-        // server gone: nothing left to drop
-        return
+      } catch (err) {
+        // best effort: a failed drop must not keep the rest (an abandoned clone is reaped by the next run
+        // against the server, see clone-owner.ts); a lost connection ends the attempt
+        this.opts.onError?.('drop', err)
+        if (!/^[0-9A-Z]{5}$/.test(String((err as { code?: unknown }).code))) return
       }
     }
   }

@@ -2,9 +2,10 @@ import { execFile } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { buildOnce, chownRecursive, EnvironmentError, type UserIds } from '@infra/fixture-core'
+import { chownRecursive, EnvironmentError, type UserIds } from '@infra/fixture-core'
 import pg from 'pg'
 import type { PgBinaries } from './binaries.js'
+import { buildCached } from './cache-root.js'
 import { type MigrationSet, migrateDatabase, templateName } from './migrations.js'
 import { copyDataDir } from './server-dir.js'
 import { adminUrl, SUPERUSER, startPostgresProcess } from './server-process.js'
@@ -35,7 +36,7 @@ function binKey(bins: PgBinaries) {
 
 /** An initdb'd data directory (`<result>/data`), built once per (binaries, initdb flags). */
 export function cachedInitdb(ctx: CacheContext): Promise<string> {
-  return buildOnce({
+  return buildCached({
     kind: 'pg-initdb',
     root: ctx.cacheRoot,
     inputs: { bins: binKey(ctx.bins), args: INITDB_ARGS, layout: 1 },
@@ -70,7 +71,7 @@ export function cachedInitdb(ctx: CacheContext): Promise<string> {
 export async function cachedTemplate(ctx: CacheContext, migrations: MigrationSet): Promise<string> {
   const base = await cachedInitdb(ctx)
   const template = templateName(migrations.hash)
-  const dir = await buildOnce({
+  const dir = await buildCached({
     kind: 'pg-template',
     root: ctx.cacheRoot,
     inputs: { bins: binKey(ctx.bins), args: INITDB_ARGS, migrations: migrations.hash, template, layout: 2 },

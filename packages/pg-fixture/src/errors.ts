@@ -29,10 +29,3 @@ export class MigrationError extends FixtureError {
     this.pgCode = opts.pgCode
   }
 }
-
-/** An operation that the handle's provider cannot do (e.g. `kill()` on an external server). */
-export class UnsupportedOperationError extends FixtureError {
-  constructor(operation: string, provider: string, hint: string) {
-    super('UNSUPPORTED_OPERATION', `${operation} is not available with provider '${provider}': ${hint}`)
-  }
-}

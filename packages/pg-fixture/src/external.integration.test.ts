@@ -1,8 +1,8 @@
+import { UnsupportedOperationError } from '@infra/fixture-core'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { UnsupportedOperationError } from './errors.js'
 import type { Postgres } from './postgres.js'
-import { attachPostgres, startPostgres } from './start.js'
+import { connectPostgres, startPostgres } from './start.js'
 
 // a local server plays the "external" one (a CI service or a shared cluster)
 let host: Postgres
@@ -86,12 +86,19 @@ describe("provider 'external'", () => {
     }
   })
 
-  it('attachPostgres() (what vitest workers use) shares the template and cleans up its own clones', async () => {
-    const worker = attachPostgres(host.connectionInfo, { poolSize: 1 })
+  it('connectPostgres() (what vitest workers use) reports the server’s provider, shares the template and drops its own clones', async () => {
+    const worker = connectPostgres(host.connectionInfo, { poolSize: 1 })
+    expect(worker.provider).toBe('local')
+    expect(worker.attached).toBe(true)
     const db = await worker.database()
     expect(await databases()).toContain(db.name)
-    await expect(worker.restart()).rejects.toThrow(/shared by every worker/)
+    await expect(worker.restart()).rejects.toThrow(UnsupportedOperationError)
+    await expect(worker.kill()).rejects.toThrow(/shared by every worker/)
+    const spare = (await databases()).filter((n) => n.startsWith(db.name.replace(/\d+$/, '')))
+    expect(spare.length).toBeGreaterThan(1)
     await worker.stop()
-    expect(await databases()).not.toContain(db.name)
+    // the ready clone of its pool too, although the server (local to the run) lives on
+    const after = await databases()
+    for (const name of spare) expect(after).not.toContain(name)
   })
 })

@@ -1,7 +1,6 @@
-import { isPidAlive } from '@infra/fixture-core'
+import { FixtureStateError, isPidAlive } from '@infra/fixture-core'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { UnsupportedOperationError } from './errors.js'
 import type { Postgres } from './postgres.js'
 import { startPostgres } from './start.js'
 
@@ -77,6 +76,11 @@ describe('faults', () => {
     await s.stop()
     await s.stop()
     expect(isPidAlive(pid)).toBe(false)
-    await expect(s.database()).rejects.toThrow(UnsupportedOperationError)
+    // anything but stop() after stop() is a state error
+    await expect(s.database()).rejects.toThrow(FixtureStateError)
+    await expect(s.isolated()).rejects.toThrow(FixtureStateError)
+    await expect(s.restart()).rejects.toThrow(/Cannot restart\(\) the postgres fixture: it is stopped/)
+    await expect(s.kill()).rejects.toThrow(FixtureStateError)
+    await expect(s.schema()).rejects.toThrow(FixtureStateError)
   })
 })

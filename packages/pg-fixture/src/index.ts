@@ -1,5 +1,19 @@
+export {
+  BinaryNotFoundError,
+  EnvironmentError,
+  FixtureError,
+  type FixtureServer,
+  FixtureStateError,
+  InvalidOptionsError,
+  PortInUseError,
+  ProcessExitedError,
+  type Provider,
+  StartupTimeoutError,
+  UnsupportedOperationError,
+  WaitTimeoutError,
+} from '@infra/fixture-core'
 export { embeddedPackageName, type PgBinaries, resolvePgBinaries } from './binaries.js'
-export { MigrationError, UnsupportedOperationError } from './errors.js'
+export { MigrationError } from './errors.js'
 export {
   type PoolStats,
   type PostgresConnectionInfo,
@@ -10,4 +24,4 @@ export {
 } from './handles.js'
 export type { MigrateFn, PostgresOptions } from './options.js'
 export { Postgres } from './postgres.js'
-export { attachPostgres, startPostgres } from './start.js'
+export { type ConnectPostgresOptions, connectPostgres, startPostgres } from './start.js'

@@ -1,6 +1,7 @@
 import { InvalidOptionsError } from '@infra/fixture-core'
 import { describe, expect, it } from 'vitest'
 import { resolveOptions } from './options.js'
+import { connectPostgres } from './start.js'
 
 describe('resolveOptions', () => {
   it('defaults to a local provider with a small pool', () => {
@@ -32,6 +33,7 @@ describe('resolveOptions', () => {
     [{ config: { 'bad name;': 1 } }, 'config.bad name;'],
     [{ config: { port: 5432 } }, 'config.port'],
     [{ nonsense: true }, 'nonsense'],
+    [{ config: { max_connections: [1] } }, 'config.max_connections'],
   ])('rejects %j naming %s', (opts, option) => {
     let err: unknown
     try {
@@ -48,5 +50,37 @@ describe('resolveOptions', () => {
       max_connections: '300',
       jit: 'off',
     })
+  })
+})
+
+describe('unknown option keys', () => {
+  it.each([
+    [{ poolsize: 2 }, 'poolsize', 'poolSize'],
+    [{ migration: './m' }, 'migration', 'migrations'],
+    [{ startTimeout: 5 }, 'startTimeout', 'startTimeoutMs'],
+  ])('startPostgres(%j) names the key and the nearest valid one', (opts, key, near) => {
+    const err = (() => {
+      try {
+        resolveOptions(opts as never, {})
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(err).toBeInstanceOf(InvalidOptionsError)
+    expect((err as InvalidOptionsError).option).toBe(key)
+    expect((err as Error).message).toContain(`Did you mean '${near}'?`)
+    expect((err as Error).message).toContain('startPostgres()')
+  })
+
+  it('connectPostgres() checks its options and the connection info before connecting', () => {
+    const info = {
+      provider: 'local',
+      url: 'postgres://u@h:1/postgres',
+      template: 'infra_tpl_x',
+      serverVersionNum: 1,
+    } as const
+    expect(() => connectPostgres(info, { poolsize: 1 } as never)).toThrow(/Did you mean 'poolSize'\?/)
+    expect(() => connectPostgres({ ...info, url: 'mysql://h' })).toThrow(InvalidOptionsError)
+    expect(() => connectPostgres({ ...info, template: undefined } as never)).toThrow(/info.template/)
   })
 })

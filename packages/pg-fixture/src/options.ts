@@ -1,4 +1,4 @@
-import { InvalidOptionsError } from '@infra/fixture-core'
+import { check, checkOptions, InvalidOptionsError, type OptionSchema } from '@infra/fixture-core'
 import type pg from 'pg'
 
 /** A migration function: runs against the template database once per migrations hash. */
@@ -13,7 +13,10 @@ export interface PostgresOptions {
   provider?: 'local' | 'external'
   /** Admin URL of an external server (provider `external`). Default `INFRA_PG_URL`. */
   url?: string
-  /** A directory of `.sql` files, applied in lexical order into the template database. */
+  /**
+   * A directory of `.sql` files, applied in lexical order into the template database. A relative path
+   * resolves against `process.cwd()` — in `postgresGlobalSetup()` against vitest's `root`.
+   */
   migrations?: string
   /** A function applied after the `.sql` files. Its source text is part of the cache key (see `migrationsKey`). */
   migrate?: MigrateFn
@@ -47,100 +50,60 @@ export interface ResolvedOptions {
   tmpDir: string | undefined
 }
 
-const KNOWN = new Set([
-  'provider',
-  'url',
-  'migrations',
-  'migrate',
-  'migrationsKey',
-  'durable',
-  'poolSize',
-  'binDir',
-  'config',
-  'startTimeoutMs',
-  'tmpDir',
-])
+/** The clone pool's size: 0 (no clones made ahead) to 64. */
+export const POOL_SIZE = check.int(0, 64)
+
+/** Every option of {@link PostgresOptions} and its check (the compiler reports a forgotten key). */
+export const POSTGRES_OPTIONS: OptionSchema<PostgresOptions> = {
+  provider: check.oneOf('local', 'external'),
+  url: check.string(),
+  migrations: check.string(),
+  migrate: check.func(),
+  migrationsKey: check.string(),
+  durable: check.boolean(),
+  poolSize: POOL_SIZE,
+  binDir: check.string(),
+  config: check.configMap(),
+  startTimeoutMs: check.ms(),
+  tmpDir: check.string(),
+}
 
 const SETTING_NAME = /^[a-z_][a-z0-9_.]*$/i
 
-/** Validates options before anything starts; throws {@link InvalidOptionsError}. */
+/** Throws {@link InvalidOptionsError} unless `url` is a `postgres://` URL. */
+export function checkPostgresUrl(url: string, option = 'url'): void {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    throw new InvalidOptionsError(option, `not a valid URL: ${JSON.stringify(url)}`)
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new InvalidOptionsError(option, `expected a postgres:// URL, got ${parsed.protocol}`)
+  }
+}
+
+/** Checks `options` (unknown keys, types, ranges) before anything starts and fills in the defaults. */
 export function resolveOptions(
   options: PostgresOptions = {},
   env: NodeJS.ProcessEnv = process.env,
+  where = 'startPostgres()',
 ): ResolvedOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new InvalidOptionsError(
-      'options',
-      `expected an object, got ${options === null ? 'null' : typeof options}`,
-    )
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) {
-      throw new InvalidOptionsError(key, `unknown option; known options: ${[...KNOWN].join(', ')}`)
-    }
-  }
-  const provider = options.provider ?? (options.url || env.INFRA_PG_URL ? 'external' : 'local')
-  if (provider !== 'local' && provider !== 'external') {
-    throw new InvalidOptionsError(
-      'provider',
-      `expected 'local' or 'external', got ${JSON.stringify(provider)}`,
-    )
-  }
-  const url = options.url ?? env.INFRA_PG_URL
+  const o = checkOptions(where, options, POSTGRES_OPTIONS)
+  const provider = o.provider ?? (o.url || env.INFRA_PG_URL ? 'external' : 'local')
+  const url = o.url ?? env.INFRA_PG_URL
   if (provider === 'external') {
-    if (!url)
+    if (!url) {
       throw new InvalidOptionsError(
         'url',
         "provider 'external' needs `url` or the INFRA_PG_URL environment variable",
       )
-    let parsed: URL
-    try {
-      parsed = new URL(url)
-    } catch {
-      throw new InvalidOptionsError('url', `not a valid URL: ${JSON.stringify(url)}`)
     }
-    if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-      throw new InvalidOptionsError('url', `expected a postgres:// URL, got ${parsed.protocol}`)
-    }
-  }
-  if (
-    options.migrations !== undefined &&
-    (typeof options.migrations !== 'string' || options.migrations === '')
-  ) {
-    throw new InvalidOptionsError('migrations', 'expected a directory path of .sql files')
-  }
-  if (options.migrate !== undefined && typeof options.migrate !== 'function') {
-    throw new InvalidOptionsError('migrate', 'expected an async function (client) => void')
-  }
-  if (options.migrationsKey !== undefined && typeof options.migrationsKey !== 'string') {
-    throw new InvalidOptionsError('migrationsKey', 'expected a string')
-  }
-  if (options.durable !== undefined && typeof options.durable !== 'boolean') {
-    throw new InvalidOptionsError('durable', 'expected a boolean')
-  }
-  const poolSize = options.poolSize ?? 3
-  if (!Number.isInteger(poolSize) || poolSize < 0 || poolSize > 64) {
-    throw new InvalidOptionsError('poolSize', `expected an integer 0..64, got ${options.poolSize}`)
-  }
-  const startTimeoutMs = options.startTimeoutMs ?? 30_000
-  if (!(Number.isFinite(startTimeoutMs) && startTimeoutMs > 0)) {
-    throw new InvalidOptionsError(
-      'startTimeoutMs',
-      `expected a finite number > 0, got ${options.startTimeoutMs}`,
-    )
-  }
-  if (options.binDir !== undefined && (typeof options.binDir !== 'string' || options.binDir === '')) {
-    throw new InvalidOptionsError('binDir', 'expected a directory path')
-  }
-  if (options.tmpDir !== undefined && (typeof options.tmpDir !== 'string' || options.tmpDir === '')) {
-    throw new InvalidOptionsError('tmpDir', 'expected a directory path')
+    checkPostgresUrl(url, o.url ? 'url' : 'INFRA_PG_URL')
   }
   const config: Record<string, string> = {}
-  for (const [k, v] of Object.entries(options.config ?? {})) {
+  for (const [k, v] of Object.entries(o.config ?? {})) {
     if (!SETTING_NAME.test(k)) throw new InvalidOptionsError(`config.${k}`, 'not a valid setting name')
-    if (!['string', 'number', 'boolean'].includes(typeof v)) {
-      throw new InvalidOptionsError(`config.${k}`, `expected a string, number or boolean, got ${typeof v}`)
-    }
     if (k === 'port' || k === 'listen_addresses') {
       throw new InvalidOptionsError(`config.${k}`, 'is managed by the fixture (127.0.0.1, ephemeral port)')
     }
@@ -149,14 +112,14 @@ export function resolveOptions(
   return {
     provider,
     url,
-    migrations: options.migrations,
-    migrate: options.migrate,
-    migrationsKey: options.migrationsKey,
-    durable: options.durable ?? false,
-    poolSize,
-    binDir: options.binDir,
+    migrations: o.migrations,
+    migrate: o.migrate,
+    migrationsKey: o.migrationsKey,
+    durable: o.durable ?? false,
+    poolSize: o.poolSize ?? 3,
+    binDir: o.binDir,
     config,
-    startTimeoutMs,
-    tmpDir: options.tmpDir,
+    startTimeoutMs: o.startTimeoutMs ?? 30_000,
+    tmpDir: o.tmpDir,
   }
 }

@@ -35,6 +35,14 @@ async function query<R extends pg.QueryResultRow>(
 describe('startPostgres (local)', () => {
   it('serves on 127.0.0.1 with an ephemeral port, as the admin database', async () => {
     expect(server.provider).toBe('local')
+    expect(server.service).toBe('postgres')
+    expect(server.env()).toEqual({
+      DATABASE_URL: server.url,
+      PGHOST: '127.0.0.1',
+      PGPORT: String(server.port),
+      PGUSER: 'postgres',
+      PGDATABASE: 'postgres',
+    })
     expect(server.host).toBe('127.0.0.1')
     expect(server.port).toBeGreaterThan(0)
     const [row] = await query<{ db: string; v: string; fsync: string }>(

@@ -1,16 +1,32 @@
-import { type ServiceProcess, waitFor } from '@infra/fixture-core'
+import {
+  check,
+  checkOptions,
+  debugLogger,
+  FixtureLifecycle,
+  type FixtureServer,
+  type Provider,
+  type ServiceProcess,
+  UnsupportedOperationError,
+  waitFor,
+} from '@infra/fixture-core'
+import type pg from 'pg'
 import { AdminConnection } from './admin-connection.js'
+import { claimOwner, reapAbandonedClones } from './clone-owner.js'
 import { ClonePool } from './clone-pool.js'
-import { UnsupportedOperationError } from './errors.js'
 import type { PostgresConnectionInfo, TestDatabase, TestSchema, TestTransaction } from './handles.js'
-import { databasePrefix, ident, randomId, withDatabase } from './names.js'
+import { databasePrefix, withDatabase } from './names.js'
 import { descendantPids, isRunning, signalEach } from './process-tree.js'
-import { ReusableClients } from './reusable-clients.js'
 import type { ServerDir } from './server-dir.js'
 import { releaseSysvSegment } from './server-process.js'
+import { SharedDatabase } from './shared-database.js'
+
+const debug = debugLogger('infra:postgres')
 
 export interface PostgresInit {
-  provider: 'local' | 'external' | 'attached'
+  /** Where the server comes from (a worker's handle on a global setup's server: that server's provider). */
+  provider: Provider
+  /** A handle on a server another process started and shares (`connectPostgres`): no lifecycle control. */
+  attached?: boolean
   /** Admin URL. */
   url: string
   template: string
@@ -20,7 +36,7 @@ export interface PostgresInit {
   dir?: ServerDir
 }
 
-const LIFECYCLE_HINT: Record<string, string> = {
+const NOT_OURS: Record<string, string> = {
   external: 'the server is not ours to crash; start a local one with startPostgres() for fault tests',
   attached:
     'this server is shared by every worker of the run (global setup); start a local one with startPostgres() in the test for fault tests',
@@ -30,8 +46,11 @@ const LIFECYCLE_HINT: Record<string, string> = {
  * A PostgreSQL server handle: connection info, per-test isolation (`database()`, `schema()`,
  * `transaction()`), connection control, and — for servers it started — kill/pause/resume/restart/stop.
  */
-export class Postgres implements AsyncDisposable {
-  readonly provider: 'local' | 'external' | 'attached'
+export class Postgres implements FixtureServer<TestDatabase> {
+  readonly service = 'postgres'
+  readonly provider: Provider
+  /** True for a handle on a server another process shares with this one (`connectPostgres`). */
+  readonly attached: boolean
   /** Admin connection URL (database `postgres` on local servers). */
   readonly url: string
   readonly host: string
@@ -45,16 +64,13 @@ export class Postgres implements AsyncDisposable {
   private readonly admin: AdminConnection
   private readonly pool: ClonePool
   private readonly prefix = databasePrefix()
-  private sharedAdmin: AdminConnection | undefined
-  private sharedReady: Promise<string> | undefined
-  private readonly schemas = new Set<string>()
-  private readonly transactions = new Set<TestTransaction>()
-  private readonly clients = new ReusableClients()
-  private stopping: Promise<void> | undefined
+  private readonly shared: SharedDatabase
+  private readonly life = new FixtureLifecycle('postgres')
   private pausedBackends: number[] = []
 
   constructor(init: PostgresInit) {
     this.provider = init.provider
+    this.attached = init.attached ?? false
     this.url = init.url
     const u = new URL(init.url)
     this.host = u.hostname
@@ -63,25 +79,50 @@ export class Postgres implements AsyncDisposable {
     this.serverVersionNum = init.serverVersionNum
     this.proc = init.process
     this.dir = init.dir
-    this.admin = new AdminConnection(init.url)
+    // on a server that outlives this handle, the admin session marks the clones as owned (clone-owner.ts)
+    const owner = init.process ? undefined : (c: pg.Client) => claimOwner(c, this.prefix)
+    this.admin = new AdminConnection(init.url, owner)
+    this.shared = new SharedDatabase(this.admin, init.url, init.template)
     this.pool = new ClonePool({
       admin: this.admin,
       template: init.template,
       prefix: this.prefix,
       size: init.poolSize,
       fileCopy: init.serverVersionNum >= 150000,
+      onError: (what, err) =>
+        debug?.(`postgres :${this.port} clone pool ${what} failed: ${(err as Error).message ?? err}`),
     })
+    debug?.(
+      `postgres :${this.port} handle: provider ${this.provider}${this.attached ? ' (attached to a shared server)' : ''}, template ${this.template}, pool of ${init.poolSize}, clone prefix ${this.prefix}`,
+    )
     this.pool.warm()
   }
 
-  /** What a worker needs to use this server (see `attachPostgres`). */
+  /** What a worker needs to use this server (see `connectPostgres`). */
   get connectionInfo(): PostgresConnectionInfo {
     return {
-      provider: this.provider === 'attached' ? 'external' : this.provider,
+      provider: this.provider,
       url: this.url,
       template: this.template,
       serverVersionNum: this.serverVersionNum,
     }
+  }
+
+  /**
+   * Connection info as environment variables for another process (libpq's `PG*` and `DATABASE_URL`), on the
+   * admin database; for a test's own database use `database()` and its `url`.
+   */
+  env(): Record<string, string> {
+    const u = new URL(this.url)
+    const env: Record<string, string> = {
+      DATABASE_URL: this.url,
+      PGHOST: this.host,
+      PGPORT: String(this.port),
+      PGUSER: decodeURIComponent(u.username || 'postgres'),
+      PGDATABASE: decodeURIComponent(u.pathname.slice(1) || 'postgres'),
+    }
+    if (u.password) env.PGPASSWORD = decodeURIComponent(u.password)
+    return env
   }
 
   /** The server process (local provider only). */
@@ -109,7 +150,8 @@ export class Postgres implements AsyncDisposable {
    * background pool. Dropped (in the background) by `drop()` / `await using`.
    */
   async database(opts: { timeoutMs?: number } = {}): Promise<TestDatabase> {
-    this.assertOpen('database()')
+    this.life.assertRunning('database')
+    checkOptions('database()', opts, { timeoutMs: check.ms() })
     const name = await this.pool.acquire(opts.timeoutMs)
     let dropped = false
     const drop = async (o: { wait?: boolean } = {}) => {
@@ -121,31 +163,15 @@ export class Postgres implements AsyncDisposable {
     return { name, url: this.urlFor(name), drop, [Symbol.asyncDispose]: () => drop() }
   }
 
-  /** Alias of {@link database} (the generic fixture-contract name). */
-  isolated(opts: { timeoutMs?: number } = {}): Promise<TestDatabase> {
+  /** {@link database} under the name every fixture shares (`FixtureServer.isolated()`). */
+  async isolated(opts: { timeoutMs?: number } = {}): Promise<TestDatabase> {
+    this.life.assertRunning('isolated')
     return this.database(opts)
   }
 
   /** The shared database (a clone of the template) holding `schema()`s and `transaction()`s. */
   sharedDatabase(): Promise<string> {
-    this.sharedReady ??= (async () => {
-      const name = this.sharedName
-      const exists = await this.admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])
-      if (exists.rowCount === 0) {
-        try {
-          await this.admin.query(`CREATE DATABASE ${ident(name)} TEMPLATE ${ident(this.template)}`)
-        } catch (err) {
-          // another worker made it first
-          const code = (err as { code?: string }).code
-          if (code !== '42P04' && code !== '23505') throw err
-        }
-      }
-      return name
-    })()
-    this.sharedReady.catch(() => {
-      this.sharedReady = undefined
-    })
-    return this.sharedReady
+    return this.shared.ensure()
   }
 
   /**
@@ -153,27 +179,8 @@ export class Postgres implements AsyncDisposable {
    * Cheaper than a database, weaker isolation (same database: extensions, roles, `public`).
    */
   async schema(): Promise<TestSchema> {
-    this.assertOpen('schema()')
-    const database = await this.sharedDatabase()
-    this.sharedAdmin ??= new AdminConnection(this.urlFor(database))
-    const admin = this.sharedAdmin
-    const name = `test_${randomId(6)}`
-    await admin.query(`CREATE SCHEMA ${ident(name)}`)
-    this.schemas.add(name)
-    let dropped: Promise<void> | undefined
-    const drop = () => {
-      dropped ??= admin.query(`DROP SCHEMA IF EXISTS ${ident(name)} CASCADE`).then(() => {
-        this.schemas.delete(name)
-      })
-      return dropped
-    }
-    return {
-      name,
-      database,
-      url: this.urlFor(database, { options: `-c search_path=${name},public` }),
-      drop,
-      [Symbol.asyncDispose]: drop,
-    }
+    this.life.assertRunning('schema')
+    return this.shared.schema()
   }
 
   /**
@@ -181,35 +188,14 @@ export class Postgres implements AsyncDisposable {
    * back by `rollback()` / `await using`. The cheapest isolation; only for code that runs on the given client.
    */
   async transaction(opts: { database?: string } = {}): Promise<TestTransaction> {
-    this.assertOpen('transaction()')
-    const database = opts.database ?? (await this.sharedDatabase())
-    const url = this.urlFor(database)
-    const client = await this.clients.take(url)
-    try {
-      await client.query('BEGIN')
-    } catch (err) {
-      await client.end().catch(() => {})
-      throw err
-    }
-    let done: Promise<void> | undefined
-    const tx: TestTransaction = {
-      client,
-      database,
-      rollback: () => {
-        done ??= (async () => {
-          this.transactions.delete(tx)
-          await this.clients.give(url, client)
-        })()
-        return done
-      },
-      [Symbol.asyncDispose]: () => tx.rollback(),
-    }
-    this.transactions.add(tx)
-    return tx
+    this.life.assertRunning('transaction')
+    checkOptions('transaction()', opts, { database: check.string() })
+    return this.shared.transaction(opts.database)
   }
 
   /** Client connections (other than this handle's admin one), optionally only to `database`. */
   async connectionCount(database?: string): Promise<number> {
+    this.life.assertRunning('connectionCount')
     const r = await this.admin.query<{ n: string }>(
       `SELECT count(*) AS n FROM pg_stat_activity
         WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND ($1::text IS NULL OR datname = $1)`,
@@ -223,30 +209,28 @@ export class Postgres implements AsyncDisposable {
    * connection (local) or every connection to a database this handle created (external). Returns how many.
    */
   async terminateConnections(database?: string): Promise<number> {
-    const own = this.provider === 'local' ? null : [...this.ownDatabases()]
+    this.life.assertRunning('terminateConnections')
+    const own = this.proc ? null : [...this.ownDatabases()]
     const r = await this.admin.query<{ n: string }>(
       `SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
         WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
           AND ($1::text IS NULL OR datname = $1) AND ($2::text[] IS NULL OR datname = ANY($2))`,
       [database ?? null, own],
     )
-    this.sharedAdmin?.reset()
-    await this.clients.reset()
+    await this.shared.reset()
     return Number(r.rows[0]!.n)
   }
 
   private ownDatabases(): string[] {
-    return [...this.pool.names, this.sharedName]
-  }
-
-  /** Name of the shared database (one per template, shared by every handle on the server). */
-  private get sharedName(): string {
-    return `infra_shared_${this.template.replace(/^infra_tpl_/, '')}`
+    return [...this.pool.names, this.shared.name]
   }
 
   private lifecycle(op: string): ServiceProcess {
-    if (!this.proc)
-      throw new UnsupportedOperationError(op, this.provider, LIFECYCLE_HINT[this.provider] ?? '')
+    this.life.assertRunning(op)
+    if (!this.proc) {
+      const reason = NOT_OURS[this.attached ? 'attached' : 'external']
+      throw new UnsupportedOperationError(this.service, op, this.provider, reason)
+    }
     return this.proc
   }
 
@@ -257,7 +241,7 @@ export class Postgres implements AsyncDisposable {
    * few hundred ms of commits may be lost.
    */
   async kill(): Promise<void> {
-    const proc = this.lifecycle('kill()')
+    const proc = this.lifecycle('kill')
     const pid = proc.pid
     if (pid && proc.running) {
       // freeze the postmaster so it forks nothing new, then take the whole tree down
@@ -274,13 +258,12 @@ export class Postgres implements AsyncDisposable {
     }
     this.pausedBackends = []
     this.admin.reset()
-    this.sharedAdmin?.reset()
-    await this.clients.reset()
+    await this.shared.reset()
   }
 
   /** SIGSTOP to the postmaster and every backend: the server hangs; clients see timeouts until `resume()`. */
   async pause(): Promise<void> {
-    const proc = this.lifecycle('pause()')
+    const proc = this.lifecycle('pause')
     proc.pause()
     const backends = proc.pid ? descendantPids(proc.pid) : []
     signalEach(backends, 'SIGSTOP')
@@ -289,7 +272,10 @@ export class Postgres implements AsyncDisposable {
 
   /** SIGCONT after `pause()`. */
   async resume(): Promise<void> {
-    const proc = this.lifecycle('resume()')
+    this.resumeProcess(this.lifecycle('resume'))
+  }
+
+  private resumeProcess(proc: ServiceProcess): void {
     const backends = [...this.pausedBackends, ...(proc.pid ? descendantPids(proc.pid) : [])]
     signalEach(backends, 'SIGCONT')
     this.pausedBackends = []
@@ -301,11 +287,10 @@ export class Postgres implements AsyncDisposable {
    * (after `kill()`, see there for which commits survive).
    */
   async restart(): Promise<void> {
-    const proc = this.lifecycle('restart()')
-    if (proc.paused) await this.resume()
+    const proc = this.lifecycle('restart')
+    if (proc.paused) this.resumeProcess(proc)
     this.admin.reset()
-    this.sharedAdmin?.reset()
-    await this.clients.reset()
+    await this.shared.reset()
     await proc.restart()
     if (this.dataDir) await releaseSysvSegment(this.dataDir)
     this.pool.warm()
@@ -316,32 +301,28 @@ export class Postgres implements AsyncDisposable {
    * and removes its data (local). Idempotent; also after a crash.
    */
   stop(): Promise<void> {
-    this.stopping ??= this.doStop()
-    return this.stopping
+    return this.life.stopOnce(() => this.doStop())
   }
 
   private async doStop(): Promise<void> {
-    for (const tx of [...this.transactions]) await tx.rollback().catch(() => {})
-    await this.clients.close()
-    if (this.proc?.paused) await this.resume()
-    const alive = this.proc ? this.proc.running : true
-    if (this.provider === 'local') {
-      // the whole cluster goes away: no need to drop one by one
+    if (this.proc?.paused) this.resumeProcess(this.proc)
+    await this.shared.close(!this.proc)
+    if (this.proc) {
+      // our own server goes away with its data directory: no need to drop one by one
       await this.pool.close({ drop: 'none' }).catch(() => {})
-    } else if (alive) {
-      for (const s of [...this.schemas]) {
-        await this.sharedAdmin?.query(`DROP SCHEMA IF EXISTS ${ident(s)} CASCADE`).catch(() => {})
-      }
+    } else {
+      // a server that outlives this handle (external, or shared by a global setup): drop what we made
       await this.pool.close({ drop: 'all' }).catch(() => {})
+      // the run's own handle on an external server also drops what crashed workers left behind
+      if (this.provider === 'external' && !this.attached) {
+        await reapAbandonedClones(this.admin, this.prefix).catch((err) =>
+          debug?.(`postgres :${this.port} reaping abandoned clones failed: ${(err as Error).message}`),
+        )
+      }
     }
-    await this.sharedAdmin?.close().catch(() => {})
     await this.admin.close().catch(() => {})
     await this.proc?.stop()
     await this.dir?.remove()
-  }
-
-  private assertOpen(op: string): void {
-    if (this.stopping) throw new UnsupportedOperationError(op, this.provider, 'the handle was stopped')
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -3,8 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { waitFor } from '@infra/fixture-core'
+import { spawnVitest } from '@infra/vitest-config/spawn'
 import { afterAll, expect, it } from 'vitest'
-import { spawnVitest } from './nested-vitest.js'
 import { descendantPids, isRunning } from './process-tree.js'
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')

@@ -1,16 +1,19 @@
 import path from 'node:path'
-import { unprivilegedUser } from '@infra/fixture-core'
+import { check, checkOptions, debugLogger, InvalidOptionsError, unprivilegedUser } from '@infra/fixture-core'
 import { AdminConnection } from './admin-connection.js'
 import { resolvePgBinaries } from './binaries.js'
 import { pgCacheRoot } from './cache-root.js'
+import { reapAbandonedClones } from './clone-owner.js'
 import { cachedTemplate } from './data-cache.js'
 import type { PostgresConnectionInfo } from './handles.js'
 import { loadMigrations, templateName } from './migrations.js'
-import { type PostgresOptions, resolveOptions } from './options.js'
+import { checkPostgresUrl, POOL_SIZE, type PostgresOptions, resolveOptions } from './options.js'
 import { Postgres } from './postgres.js'
 import { copyDataDir, createServerDir } from './server-dir.js'
 import { adminUrl, startPostgresProcess } from './server-process.js'
 import { ensureTemplate } from './template-remote.js'
+
+const debug = debugLogger('infra:postgres')
 
 /**
  * Starts PostgreSQL for tests. `local` (default): its own server on 127.0.0.1 and an ephemeral
@@ -22,10 +25,16 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   const migrations = loadMigrations(o)
   if (o.provider === 'external') {
     const url = o.url!
+    const target = new URL(url)
+    debug?.(
+      `postgres :${target.port || 5432} provider external (${o.url ? 'url option' : 'INFRA_PG_URL'}, ${target.hostname})`,
+    )
     const admin = new AdminConnection(url)
     try {
-      const version = await admin.query<{ v: string }>('SHOW server_version_num')
+      const version = await admin.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")
       const template = await ensureTemplate(admin, url, migrations)
+      // clones a previous run left behind when a process ended without stop() (a killed vitest worker)
+      await reapAbandonedClones(admin)
       return new Postgres({
         provider: 'external',
         url,
@@ -53,6 +62,9 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       config: o.config,
       timeoutMs: o.startTimeoutMs,
     })
+    debug?.(
+      `postgres :${proc.port} provider local: ${bins.source} binaries ${bins.version} (${bins.binDir}), data in ${dir.path}${ids ? `, running as ${ids.user}` : ''}`,
+    )
     return new Postgres({
       provider: 'local',
       url: adminUrl(proc.port!),
@@ -68,16 +80,41 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   }
 }
 
+export interface ConnectPostgresOptions {
+  /** Ready clones this handle's own pool keeps (0..64). Default 2. */
+  poolSize?: number
+}
+
+const CONNECTION_INFO = {
+  provider: check.oneOf('local', 'external'),
+  url: check.string(),
+  template: check.string(),
+  serverVersionNum: check.int(1),
+}
+
 /**
- * A handle on a server someone else started (a vitest global setup): hands out clones of its
- * template with this process's own pool and names, and drops only those. No lifecycle control.
+ * A handle on a server another process started and shares (a vitest global setup: `connectionInfo`).
+ * It reports that server's provider, hands out clones of its template with a pool and names of its own,
+ * drops only those at `stop()`, and has no lifecycle control (`kill()` … throw `UnsupportedOperationError`).
  */
-export function attachPostgres(info: PostgresConnectionInfo, opts: { poolSize?: number } = {}): Postgres {
+export function connectPostgres(
+  info: PostgresConnectionInfo,
+  options: ConnectPostgresOptions = {},
+): Postgres {
+  const o = checkOptions('connectPostgres()', options, { poolSize: POOL_SIZE })
+  checkOptions('connectPostgres(info)', info, CONNECTION_INFO)
+  for (const key of ['provider', 'url', 'template', 'serverVersionNum'] as const) {
+    if (info[key] === undefined) {
+      throw new InvalidOptionsError(`info.${key}`, 'missing: pass the connectionInfo of a started Postgres')
+    }
+  }
+  checkPostgresUrl(info.url, 'info.url')
   return new Postgres({
-    provider: 'attached',
+    provider: info.provider,
+    attached: true,
     url: info.url,
     template: info.template,
     serverVersionNum: info.serverVersionNum,
-    poolSize: opts.poolSize ?? 2,
+    poolSize: o.poolSize ?? 2,
   })
 }

@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { spawnVitest } from '@infra/vitest-config/spawn'
 import { afterAll, describe, expect } from 'vitest'
-import { spawnVitest } from './nested-vitest.js'
 import { poolStats, test } from './vitest.js'
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')

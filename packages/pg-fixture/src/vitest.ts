@@ -1,15 +1,12 @@
-import {
-  composeGlobalSetups,
-  lazyCallable,
-  serverGlobalSetup,
-  sharedServerFixture,
-} from '@infra/fixture-core'
+import path from 'node:path'
+import { check, checkOptions, composeGlobalSetups, lazyCallable } from '@infra/fixture-core'
+import { defineServerFixtures, type ProvideTarget } from '@infra/fixture-core/vitest'
 import pg from 'pg'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
 import type { PostgresConnectionInfo, TestDatabase } from './handles.js'
-import type { PostgresOptions } from './options.js'
+import { POSTGRES_OPTIONS, type PostgresOptions } from './options.js'
 import type { Postgres } from './postgres.js'
-import { attachPostgres, startPostgres } from './start.js'
+import { connectPostgres, startPostgres } from './start.js'
 
 /** The key under which {@link postgresGlobalSetup} provides the server's connection info. */
 export const PG_PROVIDE_KEY = 'infraPg'
@@ -21,15 +18,36 @@ declare module 'vitest' {
   }
 }
 
-/** The part of vitest's `TestProject` a global setup needs. */
-export interface ProvideTarget {
-  provide(key: typeof PG_PROVIDE_KEY, value: PostgresConnectionInfo): void
+export interface PgFixtureOptions extends PostgresOptions {
+  /** `max` of the per-test `pool`. Default 5. */
+  poolMax?: number
+}
+
+const glue = defineServerFixtures({
+  key: PG_PROVIDE_KEY,
+  inject: () => inject(PG_PROVIDE_KEY),
+  globalSetupName: 'postgresGlobalSetup()',
+  fixturesName: 'createPgFixtures()',
+  serverFixture: 'pgServer',
+  isolatedFixture: 'db',
+  start: ({ poolMax: _, ...options }: PgFixtureOptions) => startPostgres(options),
+  // the workers hand out databases with pools of their own: the run's handle keeps none ready
+  startForRun: ({ poolMax: _, ...options }) => startPostgres({ ...options, poolSize: 0 }),
+  info: (server) => server.connectionInfo,
+  attach: (info, options) => connectPostgres(info, { poolSize: options.poolSize }),
+  perWorkerOptions: ['poolMax', 'poolSize'],
+})
+
+/** What a global setup needs of vitest's `TestProject`: `provide`, and `config.root` for relative paths. */
+export interface PgGlobalSetupProject extends ProvideTarget<typeof PG_PROVIDE_KEY, PostgresConnectionInfo> {
+  config?: { root?: string }
 }
 
 /**
  * A vitest global setup: starts one PostgreSQL server (migrations applied into its template) for
- * the whole run, hands its connection info to the workers, and stops it at the end. With other
- * global setups: `composeGlobalSetups(postgresGlobalSetup(…), redisGlobalSetup())`.
+ * the whole run, hands its connection info to the workers, and stops it at the end. A relative
+ * `migrations` path resolves against vitest's `root` (so `vitest --root app` finds `app/migrations`). With
+ * other global setups: `composeGlobalSetups(postgresGlobalSetup(…), redisGlobalSetup())`.
  *
  * ```ts
  * // vitest.global-setup.ts
@@ -38,15 +56,15 @@ export interface ProvideTarget {
  */
 export function postgresGlobalSetup(
   options: PostgresOptions = {},
-): (project: ProvideTarget) => Promise<() => Promise<void>> {
-  return serverGlobalSetup(
-    // the workers hand out databases with pools of their own: this handle keeps none ready
-    () => startPostgres({ ...options, poolSize: 0 }),
-    (project: ProvideTarget, server) => project.provide(PG_PROVIDE_KEY, server.connectionInfo),
-  )
+): (project: PgGlobalSetupProject) => Promise<() => Promise<void>> {
+  checkOptions('postgresGlobalSetup()', options, POSTGRES_OPTIONS)
+  return (project) => {
+    const root = project.config?.root
+    const migrations =
+      options.migrations && root ? path.resolve(root, options.migrations) : options.migrations
+    return glue.globalSetup({ ...options, ...(migrations ? { migrations } : {}) })(project)
+  }
 }
-
-type Use<T> = (value: T) => Promise<void>
 
 /** What `pgFixtures` adds to the test context. */
 export interface PgFixtures {
@@ -58,41 +76,19 @@ export interface PgFixtures {
   pool: pg.Pool
 }
 
-export interface PgFixtureOptions extends PostgresOptions {
-  /** `max` of the per-test `pool`. Default 5. */
-  poolMax?: number
-}
-
-/** Options of {@link createPgFixtures} that apply per worker, also with a global setup. */
-const PER_WORKER_OPTIONS = ['poolMax', 'poolSize'] as const
-
 /**
  * `test.extend` fixtures: `pgServer` (worker-scoped server handle), `db` (own database per test) and
  * `pool` (a `pg.Pool` on it). With `postgresGlobalSetup` the workers share its server, configured there
  * only: server options here (`migrations`, `durable`, …) then throw `InvalidOptionsError` (`poolMax` and
- * `poolSize` still apply per worker). Without it each worker starts its own server with `options`.
+ * `poolSize` still apply per worker). Without it each worker starts its own server with `options` (a
+ * relative `migrations` path then resolves against `process.cwd()`).
  */
 export function createPgFixtures(options: PgFixtureOptions = {}) {
-  const { poolMax = 5, ...serverOptions } = options
+  checkOptions('createPgFixtures()', options, { ...POSTGRES_OPTIONS, poolMax: check.int(1, 1000) })
+  const poolMax = options.poolMax ?? 5
   return {
-    pgServer: sharedServerFixture<PostgresConnectionInfo, Postgres>({
-      fixtures: 'createPgFixtures()',
-      globalSetup: 'postgresGlobalSetup()',
-      injected: () => inject(PG_PROVIDE_KEY),
-      attach: (info) => attachPostgres(info, { poolSize: serverOptions.poolSize }),
-      start: () => startPostgres(serverOptions),
-      serverOptions,
-      perWorkerOptions: PER_WORKER_OPTIONS,
-    }),
-    db: async ({ pgServer }: { pgServer: Postgres }, use: Use<TestDatabase>) => {
-      const db = await pgServer.database()
-      try {
-        await use(db)
-      } finally {
-        await db.drop()
-      }
-    },
-    pool: async ({ db }: { db: TestDatabase }, use: Use<pg.Pool>) => {
+    ...glue.fixtures(options),
+    pool: async ({ db }: { db: TestDatabase }, use: (pool: pg.Pool) => Promise<void>) => {
       const pool = new pg.Pool({ connectionString: db.url, max: poolMax })
       pool.on('error', () => {})
       try {

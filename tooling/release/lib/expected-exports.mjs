@@ -2,7 +2,7 @@
 // '.' is checked with import and require in plain Node; './vitest' under the vitest runner.
 export const EXPECTED_EXPORTS = {
   '@infra/pg-fixture': {
-    '.': ['startPostgres', 'attachPostgres', 'Postgres'],
+    '.': ['startPostgres', 'connectPostgres', 'Postgres'],
     './vitest': ['postgresGlobalSetup', 'pgFixtures', 'createPgFixtures', 'composeGlobalSetups', 'test'],
   },
   '@infra/redis-fixture': {

@@ -1,5 +1,7 @@
 // Typed usage of @infra/pg-fixture as a consumer writes it: type-checked by tsc --noEmit, not run.
 import {
+  connectPostgres,
+  type FixtureServer,
   type Postgres,
   type PostgresConnectionInfo,
   type PostgresOptions,
@@ -18,6 +20,10 @@ export async function pgUsage(): Promise<PostgresConnectionInfo> {
   await pg.resume()
   await pg.restart()
   void url
+  const env: Record<string, string> = pg.env()
+  const shape: FixtureServer<TestDatabase> = connectPostgres(pg.connectionInfo, { poolSize: 1 })
+  await shape.stop()
+  void env
   return pg.connectionInfo
 }
 

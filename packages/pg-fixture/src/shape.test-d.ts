@@ -1,0 +1,17 @@
+// Type-level checks (tsc): the handle has the one fixture shape, and its isolated resource is disposable.
+import type { FixtureServer } from '@infra/fixture-core'
+import { describe, expectTypeOf, it } from 'vitest'
+import type { TestDatabase } from './handles.js'
+import type { Postgres } from './postgres.js'
+import type { connectPostgres, startPostgres } from './start.js'
+
+describe('Postgres has the fixture shape', () => {
+  it('satisfies FixtureServer<TestDatabase>', () => {
+    expectTypeOf<Postgres>().toExtend<FixtureServer<TestDatabase>>()
+    expectTypeOf<Awaited<ReturnType<Postgres['isolated']>>>().toEqualTypeOf<TestDatabase>()
+    expectTypeOf<TestDatabase>().toExtend<AsyncDisposable>()
+    expectTypeOf<Postgres['provider']>().toEqualTypeOf<'local' | 'external'>()
+    expectTypeOf<ReturnType<typeof startPostgres>>().toEqualTypeOf<Promise<Postgres>>()
+    expectTypeOf<ReturnType<typeof connectPostgres>>().toEqualTypeOf<Postgres>()
+  })
+})
