@@ -1,0 +1,3 @@
+import { clickhouseGlobalSetup } from '../../src/vitest.js'
+
+export default clickhouseGlobalSetup({ migrations: `${import.meta.dirname}/migrations` })
