@@ -116,13 +116,13 @@ describe('backend WebSocket', () => {
   test('a disconnected client is forgotten, and the instance leaves the Redis channel', async ({
     app,
     openClient,
-    redisServer,
+    redis,
     redisTarget,
   }) => {
     const client = await openClient(app)
     await subscribe(client, 'leaving')
     const channel = `${redisTarget.channelPrefix}bsync:leaving`
-    const admin = (await redisServer.isolated()).client()
+    const admin = redis.client() // PUBSUB is server-wide: any client of the run's Redis sees the channel
     const numsub = async () => ((await admin.pubsub('NUMSUB', channel)) as [string, number])[1]
     expect(await numsub()).toBe(1)
 

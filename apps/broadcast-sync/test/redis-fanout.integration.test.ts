@@ -68,8 +68,8 @@ describe('Redis + WebSocket', () => {
     await server.restart() // a new process on the same port: it knows no subscriptions
 
     await expect
-      .poll(() => [a.broadcaster.reconnects, b.broadcaster.reconnects], { timeout: 10_000 })
-      .toEqual([1, 1])
+      .poll(() => Math.min(a.broadcaster.reconnects, b.broadcaster.reconnects), { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(1)
     await Promise.all([a.broadcaster.whenUp(10_000), b.broadcaster.whenUp(10_000)])
     const sent = await new OrdersApi(a.url).broadcast('orders', 'after-restart', 1)
     expect(sent.instances).toBe(2)
