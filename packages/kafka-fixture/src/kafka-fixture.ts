@@ -251,6 +251,7 @@ export class KafkaFixture implements FixtureServer<KafkaTopic> {
     this.#life.assertRunning('produce')
     const name = topicName(topic)
     const producer = await this.clients.producer()
+    this.clients.producing(name)
     return produceMessages(producer, name, messages, opts, {
       partitionMetadata: await this.partitions.get(name),
       partitioner: this.partitioner,

@@ -29,6 +29,9 @@ describe('vitest fixtures', () => {
     await expect(kafkaServer.consume(topic, { count: 1, timeoutMs: 1_500 })).rejects.toThrow(
       /Received 0 message/,
     )
+    // the shared producer sent to the first test's topic, which is gone now: producing still works
+    await kafkaServer.produce(topic, 'three')
+    expect((await kafkaServer.consume(topic, { count: 1 }))[0]!.value).toBe('three')
   })
 
   test('the per-test topic is deleted afterwards', async ({ kafkaServer }) => {

@@ -12,6 +12,8 @@ export class FixtureClients {
   private sharedClient: Kafka | undefined
   private adminPromise: Promise<Admin> | undefined
   private producerPromise: Promise<Producer> | undefined
+  /** Topics the shared producer sent to: its metadata keeps asking for them. */
+  private readonly producedTo = new Set<string>()
 
   constructor(brokerList: string[], logLevel: ClientLogLevel | undefined) {
     this.brokerList = brokerList
@@ -56,6 +58,24 @@ export class FixtureClients {
       },
     )
     return this.producerPromise
+  }
+
+  /** Records that the shared producer sends to `topic`. */
+  producing(topic: string): void {
+    this.producedTo.add(topic)
+  }
+
+  /**
+   * After `topic` was deleted: kafkajs's producer refreshes the metadata of every topic it ever sent to and
+   * fails (UNKNOWN_TOPIC_OR_PARTITION, after its retries) once one is gone, so a producer that sent to it is
+   * dropped (disconnected, bounded); the next `producer()` connects a fresh one.
+   */
+  async topicDeleted(topic: string): Promise<void> {
+    if (!this.producedTo.delete(topic)) return
+    const p = this.producerPromise
+    this.producerPromise = undefined
+    this.producedTo.clear()
+    await disconnectQuietly(p)
   }
 
   /** The shared admin if one was asked for (it may still be connecting, or have failed to). */

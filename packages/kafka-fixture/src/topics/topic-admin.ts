@@ -138,5 +138,6 @@ export class TopicAdmin {
     )
     owned.topicDeleted(name)
     partitions.forget(name)
+    await clients.topicDeleted(name)
   }
 }
