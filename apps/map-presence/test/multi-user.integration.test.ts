@@ -147,7 +147,7 @@ describe('multi-user scenarios', () => {
       const moves = client.filter({ type: 'avatar_movement' })
       const received: Array<{ sessionId: string; seq: number; lat: number }> = []
       for (let index = 0; index < total; index++)
-        received.push((await moves.expectJson(undefined, { timeout: 15_000 })).data)
+        received.push((await moves.expectJson(undefined, { timeoutMs: 15_000 })).data)
       for (const session of sessions) {
         const own = received.filter((move) => move.sessionId === session.id)
         expect(own.map((move) => move.seq)).toEqual(Array.from({ length: movesPerSender }, (_, i) => i + 1))

@@ -57,7 +57,7 @@ describe('performance under concurrent load', () => {
     started = performance.now()
     const group = await connectMany(app.wsUrl, sessions.length, {
       concurrency: 50,
-      expectTimeout: 30_000,
+      expectTimeoutMs: 30_000,
       each: (index) => ({
         query: {
           sessionId: sessions[index]!.id,
@@ -92,7 +92,7 @@ describe('performance under concurrent load', () => {
           const moves = client.filter({ type: 'avatar_movement' })
           const received: Array<{ sessionId: string; mapId: string; seq: number; lat: number }> = []
           for (let count = 0; count < expectedPerClient; count++) {
-            const message = await moves.next({ timeout: 45_000 })
+            const message = await moves.next({ timeoutMs: 45_000 })
             const data = (message.json as { data: (typeof received)[number] }).data
             received.push(data)
             latencies.push(message.receivedAt - sentAt.get(`${data.sessionId}:${data.seq}`)!)

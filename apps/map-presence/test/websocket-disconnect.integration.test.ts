@@ -96,7 +96,7 @@ describe('error handling: WebSocket disconnects', () => {
     const silentClient = await connect(app.wsUrl, {
       query: { sessionId: silent.id, userId: 'silent', mapId: 'field' },
       autoPong: false,
-      expectTimeout: 10_000,
+      expectTimeoutMs: 10_000,
     })
     await silentClient.expectJson({ type: 'welcome' })
     await healthyClient.waitForJson({ type: 'presence_joined', data: { sessionId: silent.id } })

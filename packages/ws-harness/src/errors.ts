@@ -1,7 +1,7 @@
 import { FixtureError } from '@infra/fixture-core'
-import { type DiffLine, diffPartial, formatDiff } from './json-diff.js'
-import { isStructural } from './matcher.js'
-import { NOT_JSON, preview, ReceivedMessage, type WsMessage } from './message.js'
+import { NOT_JSON, preview, ReceivedMessage, type WsMessage } from './client/message.js'
+import { type DiffLine, diffPartial, formatDiff } from './expect/json-diff.js'
+import { isStructural } from './expect/matcher.js'
 
 /** Why an expectation failed. */
 export type ExpectationFailure =

@@ -1,4 +1,24 @@
-export { type ConnectOptions, connect, DEFAULT_CONNECT_TIMEOUT_MS, WsClient } from './client.js'
+export {
+  BinaryNotFoundError,
+  EnvironmentError,
+  FixtureError,
+  FixtureStateError,
+  InvalidOptionsError,
+  PortInUseError,
+  ProcessExitedError,
+  StartupTimeoutError,
+  UnsupportedOperationError,
+  WaitTimeoutError,
+} from '@infra/fixture-core'
+export { type ConnectOptions, connect, DEFAULT_CONNECT_TIMEOUT_MS, WsClient } from './client/client.js'
+export {
+  type ConnectManyOptions,
+  connectMany,
+  DEFAULT_CONNECT_CONCURRENCY,
+  type ExpectAllOptions,
+  WsClientGroup,
+} from './client/many.js'
+export type { WsMessage } from './client/message.js'
 export {
   type CloseInfo,
   type ExpectationFailure,
@@ -7,17 +27,10 @@ export {
   WsGroupExpectationError,
   WsNotOpenError,
 } from './errors.js'
-export { DEFAULT_EXPECT_TIMEOUT_MS, type ExpectOptions } from './expect-options.js'
-export { InboxView } from './inbox-view.js'
-export { type DiffLine, diffPartial } from './json-diff.js'
-export {
-  type ConnectManyOptions,
-  connectMany,
-  DEFAULT_CONNECT_CONCURRENCY,
-  type ExpectAllOptions,
-  WsClientGroup,
-} from './many.js'
-export { type Matcher, type MatcherFn, matchValue } from './matcher.js'
+export { DEFAULT_EXPECT_TIMEOUT_MS, type ExpectOptions } from './expect/await-match.js'
+export { InboxView } from './expect/inbox-view.js'
+export { type DiffLine, diffPartial } from './expect/json-diff.js'
+export { type Matcher, type MatcherFn, matchValue } from './expect/matcher.js'
 export {
   type BroadcastMeasurement,
   type LatencyStats,
@@ -27,8 +40,12 @@ export {
   measureRoundtrip,
   type RoundtripMeasurement,
   summarize,
-} from './measure.js'
-export type { WsMessage } from './message.js'
-export { startWsServer, WsServer } from './server.js'
-export { ServerConnection } from './server-connection.js'
-export type { DropOptions, RestartOptions, WsServerOptions } from './server-options.js'
+} from './measure/measure.js'
+export {
+  attachWsServer,
+  type SharedWsServer,
+  type WsConnectionInfo,
+} from './server/attached-server.js'
+export { startWsServer, WsServer } from './server/server.js'
+export { ServerConnection } from './server/server-connection.js'
+export type { DropOptions, RestartOptions, WsServerOptions } from './server/server-options.js'

@@ -1,8 +1,8 @@
 // The README's example, kept runnable.
 import { expect, it } from 'vitest'
-import { connect } from './client.js'
-import { connectMany } from './many.js'
-import { startWsServer } from './server.js'
+import { connect } from './client/client.js'
+import { connectMany } from './client/many.js'
+import { startWsServer } from './server/server.js'
 
 it('broadcasts to subscribers only', async () => {
   await using server = await startWsServer({

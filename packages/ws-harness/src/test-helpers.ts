@@ -1,6 +1,6 @@
 // Shared by this package's tests only (not exported): a small pub/sub server like the seeds' apps.
-import { startWsServer, type WsServer } from './server.js'
-import type { WsServerOptions } from './server-options.js'
+import { startWsServer, type WsServer } from './server/server.js'
+import type { WsServerOptions } from './server/server-options.js'
 
 /**
  * Protocol: `{type:'subscribe', channel}` → `{type:'subscribed', channel}`;

@@ -1,6 +1,6 @@
 import { test as baseTest, describe, expect } from 'vitest'
-import type { WsClient } from './client.js'
-import { startWsServer } from './server.js'
+import type { WsClient } from './client/client.js'
+import { startWsServer } from './server/server.js'
 import { test, type WsConnectionInfo, wsFixtures, wsGlobalSetup } from './vitest.js'
 
 // File-scoped fixtures must be defined at the top level of a file. No type arguments: the context is inferred.
@@ -53,6 +53,16 @@ describe('file-scoped server composed with another extension', () => {
 
 describe('shared server', () => {
   composed(
+    'without a global setup, wsSharedServer is a server of this worker and wsClient a client of the test’s own',
+    async ({ wsSharedServer, wsClient }) => {
+      expect(wsSharedServer.provider).toBe('local')
+      expect(wsSharedServer.env()).toEqual({ WS_URL: wsSharedServer.url })
+      wsClient.send('own')
+      await wsClient.expect('own')
+    },
+  )
+
+  composed(
     'wsSharedUrl falls back to a server for this file when there is no global setup',
     async ({ wsSharedUrl, connect }) => {
       const a = await connect(wsSharedUrl)
@@ -70,6 +80,7 @@ describe('shared server', () => {
     })
     try {
       expect(provided?.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/shared$/)
+      expect(provided?.provider).toBe('local')
       const a = await connect(provided!.url)
       a.send('hi')
       await a.expect('hi')

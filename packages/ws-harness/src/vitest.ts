@@ -1,25 +1,22 @@
+import { rejectServerOptions } from '@infra/fixture-core'
 import {
+  type ProvideTarget as CoreProvideTarget,
   composeGlobalSetups,
+  defineServerFixtures,
   fileScoped,
   lazyCallable,
-  rejectServerOptions,
-  serverGlobalSetup,
-} from '@infra/fixture-core'
+} from '@infra/fixture-core/vitest'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
-import { type ConnectOptions, connect as connectClient, type WsClient } from './client.js'
-import { type ConnectManyOptions, connectMany as connectGroup, type WsClientGroup } from './many.js'
-import { startWsServer, type WsServer } from './server.js'
-import type { WsServerOptions } from './server-options.js'
+import { type ConnectOptions, connect as connectClient, type WsClient } from './client/client.js'
+import { type ConnectManyOptions, connectMany as connectGroup, type WsClientGroup } from './client/many.js'
+import { attachWsServer, type SharedWsServer, type WsConnectionInfo } from './server/attached-server.js'
+import { startWsServer, type WsServer } from './server/server.js'
+import type { WsServerOptions } from './server/server-options.js'
 
 const CLEANUP_CLOSE_TIMEOUT_MS = 1_000
 
 /** The key under which {@link wsGlobalSetup} provides the shared server's URL. */
 export const WS_PROVIDE_KEY = 'infraWs'
-
-/** What {@link wsGlobalSetup} hands to workers. */
-export interface WsConnectionInfo {
-  url: string
-}
 
 declare module 'vitest' {
   interface ProvidedContext {
@@ -28,25 +25,30 @@ declare module 'vitest' {
 }
 
 /** The part of vitest's `TestProject` the global setup needs. */
-export interface ProvideTarget {
-  provide(key: typeof WS_PROVIDE_KEY, value: WsConnectionInfo): void
-}
+export type ProvideTarget = CoreProvideTarget<typeof WS_PROVIDE_KEY, WsConnectionInfo>
+
+const glue = defineServerFixtures({
+  key: WS_PROVIDE_KEY,
+  inject: () => inject(WS_PROVIDE_KEY),
+  globalSetupName: 'wsGlobalSetup()',
+  fixturesName: 'wsFixtures',
+  serverFixture: 'wsSharedServer',
+  isolatedFixture: 'wsClient',
+  start: (options: WsServerOptions): Promise<SharedWsServer> => startWsServer(options),
+  info: (server) => ({ url: server.url, provider: server.provider }),
+  attach: (info) => attachWsServer(info),
+})
 
 /**
  * A vitest global setup that starts one WebSocket server for the whole run (in the main process, so
- * `onConnection` handlers work but share no memory with tests) and provides its URL to workers as
- * `wsSharedUrl` / `inject('infraWs')`. In your setup file: `export default wsGlobalSetup({ ... })` (with
- * other global setups: `composeGlobalSetups(…, wsGlobalSetup({ ... }))`).
+ * `onConnection` handlers work but share no memory with tests) and provides its URL to workers
+ * (`wsSharedServer`, `wsSharedUrl`, `inject('infraWs')`). In your setup file: `export default wsGlobalSetup({ ... })`
+ * (with other global setups: `composeGlobalSetups(…, wsGlobalSetup({ ... }))`).
  * Most tests want their own server instead (`wsServer`, `wsFileServer`): it costs about a millisecond.
  */
-export function wsGlobalSetup(
-  options: WsServerOptions = {},
-): (project: ProvideTarget) => Promise<() => Promise<void>> {
-  return serverGlobalSetup(
-    () => startWsServer(options),
-    (project: ProvideTarget, server) => project.provide(WS_PROVIDE_KEY, { url: server.url }),
-  )
-}
+export const wsGlobalSetup: (
+  options?: WsServerOptions,
+) => (project: ProvideTarget) => Promise<() => Promise<void>> = glue.globalSetup
 
 /** What `wsFixtures` adds to the test context. */
 export interface WsFixtures {
@@ -56,7 +58,14 @@ export interface WsFixtures {
   wsServer: WsServer
   /** One server for the whole file (started on first use, stopped after the file). */
   wsFileServer: WsServer
-  /** The run's server from {@link wsGlobalSetup}, or else a server for this file (with `wsServerOptions`). */
+  /**
+   * The run's server (worker-scoped): a handle on {@link wsGlobalSetup}'s (clients only; it reports that
+   * server's provider), or else a server started for this worker with default options.
+   */
+  wsSharedServer: SharedWsServer
+  /** A client of this test's own on `wsSharedServer` (`wsSharedServer.isolated()`), closed after the test. */
+  wsClient: WsClient
+  /** The run's server URL from {@link wsGlobalSetup}, or else a server for this file (with `wsServerOptions`). */
   wsSharedUrl: string
   /** `connect()` whose clients are closed after the test. */
   connect: (url: string, opts?: ConnectOptions) => Promise<WsClient>
@@ -80,9 +89,11 @@ async function serve(options: WsServerOptions, use: Use<WsServer>): Promise<void
  * Fixtures for `test.extend(wsFixtures)`: servers and clients with automatic cleanup, so that no socket
  * outlives its test. Compose with other packages without type arguments, in any order (at the top level of a
  * file, as some are file-scoped): `baseTest.extend(pgFixtures).extend(redisFixtures).extend(wsFixtures)`.
- * The file-scoped ones are vitest tuples typed as their functions (see `fileScoped` in @infra/fixture-core).
+ * The file- and worker-scoped ones are vitest tuples typed as their functions (see `fileScoped` in
+ * @infra/fixture-core).
  */
 export const wsFixtures = {
+  ...glue.fixtures(),
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
   wsServerOptions: fileScoped<WsServerOptions>(async ({}, use) => use({})),
   wsServer: async ({ wsServerOptions }: WithOptions, use: Use<WsServer>) => serve(wsServerOptions, use),
@@ -112,7 +123,7 @@ export const wsFixtures = {
         return client
       })
     } finally {
-      await Promise.all(opened.map((c) => c.close(1000, undefined, { timeout: CLEANUP_CLOSE_TIMEOUT_MS })))
+      await Promise.all(opened.map((c) => c.close(1000, undefined, { timeoutMs: CLEANUP_CLOSE_TIMEOUT_MS })))
     }
   },
   // biome-ignore lint/correctness/noEmptyPattern: vitest reads fixture dependencies from this pattern
@@ -136,4 +147,5 @@ export type WsFixtureDefinitions = typeof wsFixtures
 /** vitest's `test` with {@link wsFixtures}. */
 export const test: TestAPI<WsFixtures> = lazyCallable(() => baseTest.extend(wsFixtures))
 
+export type { SharedWsServer, WsConnectionInfo }
 export { composeGlobalSetups }

@@ -114,7 +114,7 @@ export const test = baseTest
         if (!target) throw new Error('openClient: no app started in this test yet (use `app` or `startApp`)')
         const client = await connect(target.wsUrl, {
           query: { sessionId: session.id, userId: session.userId, mapId: session.mapId },
-          expectTimeout: 10_000,
+          expectTimeoutMs: 10_000,
           name: `ws(${session.userId}@${session.mapId})`,
         })
         if (welcome) await client.expectJson({ type: 'welcome', data: { sessionId: session.id } })

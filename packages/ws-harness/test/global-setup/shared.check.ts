@@ -1,11 +1,19 @@
-import { InvalidOptionsError } from '@infra/fixture-core'
+import { InvalidOptionsError, UnsupportedOperationError } from '@infra/fixture-core'
 import { expect, inject } from 'vitest'
 import { test, wsFixtures } from '../../src/vitest.js'
 
 test('the ready test works in a run whose global setup imports @infra/ws-harness/vitest', async ({
   wsSharedUrl,
+  wsSharedServer,
+  wsClient,
   connect,
 }) => {
+  // the worker's handle on the global setup's server: its URL and provider, clients, no server control
+  expect(wsSharedServer.url).toBe(inject('infraWs').url)
+  expect(wsSharedServer.provider).toBe('local')
+  await expect(wsSharedServer.restart()).rejects.toBeInstanceOf(UnsupportedOperationError)
+  wsClient.send('own client')
+  await wsClient.expect('own client')
   expect(inject('otherSetup')).toBe('started after ws')
   expect(wsSharedUrl).toBe(inject('infraWs').url)
   expect(wsSharedUrl).toMatch(/\/shared$/)

@@ -1,5 +1,5 @@
+import { NOT_JSON, type ReceivedMessage } from '../client/message.js'
 import { isStructural, matchValue } from './matcher.js'
-import { NOT_JSON, type ReceivedMessage } from './message.js'
 
 /** `json`: the message must be JSON and matchers see the parsed value; `auto`: decided by the matcher. */
 export type MatchMode = 'auto' | 'json'

@@ -1,10 +1,24 @@
+import type { ReceivedMessage, WsMessage } from '../client/message.js'
+import type { MessageFilter, MessageInbox } from '../client/message-inbox.js'
+import { type ExpectationFailure, WsExpectationError } from '../errors.js'
 import { compileMatcher, type MatchMode } from './compile-matcher.js'
-import { type ExpectationFailure, WsExpectationError } from './errors.js'
-import type { ExpectOptions } from './expect-options.js'
 import { operationName } from './expectation-report.js'
-import type { InboxScope } from './inbox-scope.js'
-import type { ReceivedMessage, WsMessage } from './message.js'
-import type { MessageInbox } from './message-inbox.js'
+
+/** Default timeout of inbox expectations (ms): generous for a loaded CI machine, but finite. */
+export const DEFAULT_EXPECT_TIMEOUT_MS = 3_000
+
+export interface ExpectOptions {
+  /** How long to wait (ms). Default: the socket's `expectTimeoutMs` (3 000 ms unless configured). */
+  timeoutMs?: number
+}
+
+/** What an expectation runs over: a socket's inbox, seen through a view's filter. */
+export interface InboxScope {
+  inbox: MessageInbox
+  filter: MessageFilter
+  /** How the filter describes itself in failures (undefined: no filter). */
+  filterLabel: string | undefined
+}
 
 /** What an expectation knows when it builds its failure. */
 export interface MatchContext {
@@ -40,7 +54,7 @@ export function awaitMatch(
   opts: ExpectOptions | undefined,
   makePolicy: (ctx: MatchContext) => MatchPolicy,
 ): Promise<WsMessage> {
-  const timeoutMs = opts?.timeout ?? inbox.expectTimeout
+  const timeoutMs = opts?.timeoutMs ?? inbox.expectTimeoutMs
   const { json, test } = compileMatcher(matcher, mode)
   const operation = operationName(name, matcher, filterLabel)
   const start = performance.now()

@@ -1,5 +1,5 @@
-import type { CloseInfo } from './errors.js'
-import { DEFAULT_EXPECT_TIMEOUT_MS } from './expect-options.js'
+import type { CloseInfo } from '../errors.js'
+import { DEFAULT_EXPECT_TIMEOUT_MS } from '../expect/await-match.js'
 import { ReceivedMessage, type WsMessage } from './message.js'
 
 /** Restricts what a view or an expectation sees; undefined sees everything. */
@@ -32,7 +32,7 @@ export class MessageInbox {
 
   constructor(
     readonly label: string,
-    public expectTimeout: number = DEFAULT_EXPECT_TIMEOUT_MS,
+    public expectTimeoutMs: number = DEFAULT_EXPECT_TIMEOUT_MS,
     readonly historyLimit: number = Number.POSITIVE_INFINITY,
   ) {}
 

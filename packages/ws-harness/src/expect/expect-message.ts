@@ -1,10 +1,9 @@
+import { NOT_JSON, type ReceivedMessage, type WsMessage } from '../client/message.js'
+import type { ExpectationFailure } from '../errors.js'
+import type { ExpectOptions, InboxScope } from './await-match.js'
 import { awaitMatch } from './await-match.js'
 import type { MatchMode } from './compile-matcher.js'
-import type { ExpectationFailure } from './errors.js'
-import type { ExpectOptions } from './expect-options.js'
 import { examinedSince } from './expectation-report.js'
-import type { InboxScope } from './inbox-scope.js'
-import { NOT_JSON, type ReceivedMessage, type WsMessage } from './message.js'
 
 /** The next message of the scope must match (FIFO: no skipping); consumes it either way. */
 export function expectMessage(

@@ -2,10 +2,10 @@
 import { waitFor } from '@infra/fixture-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { connect } from './client.js'
-import { WsExpectationError } from './errors.js'
+import { connect } from '../client/client.js'
+import { WsExpectationError } from '../errors.js'
+import { startChannelServer } from '../test-helpers.js'
 import type { WsServer } from './server.js'
-import { startChannelServer } from './test-helpers.js'
 
 /** Reconnects with capped exponential backoff and (unless told otherwise) re-sends its subscriptions. */
 class ReconnectingClient {
@@ -75,7 +75,7 @@ async function setup(opts?: { resubscribe?: boolean }) {
 
 /** The next connection that is not a publisher. */
 function next(s: WsServer) {
-  return s.expectConnection({ timeout: 5_000, filter: (c) => !c.query.has('publisher') })
+  return s.expectConnection({ timeoutMs: 5_000, filter: (c) => !c.query.has('publisher') })
 }
 
 async function publishAndReceive(s: WsServer, c: ReconnectingClient, data: string) {
@@ -122,7 +122,7 @@ describe('reconnect and resubscribe', () => {
     const { server } = await setup({ resubscribe: false })
     await server.dropAll()
     const again = await next(server)
-    const err = await again.expectJson({ type: 'subscribe' }, { timeout: 300 }).catch((e: unknown) => e)
+    const err = await again.expectJson({ type: 'subscribe' }, { timeoutMs: 300 }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(WsExpectationError)
     expect((err as Error).message).toContain('Received no messages at all.')
   })

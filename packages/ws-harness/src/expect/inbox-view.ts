@@ -1,13 +1,12 @@
+import type { ReceivedMessage, WsMessage } from '../client/message.js'
+import type { MessageFilter, MessageInbox } from '../client/message-inbox.js'
+import type { CloseInfo } from '../errors.js'
+import type { ExpectOptions, InboxScope } from './await-match.js'
 import { compileMatcher } from './compile-matcher.js'
-import type { CloseInfo } from './errors.js'
 import { expectClosed } from './expect-closed.js'
 import { expectMessage } from './expect-message.js'
 import { expectNoMessage } from './expect-no-message.js'
-import type { ExpectOptions } from './expect-options.js'
-import type { InboxScope } from './inbox-scope.js'
 import { describeMatcher, type Matcher } from './matcher.js'
-import type { ReceivedMessage, WsMessage } from './message.js'
-import type { MessageFilter, MessageInbox } from './message-inbox.js'
 import { waitForMessage } from './wait-for-message.js'
 
 /**
@@ -62,8 +61,8 @@ export class InboxView {
   }
 
   /** The default timeout of this socket's expectations (ms). */
-  get inboxTimeout(): number {
-    return this.inbox.expectTimeout
+  get expectTimeoutMs(): number {
+    return this.inbox.expectTimeoutMs
   }
 
   /** How the socket closed, once it has. */

@@ -1,4 +1,5 @@
-import type http from 'node:http'
+import http from 'node:http'
+import type { Duplex } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { PortInUseError, withTimeout } from '@infra/fixture-core'
 
@@ -45,4 +46,13 @@ export async function listenAgain(
       await sleep(50)
     }
   }
+}
+
+/** Answers a WebSocket upgrade request with a plain HTTP error `status` and closes the socket. */
+export function rejectUpgrade(socket: Duplex, status: number): void {
+  const text = http.STATUS_CODES[status] ?? 'Error'
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  )
+  setTimeout(() => socket.destroy(), 100).unref()
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { WsConnectError, WsGroupExpectationError } from './errors.js'
+import { WsConnectError, WsGroupExpectationError } from '../errors.js'
+import type { WsServer } from '../server/server.js'
+import { startWsServer } from '../server/server.js'
+import { startChannelServer } from '../test-helpers.js'
 import { connectMany } from './many.js'
-import type { WsServer } from './server.js'
-import { startWsServer } from './server.js'
-import { startChannelServer } from './test-helpers.js'
 
 let server: WsServer
 beforeAll(async () => {
@@ -98,7 +98,7 @@ describe('broadcast and isolation', () => {
       })
       await group.expectAll({ type: 'subscribed' })
       group.at(0).sendJson({ type: 'publish', channel: 'on', data: 'x' })
-      const err = await failure(group.expectAll({ type: 'event', data: 'x' }, { timeout: 300 }))
+      const err = await failure(group.expectAll({ type: 'event', data: 'x' }, { timeoutMs: 300 }))
       expect(err).toBeInstanceOf(WsGroupExpectationError)
       expect(err.failures.map((f) => f.index)).toEqual([3, 4])
       expect(err.message).toContain(

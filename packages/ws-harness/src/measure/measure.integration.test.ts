@@ -1,9 +1,9 @@
 import { WaitTimeoutError, waitFor } from '@infra/fixture-core'
 import { describe, expect, it } from 'vitest'
-import { connect } from './client.js'
-import { connectMany } from './many.js'
+import { connect } from '../client/client.js'
+import { connectMany } from '../client/many.js'
+import { startWsServer } from '../server/server.js'
 import { measureBroadcast, measureRoundtrip } from './measure.js'
-import { startWsServer } from './server.js'
 
 describe('latency and throughput helpers', () => {
   it('measureBroadcast returns per-delivery and per-round latencies', async () => {
@@ -50,14 +50,14 @@ describe('latency and throughput helpers', () => {
   it('a silent endpoint fails with a bounded, descriptive timeout', async () => {
     await using server = await startWsServer({ onConnection: () => {} })
     await using client = await connect(server.url)
-    const err = await measureRoundtrip(client, { messages: 10, timeout: 200 }).catch((e: unknown) => e)
+    const err = await measureRoundtrip(client, { messages: 10, timeoutMs: 200 }).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(WaitTimeoutError)
     expect((err as Error).message).toContain('0 of 10 replies arrived.')
     await using group = await connectMany(server.url, 3)
     const err2 = await measureBroadcast(group, () => server.broadcast('x', (c) => c.id !== 2), {
       rounds: 1,
       warmup: 0,
-      roundTimeout: 200,
+      roundTimeoutMs: 200,
     }).catch((e: unknown) => e)
     expect((err2 as Error).message).toContain('2 of 3 clients received it.')
   })

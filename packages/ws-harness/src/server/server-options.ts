@@ -1,5 +1,5 @@
 import http, { type IncomingMessage } from 'node:http'
-import { InvalidOptionsError } from '@infra/fixture-core'
+import { check, checkOptions, InvalidOptionsError, type OptionSchema } from '@infra/fixture-core'
 import type { ServerOptions } from 'ws'
 import type { ServerConnection } from './server-connection.js'
 
@@ -13,7 +13,7 @@ export interface WsServerOptions {
   path?: string
   /** Attach to an existing (listening) HTTP server instead of starting one. */
   server?: http.Server
-  /** Fixed port (default: an ephemeral one chosen by the kernel). Ignored with `server`. */
+  /** Fixed port, 1..65535 (omit it for an ephemeral one chosen by the kernel). Ignored with `server`. */
   port?: number
   /** Bind address. Default 127.0.0.1. */
   host?: string
@@ -32,7 +32,7 @@ export interface WsServerOptions {
    */
   heartbeatMs?: number
   /** Default timeout of server-side connection expectations (ms). Default 3 000. */
-  expectTimeout?: number
+  expectTimeoutMs?: number
   /** Keep what clients send in each connection's inbox (default true). Turn off for long load runs. */
   record?: boolean
   /** Passed through to `ws`'s WebSocketServer (e.g. `perMessageDeflate`, `maxPayload`). */
@@ -40,8 +40,8 @@ export interface WsServerOptions {
 }
 
 export interface DropOptions {
-  /** How long to wait for the close handshake before terminating (ms). Default 2 000. */
-  timeout?: number
+  /** How long to wait for the close handshake before terminating (ms). Default 2 000 (stop(): 1 000). */
+  timeoutMs?: number
 }
 
 export interface RestartOptions {
@@ -52,21 +52,39 @@ export interface RestartOptions {
   reason?: string
 }
 
-/** Throws {@link InvalidOptionsError} before anything starts. */
+const SERVER_OPTIONS: OptionSchema<WsServerOptions> = {
+  onConnection: check.func(),
+  path: (value, key) => {
+    if (value !== undefined && (typeof value !== 'string' || !value.startsWith('/'))) {
+      throw new InvalidOptionsError(key, `must start with '/', got ${String(value)}`)
+    }
+  },
+  server: (value, key) => {
+    if (value !== undefined && !(value instanceof http.Server)) {
+      throw new InvalidOptionsError(key, 'expected an http.Server (or https.Server)')
+    }
+  },
+  port: check.port(),
+  host: check.string(),
+  echo: check.boolean(),
+  authorize: check.func(),
+  handleProtocols: check.func(),
+  heartbeatMs: check.ms(),
+  expectTimeoutMs: check.ms(),
+  record: check.boolean(),
+  // ws's own server options: ws checks them
+  ws: check.any(),
+}
+
+export const DROP_OPTIONS: OptionSchema<DropOptions> = { timeoutMs: check.ms({ allowZero: true }) }
+
+export const RESTART_OPTIONS: OptionSchema<RestartOptions> = {
+  downtimeMs: check.ms({ allowZero: true }),
+  code: check.int(1000, 4999),
+  reason: check.string({ allowEmpty: true }),
+}
+
+/** Throws {@link InvalidOptionsError} before anything starts (an unknown key names the nearest option). */
 export function validateServerOptions(o: WsServerOptions): void {
-  if (o.path !== undefined && (typeof o.path !== 'string' || !o.path.startsWith('/'))) {
-    throw new InvalidOptionsError('path', `must start with '/', got ${String(o.path)}`)
-  }
-  if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535)) {
-    throw new InvalidOptionsError('port', `expected an integer 0..65535, got ${o.port}`)
-  }
-  if (o.heartbeatMs !== undefined && !(o.heartbeatMs > 0 && Number.isFinite(o.heartbeatMs))) {
-    throw new InvalidOptionsError('heartbeatMs', `expected a finite number > 0, got ${o.heartbeatMs}`)
-  }
-  if (o.onConnection !== undefined && typeof o.onConnection !== 'function') {
-    throw new InvalidOptionsError('onConnection', 'expected a function')
-  }
-  if (o.server !== undefined && !(o.server instanceof http.Server)) {
-    throw new InvalidOptionsError('server', 'expected an http.Server (or https.Server)')
-  }
+  checkOptions('startWsServer()', o, SERVER_OPTIONS)
 }

@@ -1,9 +1,9 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { InvalidOptionsError, PortInUseError } from '@infra/fixture-core'
+import { FixtureStateError, InvalidOptionsError, PortInUseError } from '@infra/fixture-core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { connect, type WsClient } from './client.js'
-import { WsConnectError } from './errors.js'
+import { connect, type WsClient } from '../client/client.js'
+import { WsConnectError } from '../errors.js'
 import { startWsServer, type WsServer } from './server.js'
 
 const cleanup: (() => Promise<unknown>)[] = []
@@ -58,6 +58,23 @@ describe('startWsServer', () => {
     await expect(startWsServer({ path: 'ws' })).rejects.toBeInstanceOf(InvalidOptionsError)
     await expect(startWsServer({ port: 70_000 })).rejects.toThrow(/port/)
     await expect(startWsServer({ heartbeatMs: 0 })).rejects.toThrow(/heartbeatMs/)
+    await expect(startWsServer({ port: 0 })).rejects.toThrow(/omit it for an ephemeral port/)
+    const err = await startWsServer({ expectTimeout: 10 } as never).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(InvalidOptionsError)
+    expect((err as Error).message).toContain("Did you mean 'expectTimeoutMs'?")
+  })
+
+  it('has the fixture shape: service, provider, env(), isolated() clients that `await using` closes', async () => {
+    const s = await server()
+    expect([s.service, s.provider]).toEqual(['ws', 'local'])
+    expect(s.env()).toEqual({ WS_URL: s.url })
+    {
+      await using c = await s.isolated()
+      c.send('mine')
+      await c.expect('mine')
+      await s.waitForClients(1)
+    }
+    await s.waitForClients(0)
   })
 
   it('a taken fixed port is a PortInUseError', async () => {
@@ -78,7 +95,7 @@ describe('server-side control', () => {
     a.sendJson({ type: 'subscribe', channel: 'x' })
     await ca.expectJson({ type: 'subscribe', channel: 'x' })
     await cb.expectNoMessage(50)
-    await expect(s.expectConnection({ timeout: 50 })).rejects.toThrow(
+    await expect(s.expectConnection({ timeoutMs: 50 })).rejects.toThrow(
       /a new connection on ws:\/\/127\.0\.0\.1/,
     )
   })
@@ -112,7 +129,7 @@ describe('server-side control', () => {
     expect(await s.dropAll(1012, 'restarting')).toBe(1)
     await c.expectClosed(1012)
     await s.waitForClients(0)
-    await expect(s.waitForClients(5, { timeout: 50 })).rejects.toThrow(
+    await expect(s.waitForClients(5, { timeoutMs: 50 })).rejects.toThrow(
       /5 open connection\(s\).*\n?.*Open now: 0/,
     )
   })
@@ -156,7 +173,7 @@ describe('server-side control', () => {
     expect(s.isPaused).toBe(true)
     a.send('while paused')
     await a.expectNoMessage(150)
-    await expect(a.ping({ timeout: 150 })).rejects.toThrow(/no pong arrived/)
+    await expect(a.ping({ timeoutMs: 150 })).rejects.toThrow(/no pong arrived/)
     const late = connect(s.url)
     await expect(Promise.race([late, new Promise((r) => setTimeout(() => r('pending'), 150))])).resolves.toBe(
       'pending',
@@ -198,14 +215,18 @@ describe('server-side control', () => {
     expect(String(s.errors[0])).toContain('handler exploded')
   })
 
-  it('stop closes clients with 1001, is idempotent, and restart after stop is refused', async () => {
+  it('stop closes clients with 1001, is idempotent, and anything else after it is a FixtureStateError', async () => {
     const s = await server()
     const a = await client(s.url)
-    await s.stop()
+    await Promise.all([s.stop(), s.stop()])
     await s.stop()
     await a.expectClosed(1001)
     expect(s.clients.size).toBe(0)
-    await expect(s.restart()).rejects.toThrow(/stopped/)
+    expect(s.isUp).toBe(false)
+    await expect(s.restart()).rejects.toBeInstanceOf(FixtureStateError)
+    await expect(s.kill()).rejects.toThrow(/Cannot kill\(\) the ws fixture: it is stopped/)
+    await expect(s.pause()).rejects.toBeInstanceOf(FixtureStateError)
+    expect(() => s.isolated()).toThrow(FixtureStateError)
   })
 
   it('await using disposes the server', async () => {

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http'
 import WebSocket from 'ws'
-import type { CloseInfo } from './errors.js'
-import { WsNotOpenError } from './errors.js'
-import { InboxView } from './inbox-view.js'
-import type { WsMessage } from './message.js'
-import type { MessageInbox } from './message-inbox.js'
+import type { WsMessage } from '../client/message.js'
+import type { MessageInbox } from '../client/message-inbox.js'
+import type { CloseInfo } from '../errors.js'
+import { WsNotOpenError } from '../errors.js'
+import { InboxView } from '../expect/inbox-view.js'
 
 /**
  * The server side of one accepted WebSocket: the raw socket, the upgrade request, a FIFO inbox of what

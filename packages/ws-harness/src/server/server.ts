@@ -2,8 +2,16 @@ import http, { type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { InvalidOptionsError, LOOPBACK } from '@infra/fixture-core'
+import {
+  checkOptions,
+  debugLogger,
+  FixtureLifecycle,
+  type FixtureServer,
+  LOOPBACK,
+} from '@infra/fixture-core'
 import { WebSocketServer } from 'ws'
+import { type ConnectOptions, connect, type WsClient } from '../client/client.js'
+import { DEFAULT_EXPECT_TIMEOUT_MS } from '../expect/await-match.js'
 import { acceptConnection } from './accept-connection.js'
 import { broadcast } from './broadcast.js'
 import { ConnectionRegistry } from './connection-registry.js'
@@ -13,17 +21,19 @@ import {
   dropConnections,
   selectConnections,
 } from './drop-connections.js'
-import { DEFAULT_EXPECT_TIMEOUT_MS } from './expect-options.js'
 import { Heartbeat } from './heartbeat.js'
-import { listenAgain, listenOnce, waitUntilListening } from './http-listen.js'
-import { rejectUpgrade } from './reject-upgrade.js'
+import { listenAgain, listenOnce, rejectUpgrade, waitUntilListening } from './http-listen.js'
 import type { ServerConnection } from './server-connection.js'
 import {
+  DROP_OPTIONS,
   type DropOptions,
+  RESTART_OPTIONS,
   type RestartOptions,
   validateServerOptions,
   type WsServerOptions,
 } from './server-options.js'
+
+const debug = debugLogger('infra:ws')
 
 /** How long an attached http.Server may take to start listening, and a restart to get its port back. */
 const LISTEN_TIMEOUT_MS = 5_000
@@ -31,9 +41,12 @@ const LISTEN_TIMEOUT_MS = 5_000
 /**
  * A real `ws` WebSocket server on 127.0.0.1 (or attached to your `http.Server`) with server-side control
  * for tests: list, drop and broadcast to clients, restart on the same port, heartbeat, stop.
- * Create with {@link startWsServer}.
+ * Create with {@link startWsServer}. `isolated()` gives a test a client of its own.
  */
-export class WsServer implements AsyncDisposable {
+export class WsServer implements FixtureServer<WsClient> {
+  readonly service = 'ws'
+  /** Always `local`: the server runs in this process. */
+  readonly provider = 'local' as const
   readonly wss: WebSocketServer
   /** The HTTP server carrying the upgrades (yours when attached). */
   readonly httpServer: http.Server
@@ -49,7 +62,7 @@ export class WsServer implements AsyncDisposable {
   #down = false
   #paused = false
   #held: (() => void)[] = []
-  #stopped = false
+  readonly #life = new FixtureLifecycle('ws')
   #restarts = 0
   #onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
 
@@ -82,6 +95,7 @@ export class WsServer implements AsyncDisposable {
       await waitUntilListening(this.httpServer, LISTEN_TIMEOUT_MS)
     }
     this.#port = (this.httpServer.address() as AddressInfo).port
+    debug?.(`${this.#owned ? 'listening' : 'attached to your http.Server'} on ${this.url}`)
   }
 
   get port(): number {
@@ -112,9 +126,23 @@ export class WsServer implements AsyncDisposable {
     return this.#restarts
   }
 
-  /** False between `kill()` (or a restart's downtime) and the next listen. */
+  /** False between `kill()` (or a restart's downtime) and the next listen, and after `stop()`. */
   get isUp(): boolean {
-    return !this.#down && !this.#stopped
+    return !this.#down && this.#life.isRunning
+  }
+
+  /** Connection info for another process: `{ WS_URL: 'ws://127.0.0.1:<port>/…' }`. */
+  env(): Record<string, string> {
+    return { WS_URL: this.url }
+  }
+
+  /**
+   * A client of its own for one test, connected to this server (`await using client = await server.isolated()`
+   * closes it).
+   */
+  isolated(opts: ConnectOptions = {}): Promise<WsClient> {
+    this.#life.assertRunning('isolated')
+    return connect(this.url, opts)
   }
 
   #handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -127,7 +155,7 @@ export class WsServer implements AsyncDisposable {
       }
     }
     socket.on('error', () => {})
-    if (this.#down || this.#stopped) {
+    if (this.#down || !this.#life.isRunning) {
       rejectUpgrade(socket, 503)
       return
     }
@@ -171,9 +199,10 @@ export class WsServer implements AsyncDisposable {
    * before the call), optionally the next one matching `filter`.
    */
   expectConnection(
-    opts: { timeout?: number; filter?: (conn: ServerConnection) => boolean } = {},
+    opts: { timeoutMs?: number; filter?: (conn: ServerConnection) => boolean } = {},
   ): Promise<ServerConnection> {
-    const timeoutMs = opts.timeout ?? this.#opts.expectTimeout ?? DEFAULT_EXPECT_TIMEOUT_MS
+    this.#life.assertRunning('expectConnection')
+    const timeoutMs = opts.timeoutMs ?? this.#opts.expectTimeoutMs ?? DEFAULT_EXPECT_TIMEOUT_MS
     return this.#connections.expectConnection(timeoutMs, opts.filter, () => this.url)
   }
 
@@ -187,8 +216,9 @@ export class WsServer implements AsyncDisposable {
   }
 
   /** Waits until exactly `count` connections are open. */
-  waitForClients(count: number, opts: { timeout?: number } = {}): Promise<void> {
-    const timeoutMs = opts.timeout ?? this.#opts.expectTimeout ?? DEFAULT_EXPECT_TIMEOUT_MS
+  waitForClients(count: number, opts: { timeoutMs?: number } = {}): Promise<void> {
+    this.#life.assertRunning('waitForClients')
+    const timeoutMs = opts.timeoutMs ?? this.#opts.expectTimeoutMs ?? DEFAULT_EXPECT_TIMEOUT_MS
     return this.#connections.waitForCount(count, timeoutMs, () => this.url)
   }
 
@@ -206,8 +236,9 @@ export class WsServer implements AsyncDisposable {
    * returns how many were dropped.
    */
   async drop(target: DropTarget, code?: number, reason?: string, opts: DropOptions = {}): Promise<number> {
+    checkOptions('drop()', opts, DROP_OPTIONS)
     const conns = selectConnections(target, this.#connections.open)
-    return dropConnections(conns, code, reason, opts.timeout ?? DEFAULT_DROP_TIMEOUT_MS)
+    return dropConnections(conns, code, reason, opts.timeoutMs ?? DEFAULT_DROP_TIMEOUT_MS)
   }
 
   /** Drops every open connection (see {@link drop}). */
@@ -239,13 +270,15 @@ export class WsServer implements AsyncDisposable {
    * pongs) and leaves new handshakes unanswered until `resume()`. Clients see timeouts, not closes.
    */
   async pause(): Promise<void> {
-    if (this.#stopped || this.#paused) return
+    this.#life.assertRunning('pause')
+    if (this.#paused) return
     this.#paused = true
     for (const c of this.#connections.open) c.socket.pause()
   }
 
   /** Continues after `pause()`: buffered messages are handled, held handshakes answered. */
   async resume(): Promise<void> {
+    this.#life.assertRunning('resume')
     if (!this.#paused) return
     this.#paused = false
     for (const c of this.#connections.open) c.socket.resume()
@@ -257,7 +290,7 @@ export class WsServer implements AsyncDisposable {
    * `restart()` brings it back on the same port.
    */
   async kill(): Promise<void> {
-    if (this.#stopped) return
+    this.#life.assertRunning('kill')
     await this.#goDown()
   }
 
@@ -266,21 +299,27 @@ export class WsServer implements AsyncDisposable {
    * `downtimeMs`, then listens again. Clients see a close and must reconnect.
    */
   async restart(opts: RestartOptions = {}): Promise<void> {
-    if (this.#stopped) throw new InvalidOptionsError('restart', 'the server was stopped; start a new one')
+    this.#life.assertRunning('restart')
+    checkOptions('restart()', opts, RESTART_OPTIONS)
     await this.#goDown(opts.code, opts.reason)
     if (opts.downtimeMs) await sleep(opts.downtimeMs)
     if (this.#owned) await listenAgain(this.httpServer, this.#port, this.host, LISTEN_TIMEOUT_MS)
     this.#down = false
     this.#restarts++
+    debug?.(`restarted on port ${this.#port} (restart ${this.#restarts})`)
   }
 
   /**
-   * Stops for good: closes clients with 1001 (cut after `timeout`), stops listening (or detaches from
-   * your server, which keeps running). Idempotent.
+   * Stops for good: closes clients with 1001 (cut after `timeoutMs`, default 1 000), stops listening (or
+   * detaches from your server, which keeps running). Idempotent; anything else afterwards throws
+   * `FixtureStateError`.
    */
-  async stop(opts: DropOptions = {}): Promise<void> {
-    if (this.#stopped) return
-    this.#stopped = true
+  stop(opts: DropOptions = {}): Promise<void> {
+    checkOptions('stop()', opts, DROP_OPTIONS)
+    return this.#life.stopOnce(() => this.#stop(opts))
+  }
+
+  async #stop(opts: DropOptions): Promise<void> {
     this.#paused = false
     for (const h of this.#held.splice(0)) h() // answered with 503 now
     this.#heartbeat.stop()
@@ -289,7 +328,7 @@ export class WsServer implements AsyncDisposable {
       this.#owned && this.httpServer.listening
         ? new Promise<void>((resolve) => this.httpServer.close(() => resolve()))
         : Promise.resolve()
-    await this.dropAll(1001, 'server stopping', { timeout: opts.timeout ?? 1_000 })
+    await this.dropAll(1001, 'server stopping', { timeoutMs: opts.timeoutMs ?? 1_000 })
     if (this.#owned) this.httpServer.closeAllConnections()
     await closed
     await new Promise<void>((resolve) => this.wss.close(() => resolve()))

@@ -1,9 +1,15 @@
 import type { IncomingMessage } from 'node:http'
-import { InvalidOptionsError } from '@infra/fixture-core'
+import {
+  check,
+  checkOptions,
+  InvalidOptionsError,
+  type OptionCheck,
+  type OptionSchema,
+} from '@infra/fixture-core'
 import WebSocket, { type ClientOptions } from 'ws'
-import { type CloseInfo, WsConnectError, WsExpectationError, WsNotOpenError } from './errors.js'
-import { DEFAULT_EXPECT_TIMEOUT_MS, type ExpectOptions } from './expect-options.js'
-import { InboxView } from './inbox-view.js'
+import { type CloseInfo, WsConnectError, WsExpectationError, WsNotOpenError } from '../errors.js'
+import { DEFAULT_EXPECT_TIMEOUT_MS, type ExpectOptions } from '../expect/await-match.js'
+import { InboxView } from '../expect/inbox-view.js'
 import { toBuffer } from './message.js'
 import { MessageInbox } from './message-inbox.js'
 
@@ -18,9 +24,9 @@ export interface ConnectOptions {
   /** Query parameters appended to the URL. */
   query?: Record<string, string | number | boolean>
   /** Handshake timeout (ms). Default 5 000. */
-  timeout?: number
+  timeoutMs?: number
   /** Default timeout of this client's expectations (ms). Default 3 000. */
-  expectTimeout?: number
+  expectTimeoutMs?: number
   /** Answer server pings automatically (default true). Set false to test a server's heartbeat eviction. */
   autoPong?: boolean
   /** How many received messages `messages` keeps (default: all). */
@@ -29,6 +35,25 @@ export interface ConnectOptions {
   name?: string
   /** Passed through to the `ws` client constructor (e.g. `perMessageDeflate`, `maxPayload`). */
   ws?: ClientOptions
+}
+
+const protocols: OptionCheck = (value, key) => {
+  if (value === undefined || typeof value === 'string') return
+  check.arrayOf(check.string())(value, key)
+}
+
+/** The checks of {@link ConnectOptions} (also the shared part of `connectMany`'s). */
+export const CONNECT_OPTIONS: OptionSchema<ConnectOptions> = {
+  headers: check.configMap(),
+  protocols,
+  query: check.configMap(),
+  timeoutMs: check.ms(),
+  expectTimeoutMs: check.ms(),
+  autoPong: check.boolean(),
+  historyLimit: check.int(0),
+  name: check.string(),
+  // ws's own client options: ws checks them
+  ws: check.any(),
 }
 
 function withQuery(url: string, query: ConnectOptions['query']): string {
@@ -135,7 +160,7 @@ export class WsClient extends InboxView implements AsyncDisposable {
   ping(opts?: ExpectOptions): Promise<number> {
     this.#assertOpen()
     const key = `ws-harness-${++this.#pingSeq}`
-    const timeoutMs = opts?.timeout ?? this.inbox.expectTimeout
+    const timeoutMs = opts?.timeoutMs ?? this.inbox.expectTimeoutMs
     const start = performance.now()
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -159,7 +184,7 @@ export class WsClient extends InboxView implements AsyncDisposable {
   /** Waits until the server has sent `count` pings in total (default: one more than now). */
   expectPing(opts?: ExpectOptions & { count?: number }): Promise<number> {
     const target = opts?.count ?? this.#pings + 1
-    const timeoutMs = opts?.timeout ?? this.inbox.expectTimeout
+    const timeoutMs = opts?.timeoutMs ?? this.inbox.expectTimeoutMs
     const start = performance.now()
     return new Promise((resolve, reject) => {
       const check = () => {
@@ -203,16 +228,16 @@ export class WsClient extends InboxView implements AsyncDisposable {
 
   /**
    * Closes with a handshake (default code 1000) and waits for the socket to close; terminates it when
-   * the server does not answer within `timeout` (default 2 000 ms). Idempotent.
+   * the server does not answer within `timeoutMs` (default 2 000 ms). Idempotent.
    */
-  async close(code = 1000, reason?: string, opts?: { timeout?: number }): Promise<CloseInfo> {
+  async close(code = 1000, reason?: string, opts?: { timeoutMs?: number }): Promise<CloseInfo> {
     const s = this.socket
     const state = (): number => s.readyState
     if (state() === WebSocket.CONNECTING || state() === WebSocket.OPEN) s.close(code, reason)
     if (state() !== WebSocket.CLOSED) {
       let timer: NodeJS.Timeout | undefined
       const timeout = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, opts?.timeout ?? DEFAULT_CLOSE_TIMEOUT_MS)
+        timer = setTimeout(resolve, opts?.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS)
       })
       await Promise.race([this.#closePromise, timeout])
       clearTimeout(timer)
@@ -239,14 +264,16 @@ export function connect(url: string, opts: ConnectOptions = {}): Promise<WsClien
       new InvalidOptionsError('url', `expected a ws:// or wss:// URL, got ${String(url)}`),
     )
   }
-  const timeout = opts.timeout ?? DEFAULT_CONNECT_TIMEOUT_MS
-  if (!(timeout > 0) || !Number.isFinite(timeout)) {
-    return Promise.reject(new InvalidOptionsError('timeout', `expected a finite number > 0, got ${timeout}`))
+  try {
+    checkOptions('connect()', opts, CONNECT_OPTIONS)
+  } catch (err) {
+    return Promise.reject(err)
   }
+  const timeout = opts.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
   const fullUrl = withQuery(url, opts.query)
   const inbox = new MessageInbox(
     opts.name ?? `client ${fullUrl}`,
-    opts.expectTimeout ?? DEFAULT_EXPECT_TIMEOUT_MS,
+    opts.expectTimeoutMs ?? DEFAULT_EXPECT_TIMEOUT_MS,
     opts.historyLimit ?? Number.POSITIVE_INFINITY,
   )
   return new Promise<WsClient>((resolve, reject) => {

@@ -1,6 +1,6 @@
+import type { WsMessage } from '../client/message.js'
+import type { MessageInbox } from '../client/message-inbox.js'
 import { describeMatcher } from './matcher.js'
-import type { WsMessage } from './message.js'
-import type { MessageInbox } from './message-inbox.js'
 
 /** How a failed expectation names itself, e.g. `filter({type: "chat"}).expect({n: 1})`. */
 export function operationName(name: string, matcher: unknown, viewLabel: string | undefined): string {

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { InvalidOptionsError } from '@infra/fixture-core'
-import { type ConnectOptions, connect, type WsClient } from './client.js'
-import { compileMatcher } from './compile-matcher.js'
-import { WsConnectError, WsExpectationError, WsGroupExpectationError } from './errors.js'
-import { describeMatcher, type Matcher } from './matcher.js'
+import { check, checkOptions, InvalidOptionsError, type OptionSchema } from '@infra/fixture-core'
+import { WsConnectError, WsExpectationError, WsGroupExpectationError } from '../errors.js'
+import { compileMatcher } from '../expect/compile-matcher.js'
+import { describeMatcher, type Matcher } from '../expect/matcher.js'
+import { CONNECT_OPTIONS, type ConnectOptions, connect, type WsClient } from './client.js'
 import type { ReceivedMessage, WsMessage } from './message.js'
 
 export const DEFAULT_CONNECT_CONCURRENCY = 100
@@ -17,7 +17,7 @@ export interface ConnectManyOptions extends ConnectOptions {
 
 export interface ExpectAllOptions {
   /** Shared deadline for all clients (ms). Default: the clients' expect timeout. */
-  timeout?: number
+  timeoutMs?: number
   /** Skip unrelated messages before each expected one (waitFor) instead of requiring them next (expect). */
   skipOthers?: boolean
   /**
@@ -25,6 +25,18 @@ export interface ExpectAllOptions {
    * duplicates already queued fail.
    */
   duplicateWindowMs?: number
+}
+
+const CONNECT_MANY_OPTIONS: OptionSchema<ConnectManyOptions> = {
+  ...CONNECT_OPTIONS,
+  concurrency: check.int(1),
+  each: check.func(),
+}
+
+const EXPECT_ALL_OPTIONS: OptionSchema<ExpectAllOptions> = {
+  timeoutMs: check.ms(),
+  skipOthers: check.boolean(),
+  duplicateWindowMs: check.ms({ allowZero: true }),
 }
 
 /**
@@ -72,8 +84,9 @@ export class WsClientGroup implements AsyncDisposable, Iterable<WsClient> {
     matchers: readonly Matcher[],
     opts: ExpectAllOptions,
   ): Promise<WsMessage[][]> {
+    checkOptions(`${name}()`, opts, EXPECT_ALL_OPTIONS)
     const start = performance.now()
-    const timeout = opts.timeout ?? this.clients[0]?.inboxTimeout ?? 3_000
+    const timeout = opts.timeoutMs ?? this.clients[0]?.expectTimeoutMs ?? 3_000
     const deadline = start + timeout
     const tests = matchers.map((m) => compileMatcher(m, 'auto').test)
     const operation = `${name}(${matchers.map((m) => describeMatcher(m)).join(', ')})`
@@ -86,7 +99,7 @@ export class WsClientGroup implements AsyncDisposable, Iterable<WsClient> {
           for (const m of matchers) {
             const left = Math.max(1, Math.ceil(deadline - performance.now()))
             got.push(
-              await (opts.skipOthers ? c.waitFor(m, { timeout: left }) : c.expect(m, { timeout: left })),
+              await (opts.skipOthers ? c.waitFor(m, { timeoutMs: left }) : c.expect(m, { timeoutMs: left })),
             )
           }
           results[index] = got
@@ -173,10 +186,8 @@ export async function connectMany(
   if (!Number.isInteger(count) || count < 1) {
     throw new InvalidOptionsError('count', `expected an integer >= 1, got ${count}`)
   }
+  checkOptions('connectMany()', opts, CONNECT_MANY_OPTIONS)
   const concurrency = opts.concurrency ?? DEFAULT_CONNECT_CONCURRENCY
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new InvalidOptionsError('concurrency', `expected an integer >= 1, got ${concurrency}`)
-  }
   const { each, concurrency: _c, ...shared } = opts
   const clients: WsClient[] = new Array(count)
   const errors: unknown[] = []
@@ -194,7 +205,7 @@ export async function connectMany(
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker))
   if (errors.length) {
     const opened = clients.filter(Boolean)
-    await Promise.all(opened.map((c) => c.close(1000, undefined, { timeout: 500 })))
+    await Promise.all(opened.map((c) => c.close(1000, undefined, { timeoutMs: 500 })))
     const first = errors[0] as Error
     throw new WsConnectError(
       url,

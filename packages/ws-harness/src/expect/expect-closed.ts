@@ -1,7 +1,7 @@
-import { type CloseInfo, type ExpectationFailure, WsExpectationError } from './errors.js'
-import type { ExpectOptions } from './expect-options.js'
+import type { MessageInbox } from '../client/message-inbox.js'
+import { type CloseInfo, type ExpectationFailure, WsExpectationError } from '../errors.js'
+import type { ExpectOptions } from './await-match.js'
 import { describeMatcher, matchValue } from './matcher.js'
-import type { MessageInbox } from './message-inbox.js'
 
 /** Waits until the inbox's socket is closed; with `code` (and `reason`), asserts how. */
 export function expectClosed(
@@ -9,7 +9,7 @@ export function expectClosed(
   code?: number,
   opts?: ExpectOptions & { reason?: string | RegExp },
 ): Promise<CloseInfo> {
-  const timeoutMs = opts?.timeout ?? inbox.expectTimeout
+  const timeoutMs = opts?.timeoutMs ?? inbox.expectTimeoutMs
   const operation = `expectClosed(${code ?? ''})`
   const start = performance.now()
   const report = (kind: ExpectationFailure, detail?: string) =>

@@ -1,4 +1,4 @@
-import type { WsMessage } from './message.js'
+import type { WsMessage } from '../client/message.js'
 
 /** A predicate over the matched value (text, bytes or parsed JSON) and the whole message. */
 // biome-ignore lint/suspicious/noExplicitAny: lets callers annotate the parameter, e.g. (m: { n: number }) => …

@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http'
 import WebSocket from 'ws'
+import { toBuffer } from '../client/message.js'
+import { MessageInbox } from '../client/message-inbox.js'
+import { DEFAULT_EXPECT_TIMEOUT_MS } from '../expect/await-match.js'
 import type { ConnectionRegistry } from './connection-registry.js'
-import { DEFAULT_EXPECT_TIMEOUT_MS } from './expect-options.js'
 import type { Heartbeat } from './heartbeat.js'
-import { toBuffer } from './message.js'
-import { MessageInbox } from './message-inbox.js'
 import { ServerConnection } from './server-connection.js'
 import type { WsServerOptions } from './server-options.js'
 
@@ -30,7 +30,7 @@ export function acceptConnection(ws: WebSocket, req: IncomingMessage, ctx: Accep
   const id = connections.nextId()
   const inbox = new MessageInbox(
     `server connection #${id} (${req.url ?? '/'})`,
-    opts.expectTimeout ?? DEFAULT_EXPECT_TIMEOUT_MS,
+    opts.expectTimeoutMs ?? DEFAULT_EXPECT_TIMEOUT_MS,
   )
   inbox.record = opts.record ?? true
   const conn = new ServerConnection(id, ws, req, ctx.baseUrl, inbox)

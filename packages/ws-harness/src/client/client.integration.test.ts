@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocketServer } from 'ws'
+import { WsConnectError, WsExpectationError, WsNotOpenError } from '../errors.js'
+import { startWsServer, type WsServer } from '../server/server.js'
 import { connect, type WsClient } from './client.js'
-import { WsConnectError, WsExpectationError, WsNotOpenError } from './errors.js'
-import { startWsServer, type WsServer } from './server.js'
 
 let echo: WsServer
 const open: WsClient[] = []
@@ -107,7 +107,7 @@ describe('failure messages list what was received', () => {
     a.sendJson({ type: 'a' })
     a.sendJson({ type: 'b', n: 1 })
     await a.expectJson({ type: 'a' })
-    const err = await failure(a.waitForJson({ type: 'b', n: 2 }, { timeout: 150 }))
+    const err = await failure(a.waitForJson({ type: 'b', n: 2 }, { timeoutMs: 150 }))
     expect(err.kind).toBe('timeout')
     expect(err.timeoutMs).toBe(150)
     expect(err.waitedMs).toBeGreaterThanOrEqual(140)
@@ -121,7 +121,7 @@ describe('failure messages list what was received', () => {
 
   it('timeout with nothing received says so', async () => {
     const a = await client()
-    const err = await failure(a.expect('x', { timeout: 50 }))
+    const err = await failure(a.expect('x', { timeoutMs: 50 }))
     expect(err.message).toContain('Received no messages at all.')
   })
 
@@ -150,7 +150,7 @@ describe('failure messages list what was received', () => {
     })
     try {
       const a = await client(server.url)
-      const err = await failure(a.expect('never', { timeout: 5_000 }))
+      const err = await failure(a.expect('never', { timeoutMs: 5_000 }))
       expect(err.kind).toBe('closed')
       expect(err.waitedMs).toBeLessThan(4_000)
       expect(err.message).toContain('the socket closed (code 4001 "kicked")')
@@ -213,7 +213,7 @@ describe('connecting', () => {
     expect(err).toBeInstanceOf(WsConnectError)
     expect(err.message).toContain('ECONNREFUSED')
     await expect(connect('http://127.0.0.1:1')).rejects.toThrow(/ws:\/\/ or wss:\/\//)
-    await expect(connect(url, { timeout: 0 })).rejects.toThrow(/timeout/)
+    await expect(connect(url, { timeoutMs: 0 })).rejects.toThrow(/timeout/)
   })
 })
 
@@ -241,7 +241,7 @@ describe('closing and heartbeats', () => {
   it('expectClosed on an open socket times out saying it is still open', async () => {
     const a = await client()
     a.send('last words')
-    const err = await failure(a.expectClosed(undefined, { timeout: 50 }))
+    const err = await failure(a.expectClosed(undefined, { timeoutMs: 50 }))
     expect(err.kind).toBe('not-closed')
     expect(err.message).toContain('the socket is still open')
     expect(err.message).toContain('#1 text last words')
@@ -259,8 +259,8 @@ describe('closing and heartbeats', () => {
     try {
       const good = await client(server.url)
       const silent = await client(server.url, { autoPong: false })
-      await good.expectPing({ count: 2, timeout: 10_000 })
-      await silent.expectClosed(1006, { timeout: 10_000 })
+      await good.expectPing({ count: 2, timeoutMs: 10_000 })
+      await silent.expectClosed(1006, { timeoutMs: 10_000 })
       expect(good.isOpen).toBe(true)
       expect(silent.pingsReceived).toBeGreaterThanOrEqual(1)
     } finally {
@@ -270,7 +270,7 @@ describe('closing and heartbeats', () => {
 
   it('expectPing fails with a count when the server never pings', async () => {
     const a = await client()
-    const err = await failure(a.expectPing({ timeout: 50 }))
+    const err = await failure(a.expectPing({ timeoutMs: 50 }))
     expect(err.message).toContain('0 ping(s) received, wanted 1')
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { WsExpectationError } from './errors.js'
+import { MessageInbox } from '../client/message-inbox.js'
+import { WsExpectationError } from '../errors.js'
 import { InboxView } from './inbox-view.js'
-import { MessageInbox } from './message-inbox.js'
 
 function setup(opts: { historyLimit?: number } = {}) {
   const inbox = new MessageInbox('test socket', 200, opts.historyLimit)
@@ -38,7 +38,7 @@ describe('InboxView over a MessageInbox', () => {
 
   it('a close fails waiting expectations at once and resolves expectClosed', async () => {
     const { inbox, view } = setup()
-    const waiting = view.expect('x', { timeout: 10_000 })
+    const waiting = view.expect('x', { timeoutMs: 10_000 })
     const closed = view.expectClosed(4000)
     inbox.markClosed({ code: 4000, reason: 'bye' })
     const err = (await waiting.catch((e: unknown) => e)) as WsExpectationError
@@ -54,7 +54,7 @@ describe('InboxView over a MessageInbox', () => {
     json({ type: 'x', v: 1 })
     await view.next()
     const err = (await view
-      .expectJson({ type: 'x', v: 2 }, { timeout: 20 })
+      .expectJson({ type: 'x', v: 2 }, { timeoutMs: 20 })
       .catch((e) => e)) as WsExpectationError
     expect(err.kind).toBe('timeout')
     expect(err.message).toContain('#1 text {"type":"x","v":1}')

@@ -1,9 +1,9 @@
+import type { ReceivedMessage } from '../client/message.js'
+import { WsExpectationError } from '../errors.js'
+import type { InboxScope } from './await-match.js'
 import { compileMatcher } from './compile-matcher.js'
-import { WsExpectationError } from './errors.js'
 import { operationName } from './expectation-report.js'
-import type { InboxScope } from './inbox-scope.js'
 import { describeMatcher, type Matcher } from './matcher.js'
-import type { ReceivedMessage } from './message.js'
 
 /**
  * Rejects if a message of the scope (matching `matcher`, if given) is pending or arrives within `ms`.

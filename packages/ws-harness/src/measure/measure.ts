@@ -1,7 +1,13 @@
-import { InvalidOptionsError, WaitTimeoutError } from '@infra/fixture-core'
-import type { WsClient } from './client.js'
-import type { CloseInfo } from './errors.js'
-import type { WsClientGroup } from './many.js'
+import {
+  check,
+  checkOptions,
+  InvalidOptionsError,
+  type OptionSchema,
+  WaitTimeoutError,
+} from '@infra/fixture-core'
+import type { WsClient } from '../client/client.js'
+import type { WsClientGroup } from '../client/many.js'
+import type { CloseInfo } from '../errors.js'
 
 /** Summary of latency samples in ms. */
 export interface LatencyStats {
@@ -52,7 +58,13 @@ export interface MeasureBroadcastOptions {
   /** Unmeasured rounds first (JIT, buffers). Default 3. */
   warmup?: number
   /** Limit for one round (ms). Default 10 000. */
-  roundTimeout?: number
+  roundTimeoutMs?: number
+}
+
+const BROADCAST_OPTIONS: OptionSchema<MeasureBroadcastOptions> = {
+  rounds: check.any(), // checked below with the count in the message
+  warmup: check.int(0),
+  roundTimeoutMs: check.ms(),
 }
 
 function closedError(what: string, info: CloseInfo): Error {
@@ -71,10 +83,11 @@ export async function measureBroadcast(
   trigger: (round: number) => unknown,
   opts: MeasureBroadcastOptions = {},
 ): Promise<BroadcastMeasurement> {
+  checkOptions('measureBroadcast()', opts, BROADCAST_OPTIONS)
   const clients = 'clients' in group ? group.clients : group
   const rounds = opts.rounds ?? 100
   const warmup = opts.warmup ?? 3
-  const roundTimeout = opts.roundTimeout ?? 10_000
+  const roundTimeoutMs = opts.roundTimeoutMs ?? 10_000
   if (!Number.isInteger(rounds) || rounds < 1) {
     throw new InvalidOptionsError('rounds', `expected an integer >= 1, got ${rounds}`)
   }
@@ -106,8 +119,8 @@ export async function measureBroadcast(
       let t0 = 0
       const timer = setTimeout(() => {
         for (const c of clients) c._cancelNext()
-        reject(new WaitTimeoutError(what, roundTimeout, { detail: `${got} of ${n} clients received it.` }))
-      }, roundTimeout)
+        reject(new WaitTimeoutError(what, roundTimeoutMs, { detail: `${got} of ${n} clients received it.` }))
+      }, roundTimeoutMs)
       const fail = (info: CloseInfo) => {
         clearTimeout(timer)
         for (const c of clients) c._cancelNext()
@@ -159,7 +172,14 @@ export interface MeasureRoundtripOptions {
   /** Messages in flight at once. Default 1 (strict ping-pong). */
   window?: number
   /** Limit for the whole run (ms). Default 120 000. */
-  timeout?: number
+  timeoutMs?: number
+}
+
+const ROUNDTRIP_OPTIONS: OptionSchema<MeasureRoundtripOptions> = {
+  messages: check.any(), // checked below
+  payload: check.any(), // a string, bytes or a function
+  window: check.any(), // checked below
+  timeoutMs: check.ms(),
 }
 
 /**
@@ -170,9 +190,10 @@ export async function measureRoundtrip(
   client: WsClient,
   opts: MeasureRoundtripOptions = {},
 ): Promise<RoundtripMeasurement> {
+  checkOptions('measureRoundtrip()', opts, ROUNDTRIP_OPTIONS)
   const n = opts.messages ?? 10_000
   const window = opts.window ?? 1
-  const timeoutMs = opts.timeout ?? 120_000
+  const timeoutMs = opts.timeoutMs ?? 120_000
   if (!Number.isInteger(n) || n < 1)
     throw new InvalidOptionsError('messages', `expected an integer >= 1, got ${n}`)
   if (!Number.isInteger(window) || window < 1) {

@@ -1,9 +1,8 @@
+import type { ReceivedMessage, WsMessage } from '../client/message.js'
+import type { ExpectOptions, InboxScope } from './await-match.js'
 import { awaitMatch } from './await-match.js'
 import type { MatchMode } from './compile-matcher.js'
-import type { ExpectOptions } from './expect-options.js'
 import { examinedSince } from './expectation-report.js'
-import type { InboxScope } from './inbox-scope.js'
-import type { ReceivedMessage, WsMessage } from './message.js'
 
 /** Skips (consumes) messages of the scope until one matches; resolves with it. */
 export function waitForMessage(
