@@ -24,4 +24,10 @@ export {
 export type { EtcdNamespace } from './namespace.js'
 export type { EtcdLogLevel, EtcdOptions, EtcdProvider } from './options.js'
 export { connectEtcd, EXTERNAL_ENDPOINTS_ENV, parseEndpoints, startEtcd } from './start-etcd.js'
-export { ETCD_DEFAULT_TIMINGS, type RaftTimings, TUNED_TIMINGS } from './timings.js'
+export {
+  defaultTimings,
+  ETCD_DEFAULT_TIMINGS,
+  type RaftTimings,
+  SINGLE_NODE_TIMINGS,
+  TUNED_TIMINGS,
+} from './timings.js'

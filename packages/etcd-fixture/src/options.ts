@@ -14,7 +14,10 @@ export interface EtcdOptions {
   provider?: EtcdProvider
   /** Cluster size (local): 1, 3 or 5. Default 1. */
   nodes?: 1 | 3 | 5
-  /** Raft heartbeat interval and election timeout in ms (local). Default {@link TUNED_TIMINGS} (20/200). */
+  /**
+   * Raft heartbeat interval and election timeout in ms (local), merged over the default:
+   * {@link TUNED_TIMINGS} (20/200) for 3 or 5 nodes, {@link SINGLE_NODE_TIMINGS} (10/50) for 1 node.
+   */
   timings?: Partial<RaftTimings>
   /** Finite wait for the cluster to be ready (and for a restarted node to rejoin). Default 30 000 ms. */
   startTimeoutMs?: number

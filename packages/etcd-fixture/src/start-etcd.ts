@@ -5,7 +5,7 @@ import { etcdBinary } from './binary.js'
 import { Etcd, type EtcdConnectionInfo } from './etcd.js'
 import { startLocalCluster } from './local-cluster.js'
 import { checkEndpoint, ETCD_OPTION_SCHEMA, type EtcdOptions } from './options.js'
-import { type RaftTimings, TUNED_TIMINGS } from './timings.js'
+import { defaultTimings, type RaftTimings } from './timings.js'
 
 export const EXTERNAL_ENDPOINTS_ENV = 'INFRA_ETCD_ENDPOINTS'
 
@@ -21,8 +21,8 @@ function uniquePrefix(): string {
   return `infra-${randomBytes(6).toString('hex')}/`
 }
 
-function raftTimings(given: Partial<RaftTimings> | undefined): RaftTimings {
-  const timings = { ...TUNED_TIMINGS, ...given }
+function raftTimings(size: number, given: Partial<RaftTimings> | undefined): RaftTimings {
+  const timings = { ...defaultTimings(size), ...given }
   if (timings.electionTimeoutMs < 5 * timings.heartbeatMs) {
     throw new InvalidOptionsError(
       'timings.electionTimeoutMs',
@@ -66,9 +66,10 @@ export async function startEtcd(options: EtcdOptions = {}): Promise<Etcd> {
       noFaultsReason: 'the fixture does not own the processes of an external etcd',
     })
   }
-  const timings = raftTimings(o.timings)
+  const size = o.nodes ?? 1
+  const timings = raftTimings(size, o.timings)
   const cluster = await startLocalCluster({
-    size: o.nodes ?? 1,
+    size,
     binary: etcdBinary(o.etcdBinary),
     timings,
     logLevel: o.logLevel ?? 'warn',

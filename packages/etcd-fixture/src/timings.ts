@@ -18,3 +18,18 @@ export const ETCD_DEFAULT_TIMINGS: Readonly<RaftTimings> = Object.freeze({
   heartbeatMs: 100,
   electionTimeoutMs: 1_000,
 })
+
+/**
+ * The default of a 1-node cluster: with a single voter there is no failover and no spurious election,
+ * the election timeout only delays the node's first self-election at boot (etcd fast-forwards all but
+ * the last, randomised, stretch of it), so it is as short as etcd allows (5 heartbeats).
+ */
+export const SINGLE_NODE_TIMINGS: Readonly<RaftTimings> = Object.freeze({
+  heartbeatMs: 10,
+  electionTimeoutMs: 50,
+})
+
+/** The default timings of a cluster of `size` nodes. */
+export function defaultTimings(size: number): Readonly<RaftTimings> {
+  return size === 1 ? SINGLE_NODE_TIMINGS : TUNED_TIMINGS
+}
