@@ -64,15 +64,15 @@ export function cachedInstall(ctx: CacheContext): Promise<string> {
 
 /**
  * A data directory holding the migrated template database `infra_tpl_<hash>` (`<result>/data`), made once
- * per (install, migrations hash): root is left only at localhost and 127.0.0.1, and the migrations run in a
- * server that listens on its private socket only. A failing migration throws `MigrationError` and caches nothing.
+ * per (install, migrations hash): root is left only at localhost and 127.0.0.1, the `sys` schema is dropped,
+ * and the migrations run in a server that listens on its private socket only. A failing migration throws `MigrationError` and caches nothing.
  */
 export async function cachedTemplate(ctx: CacheContext, migrations: MigrationSet): Promise<string> {
   const base = await cachedInstall(ctx)
   const template = templateName(migrations.hash)
   const dir = await buildOnce({
     kind: 'mariadb-template',
-    inputs: { install: installInputs(ctx.bins), migrations: migrations.hash, template, layout: 1 },
+    inputs: { install: installInputs(ctx.bins), migrations: migrations.hash, template, layout: 2 },
     build: async (out) => {
       const work = await createServerDir(ctx.tmpDir, ctx.ids)
       try {
@@ -94,6 +94,8 @@ export async function cachedTemplate(ctx: CacheContext, migrations: MigrationSet
           })
           try {
             await keepLoopbackRootOnly(conn)
+            // the sys schema (diagnostic views, ~300 files) would only slow down every copy of the data dir
+            await conn.query('DROP DATABASE IF EXISTS sys')
             await conn.query(`CREATE DATABASE ${ident(template)}`)
             await conn.query(`USE ${ident(template)}`)
             await applyMigrations(conn, migrations)

@@ -1,0 +1,58 @@
+// The naive paths the fixture is measured against, run in the same process as ours.
+import { execFile } from 'node:child_process'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { unprivilegedUser } from '@infra/fixture-core'
+import type mysql from 'mysql2/promise'
+import type { MariadbBinaries } from '../src/binaries.js'
+import { ident } from '../src/names.js'
+import { createServerDir } from '../src/server-dir.js'
+import { startMariadbProcess } from '../src/server-process.js'
+import type { SqlStatement } from '../src/sql-split.js'
+
+const execFileAsync = promisify(execFile)
+
+/** `mariadb-install-db` into a fresh directory, then start `mariadbd` until it answers: no cache at all. */
+export async function installAndStart(bins: MariadbBinaries): Promise<number> {
+  const ids = unprivilegedUser()
+  const t0 = performance.now()
+  const dir = await createServerDir(undefined, ids)
+  try {
+    await execFileAsync(
+      bins.installDb,
+      [
+        '--no-defaults',
+        `--datadir=${path.join(dir.path, 'data')}`,
+        '--auth-root-authentication-method=normal',
+      ],
+      { uid: ids?.uid, gid: ids?.gid, timeout: 120_000 },
+    )
+    const proc = await startMariadbProcess({
+      bins,
+      runDir: dir.path,
+      ids,
+      durable: false,
+      config: {},
+      timeoutMs: 60_000,
+      password: 'anchor',
+    })
+    const ms = performance.now() - t0
+    await proc.stop()
+    return ms
+  } finally {
+    await dir.remove()
+  }
+}
+
+/** What a test without the fixture does: `CREATE DATABASE` and run every migration in it. */
+export async function createAndMigrate(
+  conn: mysql.Connection,
+  name: string,
+  statements: SqlStatement[],
+): Promise<number> {
+  const t0 = performance.now()
+  await conn.query(`CREATE DATABASE ${ident(name)}`)
+  await conn.query(`USE ${ident(name)}`)
+  for (const s of statements) await conn.query(s.sql)
+  return performance.now() - t0
+}
