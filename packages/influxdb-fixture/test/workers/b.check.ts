@@ -1,0 +1,3 @@
+import { defineChecks } from './checks.js'
+
+defineChecks('b')

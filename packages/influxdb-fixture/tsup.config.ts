@@ -1,0 +1,3 @@
+import { packageConfig } from '@infra/tsup-config'
+
+export default packageConfig()
