@@ -80,42 +80,52 @@ async function main() {
       await db.drop()
     }
 
-    // clone strategies, one database at a time on one connection (what the background pool pays per test)
+    // clone strategies, one database at a time on one connection (what the background pool pays per test),
+    // for the flat 10-table schema and for the same schema reached through a year of migrations
     const conn = await mysql.createConnection({ uri: server.url, multipleStatements: true })
-    const statements = loadMigrations({ migrations: migrationsDir }).files.flatMap((f) => f.statements)
-    const snapshot = await captureSnapshot(conn, server.template)
-    const tables = snapshot.tables.map((t) => /^CREATE TABLE `([^`]+)`/.exec(t)![1]!)
-    const strategies: Record<string, (name: string) => Promise<unknown>> = {
-      anchor_create_and_migrate: (name) => createAndMigrate(conn, name, statements),
-      replay_migrations_batch: (name) =>
-        conn.query(
-          `CREATE DATABASE ${ident(name)}; USE ${ident(name)}; ${statements.map((s) => s.sql).join(';\n')}`,
-        ),
-      snapshot_batch: (name) => conn.query(cloneSql(snapshot, name)),
-      create_like_batch: (name) =>
-        conn.query(
-          [
-            `CREATE DATABASE ${ident(name)}`,
-            ...tables.map(
-              (t) => `CREATE TABLE ${ident(name)}.${ident(t)} LIKE ${ident(server.template)}.${ident(t)}`,
-            ),
-            ...snapshot.data.map(
-              (d) =>
-                `INSERT INTO ${ident(name)}.${ident(d.table)} SELECT * FROM ${ident(server.template)}.${ident(d.table)}`,
-            ),
-          ].join(';\n'),
-        ),
-    }
     const clone: Record<string, number[]> = {}
-    for (const [key, make] of Object.entries(strategies)) {
-      clone[key] = []
-      for (let i = 0; i < CLONE_RUNS; i++) {
-        const name = `bench_${key}_${i}`
-        const t0 = performance.now()
-        await make(name)
-        clone[key]!.push(performance.now() - t0)
-        await conn.query(`DROP DATABASE ${ident(name)}`)
+    for (const [schema, dir] of [
+      ['flat', migrationsDir],
+      ['history', path.join(here, 'migrations-history')],
+    ] as const) {
+      const statements = loadMigrations({ migrations: dir }).files.flatMap((f) => f.statements)
+      const template = `bench_tpl_${schema}`
+      await createAndMigrate(conn, template, statements)
+      const snapshot = await captureSnapshot(conn, template)
+      const tables = snapshot.tables.map((t) => /^CREATE TABLE `([^`]+)`/.exec(t)![1]!)
+      const strategies: Record<string, (name: string) => Promise<unknown>> = {
+        create_and_migrate: (name) => createAndMigrate(conn, name, statements),
+        replay_migrations_batch: (name) =>
+          conn.query(
+            `CREATE DATABASE ${ident(name)}; USE ${ident(name)}; ${statements.map((s) => s.sql).join(';\n')}`,
+          ),
+        snapshot_batch: (name) => conn.query(cloneSql(snapshot, name)),
+        create_like_batch: (name) =>
+          conn.query(
+            [
+              `CREATE DATABASE ${ident(name)}`,
+              ...tables.map(
+                (t) => `CREATE TABLE ${ident(name)}.${ident(t)} LIKE ${ident(template)}.${ident(t)}`,
+              ),
+              ...snapshot.data.map(
+                (d) =>
+                  `INSERT INTO ${ident(name)}.${ident(d.table)} SELECT * FROM ${ident(template)}.${ident(d.table)}`,
+              ),
+            ].join(';\n'),
+          ),
       }
+      for (let i = 0; i < CLONE_RUNS; i++) {
+        // interleaved, so that load on the machine hits every strategy alike
+        for (const [key, make] of Object.entries(strategies)) {
+          const name = `bench_${schema}_${key}_${i}`
+          const t0 = performance.now()
+          await make(name)
+          const ms = performance.now() - t0
+          clone[`${schema}_${key}`] = [...(clone[`${schema}_${key}`] ?? []), ms]
+          await conn.query(`DROP DATABASE ${ident(name)}`)
+        }
+      }
+      await conn.query(`DROP DATABASE ${ident(template)}`)
     }
     await conn.end()
 
@@ -130,7 +140,7 @@ async function main() {
     }
     await pool.end()
 
-    const anchorMigrate = clone.anchor_create_and_migrate!
+    const anchorMigrate = clone.flat_create_and_migrate!
     const result = {
       server_version: bins.version,
       machine: { cpus: os.cpus().length, loadavg_1m: round(os.loadavg()[0]!) },
