@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import { FixtureStateError, getFreePorts, LOOPBACK } from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startForwarder } from '../test/etcd-helpers.js'
 import { etcdBinary } from './binary.js'
 import type { Etcd } from './etcd.js'
 import { startLocalCluster } from './local-cluster.js'
@@ -125,6 +126,28 @@ describe('a whole-cluster port clash', () => {
     } finally {
       await cluster.stop()
       holder.close()
+    }
+  })
+})
+
+describe('advertisePeerUrl', () => {
+  it('makes peers reach each node through the URL it returns (here a TCP forwarder per node)', async () => {
+    const forwarders: Awaited<ReturnType<typeof startForwarder>>[] = []
+    try {
+      await using etcd = await startEtcd({
+        nodes: 3,
+        advertisePeerUrl: async ({ listenPeerUrl }) => {
+          const forwarder = await startForwarder(Number(new URL(listenPeerUrl).port))
+          forwarders.push(forwarder)
+          return forwarder.url
+        },
+      })
+      const members = await etcd.members()
+      expect(members.map((m) => m.peerUrls[0]).sort()).toEqual(forwarders.map((f) => f.url).sort())
+      await etcd.client().put('through').value('proxies')
+      expect(forwarders.every((f) => f.connections() > 0)).toBe(true)
+    } finally {
+      await Promise.all(forwarders.map((f) => f.close()))
     }
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { etcdArgs, planNodes } from './etcd-args.js'
+import { advertisedPeerUrls, etcdArgs, planNodes } from './etcd-args.js'
 import { TUNED_TIMINGS } from './timings.js'
 
 const flag = (args: string[], name: string) =>
@@ -20,8 +20,8 @@ describe('planNodes', () => {
     expect(nodes.every((n) => n.advertisePeerUrl === n.listenPeerUrl)).toBe(true)
   })
 
-  it('advertises the peer URL the mapper returns (a proxy in front of the peer port)', () => {
-    const nodes = planNodes([1001, 1002, 1003, 1004], ({ index }) => `http://127.0.0.1:${9000 + index}`)
+  it('advertises the given peer URLs (a proxy in front of the peer port)', () => {
+    const nodes = planNodes([1001, 1002, 1003, 1004], ['http://127.0.0.1:9000', 'http://127.0.0.1:9001'])
     expect(nodes.map((n) => [n.listenPeerUrl, n.advertisePeerUrl])).toEqual([
       ['http://127.0.0.1:1002', 'http://127.0.0.1:9000'],
       ['http://127.0.0.1:1004', 'http://127.0.0.1:9001'],
@@ -34,7 +34,7 @@ describe('planNodes', () => {
 })
 
 describe('etcdArgs', () => {
-  const cluster = planNodes([1001, 1002, 1003, 1004], ({ index }) => `http://127.0.0.1:${9000 + index}`)
+  const cluster = planNodes([1001, 1002, 1003, 1004], ['http://127.0.0.1:9000', 'http://127.0.0.1:9001'])
   const args = etcdArgs(cluster[1]!, cluster, {
     dataDir: '/dev/shm/x/node-1',
     token: 'tok-1',
@@ -60,5 +60,22 @@ describe('etcdArgs', () => {
     expect(flag(args, 'pre-vote')).toBe('true')
     expect(args.at(-1)).toBe('--heartbeat-interval=50')
     expect(args.indexOf(`--heartbeat-interval=${TUNED_TIMINGS.heartbeatMs}`)).toBeLessThan(args.length - 1)
+  })
+})
+
+describe('advertisedPeerUrls', () => {
+  it('asks the (possibly async) mapper once per node, else uses the listen URLs', async () => {
+    const plan = planNodes([1001, 1002, 1003, 1004])
+    expect(await advertisedPeerUrls(plan, undefined)).toEqual([
+      'http://127.0.0.1:1002',
+      'http://127.0.0.1:1004',
+    ])
+    const asked: string[] = []
+    const urls = await advertisedPeerUrls(plan, async ({ name, listenPeerUrl }) => {
+      asked.push(`${name}>${listenPeerUrl}`)
+      return `http://127.0.0.1:${asked.length + 8000}`
+    })
+    expect(asked).toEqual(['node-0>http://127.0.0.1:1002', 'node-1>http://127.0.0.1:1004'])
+    expect(new Set(urls).size).toBe(2)
   })
 })

@@ -17,29 +17,55 @@ export interface EtcdNodeAddress {
   advertisePeerUrl: string
 }
 
-/** Replaces a node's advertised peer URL (listen URL in, advertised URL out). */
-export type PeerUrlMapper = (node: { index: number; name: string; listenPeerUrl: string }) => string
+/**
+ * The URL node `index`'s peers use to reach it, given where it listens: e.g. start a proxy in front of
+ * `listenPeerUrl` and return the proxy's URL. Called once per node for each start attempt (a port clash
+ * retries the whole cluster on new ports).
+ */
+export type PeerUrlMapper = (node: {
+  index: number
+  name: string
+  listenPeerUrl: string
+}) => string | Promise<string>
 
-/** Lays out `ports.length / 2` nodes: node i gets client port `ports[2i]` and peer port `ports[2i+1]`. */
-export function planNodes(ports: readonly number[], advertisePeerUrl?: PeerUrlMapper): EtcdNodeAddress[] {
+/**
+ * Lays out `ports.length / 2` nodes: node i gets client port `ports[2i]` and peer port `ports[2i+1]`, and
+ * advertises `advertised[i]` to its peers (default: its peer listen URL).
+ */
+export function planNodes(ports: readonly number[], advertised: readonly string[] = []): EtcdNodeAddress[] {
   if (ports.length === 0 || ports.length % 2 !== 0) {
     throw new Error(`planNodes needs two ports per node, got ${ports.length}`)
   }
   return Array.from({ length: ports.length / 2 }, (_, index) => {
     const clientPort = ports[2 * index]!
     const peerPort = ports[2 * index + 1]!
-    const name = `node-${index}`
     const listenPeerUrl = `http://${LOOPBACK}:${peerPort}`
     return {
       index,
-      name,
+      name: nodeName(index),
       clientPort,
       peerPort,
       clientUrl: `http://${LOOPBACK}:${clientPort}`,
       listenPeerUrl,
-      advertisePeerUrl: advertisePeerUrl?.({ index, name, listenPeerUrl }) ?? listenPeerUrl,
+      advertisePeerUrl: advertised[index] ?? listenPeerUrl,
     }
   })
+}
+
+/** The member name of node `index`. */
+export function nodeName(index: number): string {
+  return `node-${index}`
+}
+
+/** Asks `mapper` (when given) for the advertised peer URL of each node of a plan. */
+export async function advertisedPeerUrls(
+  plan: readonly EtcdNodeAddress[],
+  mapper: PeerUrlMapper | undefined,
+): Promise<string[]> {
+  if (!mapper) return plan.map((n) => n.listenPeerUrl)
+  return Promise.all(
+    plan.map((n) => mapper({ index: n.index, name: n.name, listenPeerUrl: n.listenPeerUrl })),
+  )
 }
 
 export interface NodeLaunch {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import { PortInUseError, type PortRetryOptions, type TempDir, withPortsRetry } from '@infra/fixture-core'
 import { createClusterDir } from './data-dir.js'
-import { type PeerUrlMapper, planNodes } from './etcd-args.js'
+import { advertisedPeerUrls, type PeerUrlMapper, planNodes } from './etcd-args.js'
 import { type EtcdNode, type NodeSpawn, prepareNode } from './etcd-node.js'
 import type { RaftTimings } from './timings.js'
 
@@ -63,7 +63,8 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     await withPortsRetry(
       opts.size * 2,
       async (ports) => {
-        const cluster = planNodes(ports, opts.advertisePeerUrl)
+        const plan = planNodes(ports)
+        const cluster = planNodes(ports, await advertisedPeerUrls(plan, opts.advertisePeerUrl))
         // a fresh token per attempt: a node of a failed attempt can never talk to this one
         token = `infra-${crypto.randomBytes(8).toString('hex')}`
         nodes.length = 0

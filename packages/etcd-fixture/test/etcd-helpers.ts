@@ -1,3 +1,4 @@
+import net from 'node:net'
 import { waitFor } from '@infra/fixture-core'
 import type { Namespace, Watcher } from 'etcd3'
 
@@ -41,4 +42,39 @@ export async function recordPuts(
   })
   watcher.on('error', () => {}) // reconnects by itself; the assertions show what arrived
   return { watcher, seen }
+}
+
+/** A TCP forwarder on loopback (a stand-in for a proxy in front of a peer port); counts its connections. */
+export async function startForwarder(upstreamPort: number): Promise<{
+  url: string
+  connections: () => number
+  close: () => Promise<void>
+}> {
+  const sockets = new Set<net.Socket>()
+  let connections = 0
+  const server = net.createServer((client) => {
+    connections++
+    const upstream = net.connect(upstreamPort, '127.0.0.1')
+    for (const s of [client, upstream]) {
+      sockets.add(s)
+      s.on('error', () => {})
+      s.on('close', () => {
+        sockets.delete(s)
+        client.destroy()
+        upstream.destroy()
+      })
+    }
+    client.pipe(upstream).pipe(client)
+  })
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve))
+  const { port } = server.address() as net.AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    connections: () => connections,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      }),
+  }
 }
