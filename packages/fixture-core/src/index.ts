@@ -1,6 +1,10 @@
-export { type BinarySpec, resolveBinary } from './binaries.js'
-export { type BuildOnceOptions, buildOnce, cacheRoot, hashInputs } from './build-cache.js'
+export { type BuildOnceOptions, buildOnce, cacheRoot, hashInputs } from './cache/build-cache.js'
+export { acquireFileLock, type FileLock } from './cache/file-lock.js'
 export { debugLogger, isDebugEnabled } from './debug-log.js'
+export { reapStaleRunDirs } from './dirs/reap.js'
+export { getRunDir, isPidAlive, runsRoot } from './dirs/run-dir.js'
+export { ensureSafeDir, perUserName, privateDirMode, type SafeDirOptions } from './dirs/safe-dir.js'
+export { createTempDir, type TempDir } from './dirs/temp-dir.js'
 export {
   BinaryNotFoundError,
   EnvironmentError,
@@ -14,17 +18,22 @@ export {
   UnsupportedOperationError,
   WaitTimeoutError,
 } from './errors.js'
-export { acquireFileLock, type FileLock } from './file-lock.js'
-export { type FixtureFunction, fileScoped, workerScoped } from './fixture-scope.js'
+export { type FixtureFunction, fileScoped, workerScoped } from './lifecycle/fixture-scope.js'
 export {
   composeGlobalSetups,
   type GlobalSetup,
   type GlobalTeardown,
   type ProjectOf,
   serverGlobalSetup,
-} from './global-setups.js'
-export { lazyCallable } from './lazy-callable.js'
-export { processGroupOwnsPort } from './port-owner.js'
+} from './lifecycle/global-setups.js'
+export { lazyCallable } from './lifecycle/lazy-callable.js'
+export {
+  type FixtureNames,
+  rejectServerOptions,
+  type SharedServerFixtureSpec,
+  sharedServerFixture,
+} from './lifecycle/server-fixture.js'
+export { processGroupOwnsPort } from './ports/port-owner.js'
 export {
   getFreePort,
   getFreePorts,
@@ -34,18 +43,12 @@ export {
   type PortRetryOptions,
   withPortRetry,
   withPortsRetry,
-} from './ports.js'
-export { chownRecursive, UNPRIVILEGED_USER, type UserIds, unprivilegedUser } from './privilege.js'
-export { processStartTime, signalProcessGroup } from './process-identity.js'
-export { type PollReadinessOptions, pollReadiness, type ReadinessOutcome } from './readiness.js'
-export { LineRingBuffer } from './ring-buffer.js'
-export { getRunDir, isPidAlive, reapStaleRunDirs, runsRoot } from './run-dir.js'
-export {
-  type FixtureNames,
-  rejectServerOptions,
-  type SharedServerFixtureSpec,
-  sharedServerFixture,
-} from './server-fixture.js'
+} from './ports/ports.js'
+export { type BinarySpec, resolveBinary } from './process/binaries.js'
+export { chownRecursive, UNPRIVILEGED_USER, type UserIds, unprivilegedUser } from './process/privilege.js'
+export { processStartTime, signalProcessGroup } from './process/process-identity.js'
+export { type PollReadinessOptions, pollReadiness, type ReadinessOutcome } from './process/readiness.js'
+export { LineRingBuffer } from './process/ring-buffer.js'
 export {
   type ExitInfo,
   type ReadyContext,
@@ -53,10 +56,9 @@ export {
   type ServiceSpec,
   type StopOptions,
   startService,
-} from './service-process.js'
-export { validateSpec } from './service-spec.js'
+} from './process/service-process.js'
+export { validateSpec } from './process/service-spec.js'
 export { FixtureLifecycle, type FixtureServer, type Provider } from './shape/fixture-server.js'
 export { check, checkOptions, nearestKey, type OptionCheck, type OptionSchema } from './shape/options.js'
-export { createTempDir, type TempDir } from './temp-dir.js'
 export { type WaitForOptions, waitFor, withTimeout } from './wait.js'
-export { getWatchdog, WatchdogClient } from './watchdog.js'
+export { getWatchdog, WatchdogClient } from './watchdog/watchdog.js'

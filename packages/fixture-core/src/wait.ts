@@ -33,7 +33,16 @@ export async function waitFor<T>(
   for (;;) {
     opts.signal?.throwIfAborted()
     const left = deadline - Date.now()
-    if (left <= 0) throw new WaitTimeoutError(opts.what, timeoutMs, { cause: lastError })
+    if (left <= 0) {
+      // once more before giving up: after a SIGSTOP of this process the deadline passes unseen
+      try {
+        const value = await withTimeoutOr(Promise.resolve().then(probe), Math.min(timeoutMs, 1_000), NOT_YET)
+        if (value !== NOT_YET && value !== undefined && value !== false) return value as T
+      } catch (err) {
+        lastError = err
+      }
+      throw new WaitTimeoutError(opts.what, timeoutMs, { cause: lastError })
+    }
     try {
       const value = await withTimeoutOr(Promise.resolve().then(probe), left, NOT_YET)
       if (value !== NOT_YET && value !== undefined && value !== false) return value as T

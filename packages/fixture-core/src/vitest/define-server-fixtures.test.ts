@@ -1,6 +1,6 @@
 import { test as baseTest, describe, expect, expectTypeOf } from 'vitest'
 import { InvalidOptionsError } from '../errors.js'
-import { rejectServerOptions } from '../server-fixture.js'
+import { rejectServerOptions } from '../lifecycle/server-fixture.js'
 import { created, type DemoServer, glue, type Namespace } from './demo-server.test-helper.js'
 
 const test = baseTest.extend(glue(undefined).fixtures())

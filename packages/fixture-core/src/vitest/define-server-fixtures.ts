@@ -1,6 +1,6 @@
-import { type FixtureFunction, workerScoped } from '../fixture-scope.js'
-import { serverGlobalSetup } from '../global-setups.js'
-import { sharedServerFixture } from '../server-fixture.js'
+import { type FixtureFunction, workerScoped } from '../lifecycle/fixture-scope.js'
+import { serverGlobalSetup } from '../lifecycle/global-setups.js'
+import { sharedServerFixture } from '../lifecycle/server-fixture.js'
 import type { FixtureServer } from '../shape/fixture-server.js'
 
 /** The part of vitest's `TestProject` a global setup needs (`project.provide(key, info)`). */

@@ -1,7 +1,7 @@
-// A test runner that gets SIGKILLed by the watchdog test: starts SERVERS servers (one with a helper
+// A test runner that gets SIGKILLed by the watchdog tests: starts SERVERS servers (one with a helper
 // child in its group, one paused) and DIRS temp dirs holding a file, reports them as one JSON line,
-// then waits to die. With REPORT_REWATCH=1 it also prints "rewatched <socket>" once its watchdog was
-// replaced (the test kills the first watchdog).
+// then waits to die. With REPORT_REWATCH=1 it also prints "rewatched <pids>" once a killed watchdog
+// was replaced (the set of live watchdog pids changed and is complete again).
 import fs from 'node:fs'
 import path from 'node:path'
 import { createTempDir, getWatchdog, startService, withPortRetry } from '../../dist/index.js'
@@ -20,22 +20,24 @@ const dirs = await Promise.all(
 )
 for (const d of dirs) fs.writeFileSync(path.join(d.path, 'data'), 'x')
 const helper = servers[0]?.logs().find((l) => l.startsWith('child '))
-const socket = (await getWatchdog()).socketPath
+const watchdog = await getWatchdog()
+const first = watchdog.pids
 const report = {
   pids: servers.map((s) => s.pid),
   helperPid: helper ? Number(helper.split(' ')[1]) : undefined,
   dirs: dirs.map((d) => d.path),
   runDir: process.env.INFRA_RUN_DIR,
-  socket,
+  socket: watchdog.socketPath,
+  watchdogs: first,
 }
 process.stdout.write(`${JSON.stringify(report)}\n`)
 if (process.env.REPORT_REWATCH) {
-  const timer = setInterval(async () => {
-    const now = await getWatchdog().catch(() => undefined)
-    if (now && now.socketPath !== socket) {
+  const timer = setInterval(() => {
+    const now = watchdog.pids
+    if (now.length === first.length && now.some((p) => !first.includes(p))) {
       clearInterval(timer)
-      process.stdout.write(`rewatched ${now.socketPath}\n`)
+      process.stdout.write(`rewatched ${now.join(' ')}\n`)
     }
-  }, 50)
+  }, 20)
 }
 setInterval(() => {}, 1000)

@@ -1,0 +1,124 @@
+// The orphan probe on fixture-core's own test servers: kill the watchdogs and the runner in every
+// order and timing, and assert that nothing is left (processes, dirs). Rounds come from
+// INFRA_ORPHAN_ROUNDS (default 3 per case; the stress case runs 10 × that, e.g. 30 rounds with 3).
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterAll, describe, expect, it } from 'vitest'
+import { isRunning, requireBuild } from '../../test/helpers.js'
+import { expectNothingLeft, killRunners, leftovers, sigkill, startRunner } from '../../test/killed-runs.js'
+import { reapStaleRunDirs } from '../dirs/reap.js'
+import { waitFor } from '../wait.js'
+
+const ROUNDS = Number(process.env.INFRA_ORPHAN_ROUNDS ?? 3)
+const roots: string[] = []
+afterAll(() => {
+  killRunners()
+  for (const r of roots) fs.rmSync(r, { recursive: true, force: true })
+})
+
+function freshEnv() {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-orphan-test-'))
+  fs.chmodSync(root, 0o700)
+  roots.push(root)
+  return {
+    root,
+    env: {
+      INFRA_TMP_DIR: root,
+      INFRA_RUN_DIR: undefined,
+      INFRA_WATCHDOG_SOCKET: undefined,
+      INFRA_WATCHDOG_LINGER_MS: '100',
+      SERVERS: '2',
+      DIRS: '1',
+    },
+  }
+}
+
+function killPid(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {
+    // already gone
+  }
+}
+
+describe('no orphan when the runner and its watchdog die together', () => {
+  for (const delay of [0, 1_000]) {
+    it(`SIGKILL a watchdog, then the runner ${delay} ms later: nothing is left (${ROUNDS} rounds)`, {
+      timeout: 20_000 * ROUNDS,
+    }, async () => {
+      requireBuild()
+      for (let round = 0; round < ROUNDS; round++) {
+        const { env } = freshEnv()
+        const { child, report } = startRunner(env)
+        const r = await report
+        expect(r.watchdogs).toHaveLength(2)
+        killPid(r.watchdogs[0]!)
+        if (delay > 0) await sleep(delay)
+        await sigkill(child)
+        await expectNothingLeft(r)
+      }
+    })
+  }
+
+  it(`SIGKILL every watchdog and the runner at once (pkill -9 node): the kernel kills the servers, the next run reaps the rest (${ROUNDS} rounds)`, {
+    timeout: 20_000 * ROUNDS,
+  }, async () => {
+    requireBuild()
+    for (let round = 0; round < ROUNDS; round++) {
+      const { root, env } = freshEnv()
+      const { child, report } = startRunner(env)
+      const r = await report
+      for (const pid of r.watchdogs) killPid(pid)
+      await sigkill(child)
+      // parent-death signal: the server processes themselves die with the runner
+      await waitFor(() => r.pids.every((pid) => !isRunning(pid)), {
+        what: 'the servers to die with their parent (setpriv --pdeathsig)',
+        timeoutMs: 2_000,
+      })
+      // what nothing could clean (the helper in a server's group, the dirs) goes at the next run's start
+      expect(reapStaleRunDirs(root)).toEqual([r.runDir])
+      await expectNothingLeft(r)
+    }
+  })
+
+  it(`stress: watchdogs and runner killed in turn, in varying order and timing (${ROUNDS * 10} rounds)`, {
+    timeout: 15_000 * ROUNDS * 10,
+  }, async () => {
+    requireBuild()
+    const left: string[] = []
+    for (let round = 0; round < ROUNDS * 10; round++) {
+      const { root, env } = freshEnv()
+      const { child, report } = startRunner(env)
+      const r = await report
+      const pause = [0, 5, 50, 150][round % 4]!
+      if (round % 3 === 0) {
+        killPid(r.watchdogs[round % 2]!)
+        await sleep(pause)
+        await sigkill(child)
+      } else if (round % 3 === 1) {
+        await sigkill(child)
+        await sleep(pause)
+        killPid(r.watchdogs[round % 2]!) // killed while cleaning up: the other one finishes
+      } else {
+        for (const pid of r.watchdogs) killPid(pid)
+        await sleep(pause)
+        await sigkill(child)
+        await waitFor(() => r.pids.every((pid) => !isRunning(pid)), {
+          what: 'the servers to die with their parent',
+          timeoutMs: 2_000,
+        })
+        reapStaleRunDirs(root)
+      }
+      try {
+        await expectNothingLeft(r)
+      } catch (err) {
+        left.push(`round ${round}: ${(err as Error).message}`)
+        const l = leftovers(r)
+        for (const p of l.processes) killPid(Number(p.split(' ')[0]))
+      }
+    }
+    expect(left).toEqual([])
+  })
+})
