@@ -5,14 +5,19 @@ import { promisify } from 'node:util'
 import { unprivilegedUser } from '@infra/fixture-core'
 import type mysql from 'mysql2/promise'
 import type { MariadbBinaries } from '../src/binaries.js'
+import { INSTALL_ARGS } from '../src/data-cache.js'
 import { ident } from '../src/names.js'
+import { LAYOUT_ARGS } from '../src/server-args.js'
 import { createServerDir } from '../src/server-dir.js'
 import { startMariadbProcess } from '../src/server-process.js'
 import type { SqlStatement } from '../src/sql-split.js'
 
 const execFileAsync = promisify(execFile)
 
-/** `mariadb-install-db` into a fresh directory, then start `mariadbd` until it answers: no cache at all. */
+/**
+ * `mariadb-install-db` into a fresh directory, then start `mariadbd` until it answers: no cache at all, but
+ * the same install flags and server settings as the fixture (so only the caching differs).
+ */
 export async function installAndStart(bins: MariadbBinaries): Promise<number> {
   const ids = unprivilegedUser()
   const t0 = performance.now()
@@ -20,11 +25,7 @@ export async function installAndStart(bins: MariadbBinaries): Promise<number> {
   try {
     await execFileAsync(
       bins.installDb,
-      [
-        '--no-defaults',
-        `--datadir=${path.join(dir.path, 'data')}`,
-        '--auth-root-authentication-method=normal',
-      ],
+      ['--no-defaults', `--datadir=${path.join(dir.path, 'data')}`, ...INSTALL_ARGS, ...LAYOUT_ARGS],
       { uid: ids?.uid, gid: ids?.gid, timeout: 120_000 },
     )
     const proc = await startMariadbProcess({

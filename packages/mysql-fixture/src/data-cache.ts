@@ -13,7 +13,11 @@ import { rootAccess, startMariadbProcess } from './server-process.js'
 const execFileAsync = promisify(execFile)
 
 /** `mariadb-install-db` flags; with the server version and {@link LAYOUT_ARGS}, the cache key. */
-const INSTALL_ARGS = ['--auth-root-authentication-method=normal', '--skip-test-db', '--skip-name-resolve']
+export const INSTALL_ARGS = [
+  '--auth-root-authentication-method=normal',
+  '--skip-test-db',
+  '--skip-name-resolve',
+]
 
 export interface CacheContext {
   bins: MariadbBinaries
