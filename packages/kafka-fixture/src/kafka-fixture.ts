@@ -102,7 +102,8 @@ export class KafkaFixture implements FixtureServer<KafkaTopic> {
     this.clients = new FixtureClients(init.brokers, init.clientLogLevel)
     this.partitions = new PartitionCache(this.where)
     this.topics = new TopicAdmin({
-      external: init.provider === 'external',
+      // brokers this handle did not start (external, or a global setup's): it deletes only its own topics
+      external: !init.cluster,
       brokers: this.where,
       clients: this.clients,
       owned: this.owned,
@@ -116,7 +117,7 @@ export class KafkaFixture implements FixtureServer<KafkaTopic> {
       stopGraceMs: this.stopGraceMs,
       startTimeoutMs: init.startTimeoutMs ?? 60_000,
     })
-    this.deleteOwnTopics = init.deleteOwnTopics ?? init.provider === 'external'
+    this.deleteOwnTopics = init.deleteOwnTopics ?? !init.cluster
   }
 
   /**
@@ -263,7 +264,7 @@ export class KafkaFixture implements FixtureServer<KafkaTopic> {
    * with a fresh consumer group that reads **from the beginning** of the topic (`fromBeginning: false` for only
    * new messages).
    */
-  consume(topic: TopicRef, opts: ConsumeOptions): Promise<ConsumedMessage[]> {
+  async consume(topic: TopicRef, opts: ConsumeOptions): Promise<ConsumedMessage[]> {
     this.#life.assertRunning('consume')
     const groupId = opts?.groupId ?? this.uniqueGroupId()
     return consumeMessages(this.clients.shared(), topicName(topic), opts, groupId)

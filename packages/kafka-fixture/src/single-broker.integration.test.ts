@@ -188,7 +188,7 @@ describe('lifecycle', () => {
     await expect(k.createTopic()).rejects.toBeInstanceOf(FixtureStateError)
     await expect(k.isolated()).rejects.toBeInstanceOf(FixtureStateError)
     await expect(k.restart()).rejects.toBeInstanceOf(FixtureStateError)
-    expect(() => k.consume('t', { count: 1 })).toThrow(FixtureStateError)
+    await expect(k.consume('t', { count: 1 })).rejects.toBeInstanceOf(FixtureStateError)
   })
 })
 

@@ -50,7 +50,7 @@ describe('startKafka option validation (nothing starts)', () => {
     expect(connectKafka({ brokers: ['127.0.0.1:1'] }).brokers).toEqual(['127.0.0.1:1'])
   })
 
-  it('connectKafka validates the topic prefix and takes connectionInfo', () => {
+  it('connectKafka validates the topic prefix and takes connectionInfo', async () => {
     expect(() => connectKafka({ brokers: ['127.0.0.1:1'], topicPrefix: 'bad prefix' })).toThrow(
       InvalidOptionsError,
     )
@@ -65,6 +65,8 @@ describe('startKafka option validation (nothing starts)', () => {
     const attached = connectKafka({ brokers: ['127.0.0.1:1'], provider: 'local' })
     expect(attached.provider).toBe('local')
     expect(attached.env()).toEqual({ KAFKA_BROKERS: '127.0.0.1:1' })
+    // … and, not owning the brokers, deletes only its own topics (checked before any request)
+    await expect(attached.deleteTopic('someone-elses')).rejects.toThrow(/not created by this fixture/)
   })
 
   it('KafkaFixture is a FixtureServer whose isolated resource is a KafkaTopic (type-level)', () => {

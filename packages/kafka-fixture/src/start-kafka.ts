@@ -96,6 +96,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaFixtu
  */
 export function connectKafka(options: ConnectKafkaOptions): KafkaFixture {
   const o = checkOptions('connectKafka()', options, CONNECT_OPTIONS)
+  debug?.(`handle on ${o.provider ?? 'external'} brokers ${o.brokers.join(',')}`)
   return new KafkaFixture({
     provider: o.provider ?? 'external',
     brokers: [...o.brokers],

@@ -42,7 +42,7 @@ class AttachedWsServer implements SharedWsServer {
     return { WS_URL: this.url }
   }
 
-  isolated(opts: ConnectOptions = {}): Promise<WsClient> {
+  async isolated(opts: ConnectOptions = {}): Promise<WsClient> {
     this.#life.assertRunning('isolated')
     return connect(this.url, opts)
   }

@@ -226,7 +226,7 @@ describe('server-side control', () => {
     await expect(s.restart()).rejects.toBeInstanceOf(FixtureStateError)
     await expect(s.kill()).rejects.toThrow(/Cannot kill\(\) the ws fixture: it is stopped/)
     await expect(s.pause()).rejects.toBeInstanceOf(FixtureStateError)
-    expect(() => s.isolated()).toThrow(FixtureStateError)
+    await expect(s.isolated()).rejects.toBeInstanceOf(FixtureStateError)
   })
 
   it('await using disposes the server', async () => {

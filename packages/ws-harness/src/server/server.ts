@@ -140,7 +140,7 @@ export class WsServer implements FixtureServer<WsClient> {
    * A client of its own for one test, connected to this server (`await using client = await server.isolated()`
    * closes it).
    */
-  isolated(opts: ConnectOptions = {}): Promise<WsClient> {
+  async isolated(opts: ConnectOptions = {}): Promise<WsClient> {
     this.#life.assertRunning('isolated')
     return connect(this.url, opts)
   }
