@@ -1,44 +1,54 @@
-export { redisCliBinary, redisSentinelBinary, redisSentinelCommand, redisServerBinary } from './binaries.js'
+export {
+  BinaryNotFoundError,
+  EnvironmentError,
+  FixtureError,
+  type FixtureServer,
+  FixtureStateError,
+  InvalidOptionsError,
+  PortInUseError,
+  ProcessExitedError,
+  type Provider,
+  StartupTimeoutError,
+  UnsupportedOperationError,
+  WaitTimeoutError,
+} from '@infra/fixture-core'
 export {
   type ConnectTarget,
   createRedisClient,
   formatRedisUrl,
   parseRedisUrl,
   TEST_CLIENT_DEFAULTS,
-} from './client-factory.js'
-export { parseClientList, type RedisClientInfo } from './client-list.js'
+} from './client/client-factory.js'
+export { parseClientList, parseInfo, type RedisClientInfo } from './client/server-info.js'
+export { type ClusterNode, RedisCluster, type SlotRange } from './cluster/cluster.js'
+export { CLUSTER_SLOTS, type RedisClusterOptions, splitSlots, startRedisCluster } from './cluster/start.js'
+export type {
+  Isolation,
+  RedisClusterNamespace,
+  RedisKeyspace,
+  RedisNamespace,
+  RedisSentinelNamespace,
+} from './isolation/namespace.js'
 export {
-  CLUSTER_SLOTS,
-  type ClusterNode,
-  RedisCluster,
-  type RedisClusterOptions,
-  type SlotRange,
-  splitSlots,
-  startRedisCluster,
-} from './cluster.js'
-export { parseInfo } from './info.js'
-export type { RedisNamespace } from './namespace.js'
+  redisCliBinary,
+  redisSentinelBinary,
+  redisSentinelCommand,
+  redisServerBinary,
+} from './node/binaries.js'
 export {
+  type HostPort,
+  type KillMasterResult,
+  RedisSentinel,
+  type SentinelDataNode,
+} from './sentinel/sentinel.js'
+export { type RedisSentinelOptions, startRedisSentinel } from './sentinel/start.js'
+export {
+  type DataNodeOptions,
   EVICTION_POLICIES,
   type EvictionPolicy,
   type Persistence,
   type RedisAclUser,
   type RedisServerOptions,
-} from './options.js'
-export {
-  connectRedis,
-  type IsolatedOptions,
-  type Isolation,
-  type RedisConnectionInfo,
-  RedisServer,
-  startRedis,
-} from './redis-server.js'
-export {
-  type DataNodeOptions,
-  type HostPort,
-  type KillMasterResult,
-  RedisSentinel,
-  type RedisSentinelOptions,
-  type SentinelDataNode,
-  startRedisSentinel,
-} from './sentinel.js'
+} from './server/options.js'
+export { type IsolatedOptions, type RedisConnectionInfo, RedisServer } from './server/redis-server.js'
+export { connectRedis, startRedis } from './server/start.js'

@@ -1,5 +1,6 @@
 import { test as baseTest, describe, expect } from 'vitest'
-import { connectRedis, type RedisConnectionInfo } from './redis-server.js'
+import type { RedisConnectionInfo } from './server/redis-server.js'
+import { connectRedis } from './server/start.js'
 import { redisFixtures, redisGlobalSetup, test } from './vitest.js'
 
 // composes with other fixture sets and infers the context types without a type argument

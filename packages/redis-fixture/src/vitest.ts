@@ -1,13 +1,10 @@
-import {
-  composeGlobalSetups,
-  lazyCallable,
-  serverGlobalSetup,
-  sharedServerFixture,
-} from '@infra/fixture-core'
+import { checkOptions, composeGlobalSetups, lazyCallable } from '@infra/fixture-core'
+import { defineServerFixtures, type ProvideTarget } from '@infra/fixture-core/vitest'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
-import type { RedisNamespace } from './namespace.js'
-import type { RedisServerOptions } from './options.js'
-import { connectRedis, type RedisConnectionInfo, type RedisServer, startRedis } from './redis-server.js'
+import type { RedisNamespace } from './isolation/namespace.js'
+import { type RedisServerOptions, SERVER_OPTIONS } from './server/options.js'
+import type { RedisConnectionInfo, RedisServer } from './server/redis-server.js'
+import { connectRedis, startRedis } from './server/start.js'
 
 /** The key under which the global setup provides the server's connection info. */
 export const REDIS_PROVIDE_KEY = 'infraRedis'
@@ -18,10 +15,21 @@ declare module 'vitest' {
   }
 }
 
-/** The part of vitest's `TestProject` the global setup needs. */
-export interface ProvideTarget {
-  provide(key: typeof REDIS_PROVIDE_KEY, value: RedisConnectionInfo): void
-}
+const glue = defineServerFixtures({
+  key: REDIS_PROVIDE_KEY,
+  inject: () => inject(REDIS_PROVIDE_KEY),
+  globalSetupName: 'redisGlobalSetup()',
+  fixturesName: 'createRedisFixtures()',
+  serverFixture: 'redisServer',
+  isolatedFixture: 'redis',
+  start: (options: RedisServerOptions) => startRedis(options),
+  info: async (server) => {
+    // seed the DB pool once, before any worker takes a DB from it
+    await server.preparePool()
+    return server.connectionInfo
+  },
+  attach: (info) => connectRedis(info),
+})
 
 /**
  * A vitest global setup that starts one Redis for the whole run and hands its connection info to the
@@ -30,17 +38,10 @@ export interface ProvideTarget {
  */
 export function redisGlobalSetup(
   options: RedisServerOptions = {},
-): (project: ProvideTarget) => Promise<() => Promise<void>> {
-  return serverGlobalSetup(
-    () => startRedis(options),
-    async (project: ProvideTarget, server) => {
-      await server.preparePool()
-      project.provide(REDIS_PROVIDE_KEY, server.connectionInfo)
-    },
-  )
+): (project: ProvideTarget<typeof REDIS_PROVIDE_KEY, RedisConnectionInfo>) => Promise<() => Promise<void>> {
+  checkOptions('redisGlobalSetup()', options, SERVER_OPTIONS)
+  return glue.globalSetup(options)
 }
-
-type Use<T> = (value: T) => Promise<void>
 
 /** What `redisFixtures` adds to the test context. */
 export interface RedisFixtures {
@@ -56,24 +57,8 @@ export interface RedisFixtures {
  * `InvalidOptionsError`. Without it each worker starts its own server with `options`.
  */
 export function createRedisFixtures(options: RedisServerOptions = {}) {
-  return {
-    redisServer: sharedServerFixture<RedisConnectionInfo, RedisServer>({
-      fixtures: 'createRedisFixtures()',
-      globalSetup: 'redisGlobalSetup()',
-      injected: () => inject(REDIS_PROVIDE_KEY),
-      attach: (info) => connectRedis(info),
-      start: () => startRedis(options),
-      serverOptions: options,
-    }),
-    redis: async ({ redisServer }: { redisServer: RedisServer }, use: Use<RedisNamespace>) => {
-      const ns = await redisServer.isolated()
-      try {
-        await use(ns)
-      } finally {
-        await ns.release()
-      }
-    },
-  }
+  checkOptions('createRedisFixtures()', options, SERVER_OPTIONS)
+  return glue.fixtures(options)
 }
 
 /**

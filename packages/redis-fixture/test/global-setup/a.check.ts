@@ -8,7 +8,8 @@ const test = base.extend(redisFixtures)
 test('worker a uses the run server and its own DB', async ({ redis, redisServer }) => {
   const info = inject('infraRedis')
   expect(redisServer.port).toBe(info.port)
-  expect(redisServer.provider).toBe('attached')
+  expect(redisServer.provider).toBe('local')
+  expect(redisServer.attached).toBe(true)
   const c = redis.client()
   await c.set('owner', 'a')
   await new Promise((r) => setTimeout(r, 300)) // overlap with the other worker

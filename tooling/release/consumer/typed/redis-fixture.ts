@@ -1,6 +1,9 @@
 // Typed usage of @infra/redis-fixture as a consumer writes it: type-checked by tsc --noEmit, not run.
 import {
+  connectRedis,
+  type FixtureServer,
   type RedisConnectionInfo,
+  type RedisNamespace,
   type RedisServer,
   type RedisServerOptions,
   startRedis,
@@ -20,5 +23,9 @@ export async function redisUsage(): Promise<RedisConnectionInfo> {
   redis.resume()
   await redis.restart()
   void value
+  const env: Record<string, string> = redis.env()
+  const shape: FixtureServer<RedisNamespace> = connectRedis(redis.connectionInfo)
+  await shape.stop()
+  void env
   return redis.connectionInfo
 }

@@ -1,4 +1,4 @@
-import type { RedisServerOptions } from './options.js'
+import type { RedisServerOptions } from '../server/options.js'
 
 /** One `redis.conf` line: directive and arguments, each argument quoted when it needs to be. */
 export function confLine(directive: string, ...args: Array<string | number | boolean>): string {

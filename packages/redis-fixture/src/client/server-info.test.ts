@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { formatRedisUrl, parseRedisUrl } from './client-factory.js'
-import { parseClientList } from './client-list.js'
-import { parseInfo } from './info.js'
+import { parseClientList, parseInfo } from './server-info.js'
 
 describe('parsers', () => {
   it('parses CLIENT LIST', () => {
@@ -46,7 +45,7 @@ describe('parsers', () => {
 
 describe('parseSimpleReplies', () => {
   it('splits simple and bulk replies, waiting for incomplete ones', async () => {
-    const { parseSimpleReplies } = await import('./resp-ping.js')
+    const { parseSimpleReplies } = await import('../node/resp-ping.js')
     const info = '# Server\r\nprocess_id:42\r\n'
     const full = `+OK\r\n+PONG\r\n$${info.length}\r\n${info}\r\n`
     expect(parseSimpleReplies(full, 3)).toEqual(['+OK', '+PONG', info])

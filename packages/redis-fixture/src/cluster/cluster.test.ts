@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CLUSTER_SLOTS, splitSlots } from './cluster.js'
+import { CLUSTER_SLOTS, splitSlots } from './start.js'
 
 describe('splitSlots', () => {
   it.each([1, 2, 3, 5, 7])('covers all 16384 slots contiguously for %i masters', (masters) => {

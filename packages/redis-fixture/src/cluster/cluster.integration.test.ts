@@ -1,8 +1,10 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
+import { FixtureStateError } from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { redisCliBinary } from './binaries.js'
-import { CLUSTER_SLOTS, type RedisCluster, splitSlots, startRedisCluster } from './cluster.js'
+import { redisCliBinary } from '../node/binaries.js'
+import type { RedisCluster } from './cluster.js'
+import { CLUSTER_SLOTS, splitSlots, startRedisCluster } from './start.js'
 
 describe('startRedisCluster', () => {
   let cluster: RedisCluster
@@ -11,6 +13,26 @@ describe('startRedisCluster', () => {
   })
   afterAll(async () => {
     await cluster?.stop()
+  })
+
+  it('has the fixture shape: env() for other processes, isolated() key-prefix namespaces on every master', async () => {
+    expect(cluster.service).toBe('redis-cluster')
+    expect(cluster.env()).toEqual({
+      REDIS_CLUSTER_NODES: cluster.nodes.map((n) => `${n.host}:${n.port}`).join(','),
+    })
+    const plain = cluster.client()
+    await plain.set('not-mine', '1')
+    const ns = await cluster.isolated()
+    const keys = Array.from({ length: 20 }, (_, i) => `user:${i}`)
+    // no hash tag: the namespace's keys spread over the masters like any others
+    for (const k of keys) await ns.client().set(k, 'x')
+    const slots = new Set(await Promise.all(keys.map((k) => plain.cluster('KEYSLOT', ns.key(k)))))
+    expect(slots.size).toBeGreaterThan(1)
+    expect(await ns.keys('user:*')).toEqual([...keys].sort())
+    await ns.release()
+    for (const k of keys) expect(await plain.exists(ns.key(k))).toBe(0)
+    expect(await plain.get('not-mine')).toBe('1')
+    await plain.del('not-mine')
   })
 
   it('covers all 16384 slots, each master with one replica', async () => {
@@ -53,5 +75,21 @@ describe('startRedisCluster', () => {
     // hash tags keep related keys on one slot, so multi-key commands work
     await client.mset('{user:1}:name', 'ada', '{user:1}:mail', 'ada@example.com')
     expect(await client.mget('{user:1}:name', '{user:1}:mail')).toEqual(['ada', 'ada@example.com'])
+  })
+})
+
+describe('a cluster as one fixture', () => {
+  it('restart() brings every node back with its slots; after stop() only stop() works', async () => {
+    const cluster = await startRedisCluster({ masters: 3 })
+    try {
+      await cluster.client().set('{k}survives', 'no persistence: gone, but the slots stay')
+      await cluster.restart()
+      expect((await cluster.slots()).length).toBe(3)
+      expect(await cluster.client().set('{k}after', '1')).toBe('OK')
+    } finally {
+      await cluster.stop()
+    }
+    await expect(cluster.isolated()).rejects.toThrow(FixtureStateError)
+    await expect(cluster.restart()).rejects.toThrow(FixtureStateError)
   })
 })

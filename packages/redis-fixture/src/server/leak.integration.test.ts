@@ -7,12 +7,12 @@ import { isPidAlive } from '@infra/fixture-core'
 import { describe, expect, it } from 'vitest'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const runner = path.join(here, '..', 'test', 'sigkill-runner.mjs')
+const runner = path.join(here, '..', '..', 'test', 'sigkill-runner.mjs')
 
 describe('a runner killed by SIGKILL', () => {
   it('leaves no redis process and no directory behind', async () => {
     expect(
-      fs.existsSync(path.join(here, '..', 'dist', 'index.js')),
+      fs.existsSync(path.join(here, '..', '..', 'dist', 'index.js')),
       'build the package first (pnpm build)',
     ).toBe(true)
     // its own run dir and watchdog, like a separate test run

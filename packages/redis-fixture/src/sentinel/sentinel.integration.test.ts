@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { isPidAlive } from '@infra/fixture-core'
+import { FixtureStateError, isPidAlive } from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { parseInfo } from './info.js'
-import { type RedisSentinel, startRedisSentinel } from './sentinel.js'
+import { parseInfo } from '../client/server-info.js'
+import type { RedisSentinel } from './sentinel.js'
+import { startRedisSentinel } from './start.js'
 
 describe('startRedisSentinel', () => {
   let ha: RedisSentinel
@@ -24,6 +25,24 @@ describe('startRedisSentinel', () => {
       expect(info.role).toBe('slave')
       expect(info.master_link_status).toBe('up')
     }
+  })
+
+  it('has the fixture shape: env() for other processes, isolated() key-prefix namespaces', async () => {
+    expect(ha.service).toBe('redis-sentinel')
+    expect(ha.env()).toEqual({
+      REDIS_SENTINELS: ha.sentinels.map((x) => `${x.host}:${x.port}`).join(','),
+      REDIS_SENTINEL_MASTER: 'mymaster',
+    })
+    const plain = ha.client()
+    await plain.set('not-mine', '1')
+    const ns = await ha.isolated()
+    expect(ns.prefix).toMatch(/^infra:[0-9a-f]+:$/)
+    await ns.client().mset('user:1', 'a', 'user:2', 'b')
+    expect(await ns.keys('user:*')).toEqual(['user:1', 'user:2'])
+    expect(await plain.get(ns.key('user:1'))).toBe('a')
+    await ns.release()
+    expect(await plain.exists(ns.key('user:1'), ns.key('user:2'))).toBe(0)
+    expect(await plain.get('not-mine')).toBe('1')
   })
 
   it('killMaster(): a replica is promoted, the sentinel client keeps working, no acknowledged write is lost', async () => {
@@ -88,5 +107,25 @@ describe('startRedisSentinel', () => {
     expect(info.role).toBe('slave')
     expect(Number(info.master_port)).toBe((await ha.master()).port)
     expect(await rejoined.get('before')).toBe('failover')
+  })
+})
+
+describe('a sentinel group as one fixture', () => {
+  it('pause()/resume() and restart() act on every process; after stop() only stop() works', async () => {
+    const ha = await startRedisSentinel({ replicas: 1, sentinels: 1, quorum: 1 })
+    try {
+      await ha.pause()
+      const c = ha.nodeClient(ha.nodes[0]!, { commandTimeout: 200, maxRetriesPerRequest: 0 })
+      await expect(c.ping()).rejects.toThrow(/timed out/i)
+      await ha.resume()
+      await ha.restart()
+      expect(ha.pids.every(isPidAlive)).toBe(true)
+      expect(await ha.client().ping()).toBe('PONG')
+    } finally {
+      await ha.stop()
+    }
+    await expect(ha.isolated()).rejects.toThrow(FixtureStateError)
+    await expect(ha.kill()).rejects.toThrow(FixtureStateError)
+    expect(() => ha.client()).toThrow(FixtureStateError)
   })
 })

@@ -1,19 +1,19 @@
 import path from 'node:path'
 import {
+  check,
+  checkOptions,
   createTempDir,
-  type ServiceProcess,
-  type TempDir,
+  type OptionSchema,
   waitFor,
   withPortsRetry,
 } from '@infra/fixture-core'
-import { Cluster, type ClusterOptions, type Redis, type RedisOptions } from 'ioredis'
-import { redisServerBinary } from './binaries.js'
-import { ClientRegistry, createRedisClient, TEST_CLIENT_DEFAULTS } from './client-factory.js'
-import { parseInfo } from './info.js'
-import { killAll, type NodeSpec, startNodes } from './node-process.js'
-import { intInRange, validateDataNodeOptions } from './options.js'
-import { buildServerConf, confLine } from './redis-conf.js'
-import type { DataNodeOptions } from './sentinel.js'
+import { createRedisClient } from '../client/client-factory.js'
+import { parseInfo } from '../client/server-info.js'
+import { redisServerBinary } from '../node/binaries.js'
+import { killAll, type NodeSpec, startNodes } from '../node/node-process.js'
+import { buildServerConf, confLine } from '../node/redis-conf.js'
+import { checkPassword, DATA_NODE_OPTIONS, type DataNodeOptions } from '../server/options.js'
+import { type ClusterNode, RedisCluster } from './cluster.js'
 
 export const CLUSTER_SLOTS = 16384
 
@@ -31,34 +31,15 @@ export interface RedisClusterOptions {
   startTimeoutMs?: number
 }
 
-export interface ClusterNode {
-  readonly host: string
-  readonly port: number
-  /** Cluster bus port (set explicitly: ephemeral port + 10000 would overflow). */
-  readonly busPort: number
-  /** Node id (`CLUSTER MYID`). */
-  readonly id: string
-  /** Role at start. */
-  readonly initialRole: 'master' | 'replica'
-  /** Slot range owned at start (masters): `[first, last]`. */
-  readonly slots: readonly [number, number] | undefined
-  readonly process: ServiceProcess
-}
+const { databases: _, ...CLUSTER_NODE_OPTIONS } = DATA_NODE_OPTIONS
 
-/** One range of `CLUSTER SLOTS`. */
-export interface SlotRange {
-  first: number
-  last: number
-  master: { host: string; port: number }
-  replicas: Array<{ host: string; port: number }>
-}
-
-function validate(o: RedisClusterOptions): void {
-  intInRange('masters', o.masters, 1, 32)
-  intInRange('replicasPerMaster', o.replicasPerMaster, 0, 4)
-  intInRange('nodeTimeoutMs', o.nodeTimeoutMs, 100, 600_000)
-  intInRange('startTimeoutMs', o.startTimeoutMs, 1, 600_000)
-  validateDataNodeOptions(o.server, o.password)
+const CLUSTER_OPTIONS: OptionSchema<RedisClusterOptions> = {
+  masters: check.int(1, 32),
+  replicasPerMaster: check.int(0, 4),
+  nodeTimeoutMs: check.int(100, 600_000),
+  password: checkPassword,
+  server: check.object(CLUSTER_NODE_OPTIONS, 'startRedisCluster({ server })'),
+  startTimeoutMs: check.ms(),
 }
 
 /** Even split of the 16384 slots over `masters`: `[first, last]` per master. */
@@ -70,101 +51,12 @@ export function splitSlots(masters: number): Array<[number, number]> {
   return out
 }
 
-/** A Redis Cluster on loopback, slots assigned and `cluster_state:ok` on every node. */
-export class RedisCluster implements AsyncDisposable {
-  readonly nodes: readonly ClusterNode[]
-  readonly password: string | undefined
-  private readonly clients = new ClientRegistry<Cluster | Redis>()
-  private stopped: Promise<void> | undefined
-
-  constructor(
-    nodes: ClusterNode[],
-    password: string | undefined,
-    private readonly tempDir: TempDir,
-  ) {
-    this.nodes = nodes
-    this.password = password
-  }
-
-  get masters(): ClusterNode[] {
-    return this.nodes.filter((n) => n.initialRole === 'master')
-  }
-
-  get pids(): number[] {
-    return this.nodes.map((n) => n.process.pid).filter((p): p is number => p !== undefined)
-  }
-
-  /** Startup nodes for a cluster client: `[{ host, port }, ...]`. */
-  get startupNodes(): Array<{ host: string; port: number }> {
-    return this.nodes.map((n) => ({ host: n.host, port: n.port }))
-  }
-
-  /** A cluster-aware ioredis client (follows MOVED/ASK and failovers). Closed by `stop()`. */
-  client(options: ClusterOptions = {}): Cluster {
-    const redisOptions: RedisOptions = {
-      ...TEST_CLIENT_DEFAULTS,
-      password: this.password,
-      ...(options.redisOptions ?? {}),
-    }
-    return this.clients.add(
-      new Cluster(this.startupNodes, {
-        clusterRetryStrategy: (times: number) => Math.min(times * 50, 500),
-        slotsRefreshTimeout: 2_000,
-        ...options,
-        redisOptions,
-      }),
-    )
-  }
-
-  /** A plain client to one node (no redirections). */
-  nodeClient(node: { host: string; port: number }, options: RedisOptions = {}): Redis {
-    return this.clients.add(createRedisClient({ ...node, password: this.password }, options))
-  }
-
-  /** `CLUSTER SLOTS` as seen by `node` (default: the first running node). */
-  async slots(node?: { port: number }): Promise<SlotRange[]> {
-    const target = node ?? this.nodes.find((n) => n.process.running)
-    if (!target) throw new Error('no cluster node is running')
-    const c = createRedisClient(
-      { host: '127.0.0.1', port: target.port, password: this.password },
-      { maxRetriesPerRequest: 0, retryStrategy: () => null },
-    )
-    try {
-      const raw = (await c.call('CLUSTER', 'SLOTS')) as Array<
-        [number, number, [string, number, string], ...Array<[string, number, string]>]
-      >
-      return raw.map(([first, last, master, ...replicas]) => ({
-        first,
-        last,
-        master: { host: master[0], port: master[1] },
-        replicas: replicas.map((r) => ({ host: r[0], port: r[1] })),
-      }))
-    } finally {
-      c.disconnect()
-    }
-  }
-
-  /** Stops every node, closes clients, removes the cluster's directory. Idempotent. */
-  stop(): Promise<void> {
-    this.stopped ??= (async () => {
-      this.clients.closeAll()
-      await Promise.all(this.nodes.map((n) => n.process.stop({ graceMs: 3_000 })))
-      await this.tempDir.remove()
-    })()
-    return this.stopped
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.stop()
-  }
-}
-
 /**
  * Starts `masters × (1 + replicasPerMaster)` cluster nodes and forms the cluster like
  * `redis-cli --cluster create` (config epochs, slot ranges, MEET, REPLICATE), without its 1 s polls.
  */
 export async function startRedisCluster(options: RedisClusterOptions = {}): Promise<RedisCluster> {
-  validate(options)
+  checkOptions('startRedisCluster()', options, CLUSTER_OPTIONS)
   const masters = options.masters ?? 3
   const perMaster = options.replicasPerMaster ?? 0
   const total = masters * (1 + perMaster)

@@ -1,33 +1,43 @@
 import crypto from 'node:crypto'
 import {
-  createTempDir,
-  EnvironmentError,
+  check,
+  checkOptions,
+  debugLogger,
+  FixtureLifecycle,
+  type FixtureServer,
+  type Provider,
   type ServiceProcess,
   type TempDir,
-  withPortRetry,
+  UnsupportedOperationError,
   withTimeout,
 } from '@infra/fixture-core'
 import type { Redis, RedisOptions } from 'ioredis'
-import { redisServerBinary } from './binaries.js'
 import {
   ClientRegistry,
   type ConnectTarget,
   createRedisClient,
   formatRedisUrl,
-  parseRedisUrl,
-} from './client-factory.js'
-import { INTERNAL_CLIENT_PREFIX, parseClientList, type RedisClientInfo } from './client-list.js'
-import { DbPool, POOL_KEY } from './db-pool.js'
-import { parseInfo } from './info.js'
-import { IsolatedNamespace, type RedisNamespace, unlinkPrefix } from './namespace.js'
-import { startNode } from './node-process.js'
-import { type RedisServerOptions, validateServerOptions } from './options.js'
-import { buildServerConf, DEFAULT_DATABASES } from './redis-conf.js'
+} from '../client/client-factory.js'
+import {
+  INTERNAL_CLIENT_PREFIX,
+  parseClientList,
+  parseInfo,
+  type RedisClientInfo,
+} from '../client/server-info.js'
+import { DbPool, POOL_KEY } from '../isolation/db-pool.js'
+import {
+  IsolatedNamespace,
+  type Isolation,
+  type RedisNamespace,
+  unlinkPrefix,
+} from '../isolation/namespace.js'
 
-export type Isolation = 'db' | 'prefix'
+const debug = debugLogger('infra:redis')
 
 /** What a worker needs to use a server started elsewhere (vitest `provide`/`inject`): plain JSON. */
 export interface RedisConnectionInfo {
+  /** The provider of the server (a handle from `connectRedis(info)` reports it). */
+  provider: Provider
   url: string
   host: string
   port: number
@@ -46,8 +56,10 @@ export interface IsolatedOptions {
   timeoutMs?: number
 }
 
-interface ServerInit {
-  provider: 'local' | 'external' | 'attached'
+export interface ServerInit {
+  provider: Provider
+  /** A handle on a server another process started and shares (`connectRedis`): no process control. */
+  attached?: boolean
   target: ConnectTarget
   isolation: Isolation
   pool?: RedisConnectionInfo['pool']
@@ -73,20 +85,16 @@ function internalClientOptions(role: string): RedisOptions {
   }
 }
 
-function notLocal(what: string, provider: string): EnvironmentError {
-  return new EnvironmentError(
-    `${what}() needs a fixture-owned server, but this handle is '${provider}' (a server started elsewhere). ` +
-      `Start your own with startRedis({ provider: 'local' }) for fault-injection tests.`,
-  )
-}
-
 /**
  * A Redis server for tests: connection info, clients, per-test isolation and fault injection.
- * Returned by {@link startRedis} (own process or external URL) and {@link connectRedis} (a server started
- * by another process, e.g. a vitest global setup).
+ * Returned by `startRedis` (own process or external URL) and `connectRedis` (a server started by another
+ * process, e.g. a vitest global setup).
  */
-export class RedisServer implements AsyncDisposable {
-  readonly provider: 'local' | 'external' | 'attached'
+export class RedisServer implements FixtureServer<RedisNamespace> {
+  readonly service = 'redis'
+  readonly provider: Provider
+  /** True for a handle on a server another process shares with this one (`connectRedis`). */
+  readonly attached: boolean
   readonly host: string
   readonly port: number
   /** `redis://[:password@]127.0.0.1:<port>` (DB 0). */
@@ -94,19 +102,20 @@ export class RedisServer implements AsyncDisposable {
   readonly password: string | undefined
   readonly username: string | undefined
   readonly isolation: Isolation
-  /** The redis-server process (local provider only). */
+  /** The redis-server process (local provider, started by this handle). */
   readonly process: ServiceProcess | undefined
   private readonly init: ServerInit
+  private readonly life = new FixtureLifecycle('redis')
   private readonly clients = new ClientRegistry<Redis>()
   private adminConn: Redis | undefined
   private poolConn: Redis | undefined
   private dbPool: DbPool | undefined
   private poolReady: Promise<DbPool> | undefined
-  private stopped: Promise<void> | undefined
 
   constructor(init: ServerInit) {
     this.init = init
     this.provider = init.provider
+    this.attached = init.attached ?? false
     this.host = init.target.host
     this.port = init.target.port
     this.password = init.target.password
@@ -114,6 +123,9 @@ export class RedisServer implements AsyncDisposable {
     this.isolation = init.isolation
     this.process = init.process
     this.url = formatRedisUrl(init.target)
+    debug?.(
+      `redis :${this.port} handle: provider ${this.provider}${this.attached ? ' (attached to a shared server)' : ''}, isolation ${this.isolation}${init.pool ? ` (DBs ${init.pool.firstDb}..${init.pool.lastDb})` : ''}`,
+    )
   }
 
   /** pid of the redis-server process (local provider). */
@@ -129,6 +141,7 @@ export class RedisServer implements AsyncDisposable {
   /** Plain-JSON connection info for another process: `connectRedis(info)`. */
   get connectionInfo(): RedisConnectionInfo {
     return {
+      provider: this.provider,
       url: this.url,
       host: this.host,
       port: this.port,
@@ -139,6 +152,11 @@ export class RedisServer implements AsyncDisposable {
     }
   }
 
+  /** `{ REDIS_URL }` for another process (DB 0; a test's own namespace: `ns.url` and `ns.prefix`). */
+  env(): Record<string, string> {
+    return { REDIS_URL: this.url }
+  }
+
   /** Last log lines of the server process. */
   logs(n?: number): string[] {
     return this.process?.logs(n) ?? []
@@ -146,7 +164,7 @@ export class RedisServer implements AsyncDisposable {
 
   /** A new ioredis client on DB 0 (test defaults: fail fast, reconnect fast). Closed by `stop()`. */
   client(options: RedisOptions = {}): Redis {
-    this.assertOpen('client')
+    this.life.assertRunning('client')
     return this.clients.add(createRedisClient(this.init.target, options))
   }
 
@@ -155,9 +173,7 @@ export class RedisServer implements AsyncDisposable {
     return this.adminConn
   }
 
-  private pool(): Promise<DbPool> {
-    const range = this.init.pool
-    if (!range) throw new EnvironmentError(`this server has no DB pool (isolation '${this.isolation}')`)
+  private pool(range: NonNullable<ServerInit['pool']>): Promise<DbPool> {
     this.poolReady ??= (async () => {
       this.poolConn = createRedisClient(
         { ...this.init.target, db: range.controlDb },
@@ -176,24 +192,29 @@ export class RedisServer implements AsyncDisposable {
 
   /** Prepares the isolation pool now (so the first `isolated()` is as fast as the rest). */
   async preparePool(): Promise<void> {
-    if (this.init.pool) await this.pool()
+    if (this.init.pool) await this.pool(this.init.pool)
   }
 
   /**
    * An isolated namespace for one test: on fixture-owned servers a logical DB of its own (emptied with
    * FLUSHDB on release); on external servers a key prefix (its keys UNLINKed on release).
+   * `options.mode` overrides the server's `isolation`.
    */
   async isolated(options: IsolatedOptions = {}): Promise<RedisNamespace> {
-    this.assertOpen('isolated')
+    this.life.assertRunning('isolated')
+    checkOptions('isolated()', options, { mode: check.oneOf('db', 'prefix'), timeoutMs: check.ms() })
     const mode = options.mode ?? this.isolation
     if (mode === 'db') {
-      if (!this.init.pool) {
-        throw new EnvironmentError(
-          `isolated({ mode: 'db' }) needs a fixture-owned server: on a server the fixture did not start, ` +
-            `it never flushes databases. Use mode 'prefix'.`,
+      const range = this.init.pool
+      if (!range) {
+        throw new UnsupportedOperationError(
+          'redis',
+          "isolated({ mode: 'db' })",
+          this.provider,
+          "on a server the fixture did not start it never flushes databases; use mode 'prefix'",
         )
       }
-      const pool = await this.pool()
+      const pool = await this.pool(range)
       const db = await pool.acquire(options.timeoutMs)
       return new IsolatedNamespace({
         target: this.init.target,
@@ -204,12 +225,10 @@ export class RedisServer implements AsyncDisposable {
         cleanup: () => pool.release(db),
       })
     }
-    const id = crypto.randomBytes(6).toString('hex')
-    const prefix = `infra:${id}:`
-    const db = this.init.target.db ?? 0
+    const prefix = `infra:${crypto.randomBytes(6).toString('hex')}:`
     return new IsolatedNamespace({
       target: this.init.target,
-      db,
+      db: this.init.target.db ?? 0,
       mode,
       prefix,
       channelPrefix: prefix,
@@ -221,32 +240,37 @@ export class RedisServer implements AsyncDisposable {
 
   /** `CLIENT LIST`, without the fixture's own connections unless `includeInternal`. For leak checks. */
   async clientList(options: { includeInternal?: boolean } = {}): Promise<RedisClientInfo[]> {
-    const text = (await this.admin().client('LIST')) as string
-    const all = parseClientList(text)
+    this.life.assertRunning('clientList')
+    const all = parseClientList((await this.admin().client('LIST')) as string)
     return options.includeInternal ? all : all.filter((c) => !c.name.startsWith(INTERNAL_CLIENT_PREFIX))
   }
 
   /** `INFO [section]` as key/value pairs. */
   async info(section?: string): Promise<Record<string, string>> {
-    const text = section ? await this.admin().info(section) : await this.admin().info()
-    return parseInfo(text)
+    this.life.assertRunning('info')
+    return parseInfo(section ? await this.admin().info(section) : await this.admin().info())
   }
 
   /** `CLIENT PAUSE <ms> [ALL|WRITE]`: the server holds clients' commands (a stall, not a crash). */
   async clientPause(ms: number, mode: 'ALL' | 'WRITE' = 'ALL'): Promise<void> {
-    if (this.provider !== 'local') throw notLocal('clientPause', this.provider)
+    this.localProcess('clientPause')
     await this.admin().call('CLIENT', 'PAUSE', String(ms), mode)
   }
 
   /** `CLIENT UNPAUSE` */
   async clientUnpause(): Promise<void> {
-    if (this.provider !== 'local') throw notLocal('clientUnpause', this.provider)
+    this.localProcess('clientUnpause')
     await this.admin().client('UNPAUSE')
   }
 
-  private localProcess(what: string): ServiceProcess {
-    if (!this.process) throw notLocal(what, this.provider)
-    this.assertOpen(what)
+  private localProcess(operation: string): ServiceProcess {
+    this.life.assertRunning(operation)
+    if (!this.process) {
+      const reason = this.attached
+        ? 'this server is shared by every worker of the run (global setup); start your own with startRedis() for fault tests'
+        : "the server is not ours to disturb; start your own with startRedis({ provider: 'local' }) for fault tests"
+      throw new UnsupportedOperationError('redis', operation, this.provider, reason)
+    }
     return this.process
   }
 
@@ -285,7 +309,7 @@ export class RedisServer implements AsyncDisposable {
    * directory. Idempotent; fine after a crash. Never touches an external server's data.
    */
   stop(): Promise<void> {
-    this.stopped ??= (async () => {
+    return this.life.stopOnce(async () => {
       this.clients.closeAll()
       if (this.process?.paused) this.process.resume()
       // a server started elsewhere lives on: give back the DB fetched ahead (an own server just goes away)
@@ -298,117 +322,10 @@ export class RedisServer implements AsyncDisposable {
       this.poolConn?.disconnect()
       await this.process?.stop()
       await this.init.tempDir?.remove()
-    })()
-    return this.stopped
+    })
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.stop()
   }
-
-  private assertOpen(what: string): void {
-    if (this.stopped) throw new EnvironmentError(`${what}() after stop(): this Redis handle is stopped`)
-  }
-}
-
-function resolveProvider(options: RedisServerOptions): 'local' | 'external' {
-  if (options.provider) return options.provider
-  if (options.url) return 'external'
-  return process.env.INFRA_REDIS_URL ? 'external' : 'local'
-}
-
-function poolRange(databases: number): NonNullable<RedisConnectionInfo['pool']> {
-  return { firstDb: 1, lastDb: databases - 2, controlDb: databases - 1 }
-}
-
-async function startExternal(options: RedisServerOptions): Promise<RedisServer> {
-  const url = options.url ?? process.env.INFRA_REDIS_URL
-  if (!url) {
-    throw new EnvironmentError(
-      `provider 'external' needs a server URL: pass { url } or set INFRA_REDIS_URL=redis://host:port`,
-    )
-  }
-  const target = parseRedisUrl(url)
-  const probe = createRedisClient(target, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  })
-  try {
-    await withTimeout(
-      probe.connect().then(() => probe.ping()),
-      options.startTimeoutMs ?? 10_000,
-      `the external Redis at ${target.host}:${target.port} (INFRA_REDIS_URL) to answer PING`,
-    )
-  } catch (err) {
-    throw new EnvironmentError(
-      `Cannot reach the external Redis at ${target.host}:${target.port}: ${(err as Error).message}`,
-      { cause: err },
-    )
-  } finally {
-    probe.disconnect()
-  }
-  return new RedisServer({ provider: 'external', target, isolation: 'prefix' })
-}
-
-async function startLocal(options: RedisServerOptions): Promise<RedisServer> {
-  const command = redisServerBinary()
-  const name = options.name ?? 'redis'
-  const tempDir = await createTempDir(name)
-  const start = (port: number) =>
-    startNode({
-      name,
-      label: 'redis-server',
-      command,
-      dir: tempDir.path,
-      confFile: 'redis.conf',
-      port,
-      conf: buildServerConf({ ...options, port, dir: tempDir.path }),
-      password: options.password,
-      startTimeoutMs: options.startTimeoutMs ?? 20_000,
-      stopGraceMs: options.stopGraceMs ?? 5_000,
-    })
-  try {
-    const proc = options.port ? await start(options.port) : await withPortRetry(start)
-    const databases = options.databases ?? DEFAULT_DATABASES
-    const isolation = options.isolation ?? 'db'
-    return new RedisServer({
-      provider: 'local',
-      target: { host: '127.0.0.1', port: proc.port!, password: options.password, db: 0 },
-      isolation,
-      pool: poolRange(databases),
-      process: proc,
-      tempDir,
-    })
-  } catch (err) {
-    await tempDir.remove()
-    throw err
-  }
-}
-
-/**
- * Starts a Redis server for tests (or connects to `$INFRA_REDIS_URL` with the external provider).
- *
- * ```ts
- * await using redis = await startRedis()
- * await using ns = await redis.isolated()
- * await ns.client().set('k', 'v')
- * ```
- */
-export async function startRedis(options: RedisServerOptions = {}): Promise<RedisServer> {
-  validateServerOptions(options)
-  return resolveProvider(options) === 'external' ? startExternal(options) : startLocal(options)
-}
-
-/** A handle on a server started by another process (e.g. the vitest global setup): no process control. */
-export function connectRedis(info: RedisConnectionInfo): RedisServer {
-  const target: ConnectTarget = { ...parseRedisUrl(info.url), host: info.host, port: info.port }
-  if (info.password !== undefined) target.password = info.password
-  if (info.username !== undefined) target.username = info.username
-  return new RedisServer({
-    provider: 'attached',
-    target,
-    isolation: info.isolation,
-    ...(info.pool ? { pool: info.pool } : {}),
-  })
 }

@@ -1,8 +1,8 @@
 import { BinaryNotFoundError, InvalidOptionsError, PortInUseError } from '@infra/fixture-core'
 import { describe, expect, it } from 'vitest'
-import { startRedisCluster } from './cluster.js'
-import { startRedis } from './redis-server.js'
-import { startRedisSentinel } from './sentinel.js'
+import { startRedisCluster } from '../cluster/start.js'
+import { startRedisSentinel } from '../sentinel/start.js'
+import { startRedis } from './start.js'
 
 describe('typed, actionable errors', () => {
   it('a missing redis-server names the env override and the install command', async () => {

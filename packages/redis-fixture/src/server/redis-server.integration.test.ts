@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { isPidAlive } from '@infra/fixture-core'
+import { FixtureStateError, isPidAlive, UnsupportedOperationError } from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connectRedis, type RedisServer, startRedis } from './redis-server.js'
+import type { RedisServer } from './redis-server.js'
+import { connectRedis, startRedis } from './start.js'
 
 describe('startRedis (local)', () => {
   let redis: RedisServer
@@ -14,6 +15,9 @@ describe('startRedis (local)', () => {
 
   it('answers on 127.0.0.1 with a real PING and exposes url/port/pid', async () => {
     expect(redis.url).toBe(`redis://127.0.0.1:${redis.port}`)
+    expect(redis.service).toBe('redis')
+    expect(redis.provider).toBe('local')
+    expect(redis.env()).toEqual({ REDIS_URL: redis.url })
     expect(redis.pid).toBeGreaterThan(0)
     const c = redis.client()
     expect(await c.ping()).toBe('PONG')
@@ -76,6 +80,10 @@ describe('startRedis (local)', () => {
 
   it('shares one DB pool between handles (parallel workers never get the same DB)', async () => {
     const other = connectRedis(redis.connectionInfo)
+    // a handle on a shared server reports that server's provider, and cannot disturb it
+    expect(other.provider).toBe('local')
+    expect(other.attached).toBe(true)
+    await expect(other.kill()).rejects.toThrow(/shared by every worker/)
     try {
       const leases = await Promise.all([
         ...Array.from({ length: 10 }, () => redis.isolated()),
@@ -176,7 +184,11 @@ describe('faults', () => {
     await redis.stop()
     await redis.stop()
     expect(isPidAlive(pid)).toBe(false)
-    await expect(redis.restart()).rejects.toThrow(/stop/)
+    // anything but stop() after stop() is a state error
+    await expect(redis.restart()).rejects.toThrow(FixtureStateError)
+    await expect(redis.isolated()).rejects.toThrow(/Cannot isolated\(\) the redis fixture: it is stopped/)
+    await expect(redis.kill()).rejects.toThrow(FixtureStateError)
+    expect(() => redis.client()).toThrow(FixtureStateError)
   })
 })
 
@@ -282,7 +294,9 @@ describe('provider external', () => {
     await ns.release()
     expect(await admin.keys('*')).toEqual(['someone-elses'])
     await expect(external.isolated({ mode: 'db' })).rejects.toThrow(/never flushes/)
-    await expect(external.kill()).rejects.toThrow(/fixture-owned/)
+    await expect(external.kill()).rejects.toThrow(UnsupportedOperationError)
+    await expect(external.clientPause(10)).rejects.toThrow(/not available on a external redis fixture/)
+    expect(external.env()).toEqual({ REDIS_URL: owner.url })
     await external.stop()
     expect(await admin.get('someone-elses')).toBe('keep me')
   })

@@ -51,3 +51,13 @@ export function parseClientList(text: string): RedisClientInfo[] {
 
 /** Connection name prefix of the fixture's own connections, left out of `clientList()` by default. */
 export const INTERNAL_CLIENT_PREFIX = 'infra-fixture-'
+/** Parses `INFO` output (`key:value` lines, `# Section` headers) into a flat record. */
+export function parseInfo(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const line of text.split(/\r?\n/)) {
+    if (!line || line.startsWith('#')) continue
+    const colon = line.indexOf(':')
+    if (colon > 0) out[line.slice(0, colon)] = line.slice(colon + 1)
+  }
+  return out
+}

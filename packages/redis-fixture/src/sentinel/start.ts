@@ -1,0 +1,247 @@
+import path from 'node:path'
+import {
+  check,
+  checkOptions,
+  createTempDir,
+  InvalidOptionsError,
+  type OptionSchema,
+  type ServiceProcess,
+  waitFor,
+  withPortsRetry,
+} from '@infra/fixture-core'
+import type { Redis } from 'ioredis'
+import { createRedisClient } from '../client/client-factory.js'
+import { parseInfo } from '../client/server-info.js'
+import { redisSentinelCommand, redisServerBinary } from '../node/binaries.js'
+import { killAll, type NodeSpec, startNodes } from '../node/node-process.js'
+import { buildServerConf, confLine } from '../node/redis-conf.js'
+import { checkName, checkPassword, DATA_NODE_OPTIONS, type DataNodeOptions } from '../server/options.js'
+import { RedisSentinel } from './sentinel.js'
+
+export interface RedisSentinelOptions {
+  /** Replicas of the master (default 1). */
+  replicas?: number
+  /** Sentinel processes (default 3). */
+  sentinels?: number
+  /** Name the sentinels monitor the master under (default `mymaster`). */
+  masterName?: string
+  /** Sentinels that must agree the master is down (default: a majority). */
+  quorum?: number
+  /**
+   * `down-after-milliseconds` (default 600; Redis' own default is 30 000). Keep it at least twice the
+   * sentinel ping period (300 ms here): at 300 ms the sentinels often flag the just-promoted master as down
+   * before their new link to it answers, and fail over a second time.
+   */
+  downAfterMs?: number
+  /** `failover-timeout` (default 2 000; Redis' own default is 180 000). */
+  failoverTimeoutMs?: number
+  /** Password of the data nodes (`requirepass` + `masterauth`, sentinel `auth-pass`). Sentinels need none. */
+  password?: string
+  /** Options for the data nodes. */
+  server?: DataNodeOptions
+  startTimeoutMs?: number
+}
+
+const SENTINEL_OPTIONS: OptionSchema<RedisSentinelOptions> = {
+  replicas: check.int(0, 8),
+  sentinels: check.int(1, 9),
+  masterName: checkName,
+  quorum: check.int(1, 9),
+  downAfterMs: check.int(50, 600_000),
+  failoverTimeoutMs: check.int(100, 3_600_000),
+  password: checkPassword,
+  server: check.object(DATA_NODE_OPTIONS, 'startRedisSentinel({ server })'),
+  startTimeoutMs: check.ms(),
+}
+
+function sentinelConf(o: {
+  port: number
+  dir: string
+  masterName: string
+  masterPort: number
+  quorum: number
+  downAfterMs: number
+  failoverTimeoutMs: number
+  password?: string
+}): string {
+  const lines = [
+    confLine('port', o.port),
+    confLine('bind', '127.0.0.1'),
+    confLine('daemonize', 'no'),
+    confLine('logfile', ''),
+    confLine('dir', o.dir),
+    confLine('sentinel', 'resolve-hostnames', 'no'),
+    confLine('sentinel', 'monitor', o.masterName, '127.0.0.1', o.masterPort, o.quorum),
+    confLine('sentinel', 'down-after-milliseconds', o.masterName, o.downAfterMs),
+    confLine('sentinel', 'failover-timeout', o.masterName, o.failoverTimeoutMs),
+    confLine('sentinel', 'parallel-syncs', o.masterName, 1),
+  ]
+  if (o.password !== undefined) lines.push(confLine('sentinel', 'auth-pass', o.masterName, o.password))
+  return `${lines.join('\n')}\n`
+}
+
+// Sentinel's internal periods (ms): Redis defaults are ping 1000, hello 2000, INFO 10 000, ask 1000.
+// Shorter ones make discovery take ~0.5 s instead of ~2 s. The ping period stays >= 300: a replica's INFO
+// must be younger than 5 ping periods to be promotable, and during a failover INFO is polled every 1 s.
+const SENTINEL_DEBUG_PERIODS = [
+  'ping-period',
+  300,
+  'publish-period',
+  200,
+  'info-period',
+  500,
+  'ask-period',
+  100,
+]
+
+async function queryNode<T>(
+  port: number,
+  password: string | undefined,
+  fn: (c: Redis) => Promise<T>,
+): Promise<T> {
+  const c = createRedisClient(
+    { host: '127.0.0.1', port, password },
+    { maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000, commandTimeout: 2_000 },
+  )
+  try {
+    return await fn(c)
+  } finally {
+    c.disconnect()
+  }
+}
+
+/**
+ * Starts a master, `replicas` replicas and `sentinels` sentinels on loopback, waits until the replicas are
+ * in sync and every sentinel knows every replica and every other sentinel.
+ */
+export async function startRedisSentinel(options: RedisSentinelOptions = {}): Promise<RedisSentinel> {
+  checkOptions('startRedisSentinel()', options, SENTINEL_OPTIONS)
+  if (options.quorum !== undefined && options.quorum > (options.sentinels ?? 3)) {
+    throw new InvalidOptionsError(
+      'quorum',
+      `expected at most the number of sentinels (${options.sentinels ?? 3})`,
+    )
+  }
+  const replicas = options.replicas ?? 1
+  const sentinelCount = options.sentinels ?? 3
+  const masterName = options.masterName ?? 'mymaster'
+  const quorum = options.quorum ?? Math.floor(sentinelCount / 2) + 1
+  const password = options.password
+  const timeoutMs = options.startTimeoutMs ?? 30_000
+  const serverBin = redisServerBinary()
+  const sentinelCmd = redisSentinelCommand()
+  const tempDir = await createTempDir('redis-sentinel')
+  try {
+    return await withPortsRetry(1 + replicas + sentinelCount, async (ports) => {
+      const [masterPort, ...rest] = ports as [number, ...number[]]
+      const replicaPorts = rest.slice(0, replicas)
+      const sentinelPorts = rest.slice(replicas)
+      const dataSpec = (port: number, i: number): NodeSpec => {
+        const dir = path.join(tempDir.path, `node-${i}`)
+        const extra = ['repl-diskless-sync-delay 0']
+        if (password !== undefined) extra.push(confLine('masterauth', password))
+        if (i > 0) extra.push(confLine('replicaof', '127.0.0.1', masterPort))
+        return {
+          name: i === 0 ? 'redis-master' : `redis-replica-${i}`,
+          command: serverBin,
+          dir,
+          port,
+          password,
+          startTimeoutMs: timeoutMs,
+          conf: buildServerConf({ ...(options.server ?? {}), password, port, dir }) + `${extra.join('\n')}\n`,
+        }
+      }
+      const started: ServiceProcess[] = []
+      try {
+        started.push(...(await startNodes([dataSpec(masterPort, 0)])))
+        started.push(...(await startNodes(replicaPorts.map((p, i) => dataSpec(p, i + 1)))))
+        await waitFor(
+          async () => {
+            for (const p of replicaPorts) {
+              const info = parseInfo(await queryNode(p, password, (c) => c.info('replication')))
+              if (info.master_link_status !== 'up') return false
+            }
+            return true
+          },
+          { what: `${replicas} replica(s) to finish their initial sync with the master`, timeoutMs },
+        )
+        const sentinelProcs = await startNodes(
+          sentinelPorts.map((port, i) => {
+            const dir = path.join(tempDir.path, `sentinel-${i}`)
+            return {
+              name: `redis-sentinel-${i}`,
+              command: sentinelCmd.command,
+              extraArgs: sentinelCmd.extraArgs,
+              dir,
+              port,
+              startTimeoutMs: timeoutMs,
+              conf: sentinelConf({
+                port,
+                dir,
+                masterName,
+                masterPort,
+                quorum,
+                downAfterMs: options.downAfterMs ?? 600,
+                failoverTimeoutMs: options.failoverTimeoutMs ?? 2_000,
+                password,
+              }),
+            }
+          }),
+        )
+        started.push(...sentinelProcs)
+        await Promise.all(
+          sentinelPorts.map((p) =>
+            queryNode(p, undefined, (c) =>
+              c.call('SENTINEL', 'DEBUG', ...SENTINEL_DEBUG_PERIODS.map(String)),
+            ),
+          ),
+        )
+        await waitFor(
+          async () => {
+            for (const p of sentinelPorts) {
+              const flat = (await queryNode(p, undefined, (c) =>
+                c.call('SENTINEL', 'MASTER', masterName),
+              )) as string[]
+              const m: Record<string, string> = {}
+              for (let i = 0; i + 1 < flat.length; i += 2) m[flat[i]!] = flat[i + 1]!
+              if (m.flags !== 'master') return false
+              if (Number(m['num-slaves']) !== replicas) return false
+              if (Number(m['num-other-sentinels']) !== sentinelCount - 1) return false
+            }
+            return true
+          },
+          {
+            what: `every sentinel to know the master, its ${replicas} replica(s) and the other ${sentinelCount - 1} sentinel(s)`,
+            timeoutMs,
+            intervalMs: 25,
+          },
+        )
+        const [masterProc, ...replicaProcs] = started
+        return new RedisSentinel(
+          {
+            masterName,
+            password,
+            sentinels: sentinelPorts.map((port) => ({ host: '127.0.0.1', port })),
+            sentinelProcesses: sentinelProcs,
+            nodes: [
+              { host: '127.0.0.1', port: masterPort, process: masterProc!, initialRole: 'master' },
+              ...replicaPorts.map((port, i) => ({
+                host: '127.0.0.1',
+                port,
+                process: replicaProcs[i]!,
+                initialRole: 'replica' as const,
+              })),
+            ],
+          },
+          tempDir,
+        )
+      } catch (err) {
+        await killAll(started)
+        throw err
+      }
+    })
+  } catch (err) {
+    await tempDir.remove()
+    throw err
+  }
+}
