@@ -89,7 +89,7 @@ describe('a 5-node cluster', () => {
     await client.put('five').value('nodes')
     const old = await etcd.killLeader()
     await etcd.kill((old.index + 1) % 5)
-    const next = await etcd.waitForLeader({ timeoutMs: 5_000 })
+    const next = await etcd.waitForLeader({ timeoutMs: 15_000 })
     expect(next.index).not.toBe(old.index)
     await client.put('five').value('still')
     expect(await etcd.nodeClient(next.index).get('five').serializable(true)).toBe('still')

@@ -53,7 +53,7 @@ describe('a 3-node cluster', () => {
     for (let i = 0; i < 5; i++) await kv.put(`seq/${i}`).value(`v${i}`)
     const old = await etcd.killLeader()
     await putUntilOk(kv, 'seq/5', 'v5')
-    const next = await etcd.waitForLeader({ timeoutMs: 5_000 })
+    const next = await etcd.waitForLeader({ timeoutMs: 15_000 })
     expect(next.index).not.toBe(old.index)
     expect(next.memberId).not.toBe(old.memberId)
     for (let i = 6; i < 10; i++) await kv.put(`seq/${i}`).value(`v${i}`)
@@ -111,14 +111,14 @@ describe('a 3-node cluster', () => {
     const old = await etcd.waitForLeader()
     await etcd.pause(old.index)
     try {
-      const next = await etcd.waitForLeader({ timeoutMs: 5_000 })
+      const next = await etcd.waitForLeader({ timeoutMs: 15_000 })
       expect(next.index).not.toBe(old.index)
       await putUntilOk(kv, 'paused', 'yes')
       expect((await etcd.members()).find((m) => m.index === old.index)?.state).toBe('paused')
     } finally {
       await etcd.resume(old.index)
     }
-    const after = await etcd.waitForLeader({ timeoutMs: 5_000 })
+    const after = await etcd.waitForLeader({ timeoutMs: 15_000 })
     expect((await etcd.members()).filter((m) => m.isLeader).map((m) => m.index)).toEqual([after.index])
   })
 

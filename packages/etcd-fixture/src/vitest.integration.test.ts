@@ -33,7 +33,7 @@ describe('vitest fixtures', () => {
     // the only node hangs: cluster-state queries give up with a typed error instead of hanging too
     await expect(etcdServer.members()).rejects.toThrow(/a live etcd node to list the members/)
     await etcdServer.resume(0)
-    await etcdServer.waitForLeader({ timeoutMs: 5_000 })
+    await etcdServer.waitForLeader({ timeoutMs: 15_000 })
   })
 
   test('etcdGlobalSetup in a real vitest run: one cluster shared by the workers, gone after the run', async () => {
