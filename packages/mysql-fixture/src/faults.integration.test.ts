@@ -1,4 +1,4 @@
-import { UnsupportedOperationError } from '@infra/fixture-core'
+import { getFreePort, UnsupportedOperationError, waitFor } from '@infra/fixture-core'
 import mysql from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { attachMysql, type Mysql, startMysql } from './index.js'
@@ -19,7 +19,13 @@ describe('fault controls', () => {
     try {
       await pool.query("INSERT INTO account (owner, balance) VALUES ('before', 1)")
       const running = pool.query('SELECT SLEEP(10)').catch((e: unknown) => e)
-      await new Promise((r) => setTimeout(r, 200))
+      await waitFor(
+        async () => (await server.processList({ database: db })).some((p) => p.info?.includes('SLEEP(10)')),
+        {
+          what: 'the query to run on the server',
+          timeoutMs: 10_000,
+        },
+      )
       await server.kill()
       const error = await running
       expect(error).toMatchObject({ code: 'PROTOCOL_CONNECTION_LOST', fatal: true })
@@ -60,6 +66,28 @@ describe('fault controls', () => {
     } finally {
       await pool.end()
     }
+  })
+
+  it('durable: true keeps every acknowledged commit through kill() and restart(), on the port asked for', async () => {
+    const port = await getFreePort()
+    await using durable = await startMysql({ durable: true, port, migrations, poolSize: 1 })
+    expect(durable.port).toBe(port)
+    await using db = await durable.database()
+    const c = await mysql.createConnection(db.url)
+    const [[settings]] = await c.query<mysql.RowDataPacket[]>(
+      'SELECT @@innodb_flush_log_at_trx_commit AS f, @@innodb_doublewrite AS d',
+    )
+    expect(settings).toMatchObject({ f: 1, d: 1 })
+    for (let i = 0; i < 20; i++) await c.query('INSERT INTO account (owner) VALUES (?)', [`durable-${i}`])
+    c.destroy()
+    await durable.kill()
+    await durable.restart()
+    const d = await mysql.createConnection(db.url)
+    const [[row]] = await d.query<mysql.RowDataPacket[]>(
+      "SELECT COUNT(*) AS n FROM account WHERE owner LIKE 'durable-%'",
+    )
+    expect(Number(row!.n)).toBe(20)
+    await d.end()
   })
 
   it('a worker handle on a shared server refuses fault controls', async () => {
