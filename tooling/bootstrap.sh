@@ -5,6 +5,7 @@
 #   - service binaries from Debian: redis-server, redis-sentinel, mariadb-server, etcd-server, etcd-client,
 #     Java 17 + Maven (Kafka)
 #   - Apache Kafka broker jars from Maven Central into the cache (tooling/kafka/fetch-jars.sh)
+#   - the Toxiproxy server, built once with Go into the cache (tooling/toxiproxy/build-server.sh)
 # As root on Debian it installs everything; otherwise it installs what it can and prints what you must
 # install yourself. A second run installs nothing and takes a few seconds.
 set -euo pipefail
@@ -70,6 +71,20 @@ if [[ -x tooling/kafka/fetch-jars.sh ]]; then
       MISSING+=("Kafka jars: bash tooling/kafka/fetch-jars.sh failed (see above); it needs Maven Central and a writable ~/.m2")
   else
     MISSING+=("Kafka jars need Java 17 and Maven: apt-get install openjdk-17-jre-headless maven, then bash tooling/kafka/fetch-jars.sh")
+  fi
+fi
+
+# ---- Toxiproxy server (go install into the cache) ----------------------------------------------
+if [[ -f tooling/toxiproxy/build-server.sh ]]; then
+  if command -v go >/dev/null 2>&1 || [[ -x /usr/local/go/bin/go ]]; then
+    t0=$(date +%s)
+    if toxi_bin="$(bash tooling/toxiproxy/build-server.sh)"; then
+      log "toxiproxy-server: $toxi_bin ($(($(date +%s) - t0)) s)"
+    else
+      MISSING+=("Toxiproxy: bash tooling/toxiproxy/build-server.sh failed (see above); it needs the Go module proxy")
+    fi
+  else
+    MISSING+=("Toxiproxy needs Go (apt-get install golang-go, or https://go.dev/dl), then bash tooling/toxiproxy/build-server.sh; or set TOXIPROXY_SERVER_BIN")
   fi
 fi
 
