@@ -25,8 +25,8 @@ describe('a mysql2 pool (connectionLimit 25, maxIdle 5)', () => {
   })
   afterAll(() => db?.drop())
 
-  it('40 concurrent inserts never open more than 25 server connections; the rest queue, reuse them, and pool.end() closes them all', async () => {
-    const pool = mysql.createPool({ uri: db.url, connectionLimit: 25, maxIdle: 5, idleTimeout: 60_000 })
+  it('40 concurrent inserts never open more than 25 server connections; the rest queue and reuse them; 5 stay idle; pool.end() closes them all', async () => {
+    const pool = mysql.createPool({ uri: db.url, connectionLimit: 25, maxIdle: 5, idleTimeout: 500 })
     let peak = 0
     let sampling = true
     const sampler = (async () => {
@@ -57,6 +57,12 @@ describe('a mysql2 pool (connectionLimit 25, maxIdle 5)', () => {
     expect(new Set(threads).size).toBeLessThanOrEqual(25)
     expect(threads.length - new Set(threads).size).toBeGreaterThanOrEqual(15)
     expect(counts(pool).all).toBeLessThanOrEqual(25)
+    // idle connections above maxIdle are closed after idleTimeout: 5 stay open
+    await waitFor(async () => (await server.processList({ database: db })).length === 5, {
+      what: 'the pool to shrink to its 5 idle connections',
+      timeoutMs: 10_000,
+    })
+    expect(counts(pool)).toEqual({ all: 5, free: 5 })
     await pool.end()
     // the server closes a connection a moment after the client's COM_QUIT: wait for it (bounded)
     await waitFor(async () => (await server.processList({ database: db })).length === 0, {
