@@ -51,6 +51,7 @@ function withoutFaultHandling(o: Partial<IOptions>): Partial<IOptions> {
 /** The etcd3 clients a handle created: all closed when it stops. */
 export class ClientRegistry {
   readonly #clients = new Set<Etcd3>()
+  readonly #shared = new Map<string, Etcd3>()
 
   constructor(
     readonly hosts: readonly string[],
@@ -70,8 +71,20 @@ export class ClientRegistry {
     return client
   }
 
+  /** The one client with the handle's options on `hosts` (default: all endpoints), created on first use. */
+  shared(hosts: readonly string[] = this.hosts): Etcd3 {
+    const key = hosts.join(',')
+    let client = this.#shared.get(key)
+    if (!client) {
+      client = this.create({}, hosts)
+      this.#shared.set(key, client)
+    }
+    return client
+  }
+
   closeAll(): void {
     for (const client of this.#clients) client.close()
     this.#clients.clear()
+    this.#shared.clear()
   }
 }

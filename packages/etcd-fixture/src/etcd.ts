@@ -57,7 +57,6 @@ export class Etcd implements FixtureServer<EtcdNamespace> {
   readonly #targets: StateTarget[]
   readonly #timeoutMs: number
   readonly #noFaultsReason: string | undefined
-  #root: Etcd3 | undefined
 
   constructor(init: EtcdInit) {
     this.provider = init.provider
@@ -90,29 +89,32 @@ export class Etcd implements FixtureServer<EtcdNamespace> {
   // ---- clients ----------------------------------------------------------------------------------
 
   /**
-   * A new etcd3 client on all endpoints, set up for tests (see `testClientOptions`), closed when the
-   * handle stops. `options` are merged over the handle's `clientOptions`.
+   * The handle's etcd3 client on all endpoints, set up for tests (see `testClientOptions`): the same one on
+   * every call. With `options` (merged over the handle's `clientOptions`), a new client. Either way closed
+   * when the handle stops.
    */
-  client(options: Partial<IOptions> = {}): Etcd3 {
+  client(options?: Partial<IOptions>): Etcd3 {
     this.#life.assertRunning('client')
-    return this.#clients.create(options)
+    return options ? this.#clients.create(options) : this.#clients.shared()
   }
 
-  /** A new etcd3 client on node `index` only (e.g. for serializable, member-local reads). */
-  nodeClient(index: number, options: Partial<IOptions> = {}): Etcd3 {
+  /**
+   * An etcd3 client on node `index` only (e.g. for serializable, member-local reads): one per node, or a new
+   * one with `options`.
+   */
+  nodeClient(index: number, options?: Partial<IOptions>): Etcd3 {
     this.#life.assertRunning('nodeClient')
     const endpoint = this.endpoints[index]
     if (!Number.isInteger(index) || endpoint === undefined) {
       throw new InvalidOptionsError('index', `expected a node index from 0 to ${this.endpoints.length - 1}`)
     }
-    return this.#clients.create(options, [endpoint])
+    return options ? this.#clients.create(options, [endpoint]) : this.#clients.shared([endpoint])
   }
 
   /** A namespace under a unique prefix (etcd3's `namespace()`); its keys are deleted on release. */
   async isolated(): Promise<EtcdNamespace> {
     this.#life.assertRunning('isolated')
-    this.#root ??= this.#clients.create()
-    const ns = new PrefixNamespace(this.endpoints, this.#root, this.keyPrefix, (released) =>
+    const ns = new PrefixNamespace(this.endpoints, this.#clients.shared(), this.keyPrefix, (released) =>
       this.#namespaces.delete(released),
     )
     this.#namespaces.add(ns)
