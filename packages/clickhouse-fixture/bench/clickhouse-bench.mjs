@@ -1,4 +1,4 @@
-// pnpm bench: our cold start, database() and a 100k-row JSONEachRow insert, beside the anchor: the same
+// pnpm bench: our cold start, database() (pooled and on demand) and a 100k-row JSONEachRow insert, beside the anchor: the same
 // clickhouse-server binary spawned by hand from a minimal config and polled on /ping (what a test script
 // without the fixture does), in the same run. Writes bench/results/clickhouse.json (flat numeric keys).
 import { spawn } from 'node:child_process'
@@ -83,17 +83,25 @@ for (let i = 0; i < START_RUNS; i++) {
   anchor.push(await startAnchor())
 }
 
-const ch = await startClickHouse()
-const create = []
-const release = []
-for (let i = 0; i < DATABASE_RUNS; i++) {
-  let t0 = performance.now()
-  const db = await ch.database()
-  create.push(performance.now() - t0)
-  t0 = performance.now()
-  await db.release()
-  release.push(performance.now() - t0)
+// database(): from the ready pool (default), and made on demand (poolSize 0), each released right after
+async function databaseTimes(ch) {
+  const create = []
+  const release = []
+  for (let i = 0; i < DATABASE_RUNS; i++) {
+    let t0 = performance.now()
+    const db = await ch.database()
+    create.push(performance.now() - t0)
+    t0 = performance.now()
+    await db.release()
+    release.push(performance.now() - t0)
+  }
+  return { create, release }
 }
+const unpooledServer = await startClickHouse({ poolSize: 0 })
+const unpooled = await databaseTimes(unpooledServer)
+await unpooledServer.stop()
+const ch = await startClickHouse()
+const { create, release } = await databaseTimes(ch)
 
 const rows = Array.from({ length: INSERT_ROWS }, (_, i) => ({
   ts: 1_700_000_000 + i,
@@ -125,6 +133,7 @@ const result = {
   anchor_bare_spawn_p50_ms: round(p50(anchor)),
   cold_start_vs_anchor_ratio: round(p50(ours) / p50(anchor), 3),
   database_p50_ms: round(p50(create), 3),
+  database_unpooled_p50_ms: round(p50(unpooled.create), 3),
   release_p50_ms: round(p50(release), 3),
   insert_rows_per_s: Math.round(INSERT_ROWS / (p50(insert) / 1000)),
   insert_100k_p50_ms: round(p50(insert)),

@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createClient } from '@clickhouse/client'
-import { FixtureStateError } from '@infra/fixture-core'
+import { FixtureStateError, waitFor } from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ClickHouse } from './clickhouse.js'
 import { startClickHouse } from './start.js'
@@ -73,6 +73,24 @@ describe('startClickHouse (local)', () => {
     })
     expect(await rs.json()).toEqual([])
     expect(() => a.client()).toThrow(FixtureStateError)
+  })
+
+  it('keeps poolSize databases ready, made in the background', async () => {
+    await using first = await ch.database()
+    const listed = async () => {
+      const rs = await ch.client().query({
+        query: `SELECT name FROM system.databases WHERE name LIKE '${first.name.replace(/_\d+$/, '')}%' ORDER BY name`,
+        format: 'JSONEachRow',
+      })
+      return (await rs.json<{ name: string }>()).map((r) => r.name)
+    }
+    await waitFor(async () => (await listed()).length >= 3, {
+      timeoutMs: 10_000,
+      what: 'two ready databases',
+    })
+    const ready = (await listed()).filter((n) => n !== first.name)
+    await using next = await ch.database()
+    expect(ready).toContain(next.name)
   })
 
   it('inserts 100k rows as JSONEachRow and aggregates them', async () => {

@@ -12,6 +12,7 @@ import { ClientSet, createClickHouseClient, type Endpoint, formatUrl } from './c
 import { ClickHouseDatabase } from './database.js'
 import { toQueryError } from './errors.js'
 import { applyMigrations, type Migrations } from './migrations.js'
+import { ReadyPool } from './ready-pool.js'
 
 /** What a worker needs to use a server started elsewhere (vitest `provide`/`inject`): plain JSON. */
 export interface ClickHouseConnectionInfo {
@@ -31,6 +32,8 @@ export interface ClickHouseInit {
   endpoint: Endpoint
   version: string
   migrations: Migrations
+  /** Databases made ahead in the background (0: none). */
+  poolSize: number
   process?: ServiceProcess
   tempDir?: TempDir
   tcpPort?: number
@@ -67,6 +70,7 @@ export class ClickHouse implements FixtureServer<ClickHouseDatabase> {
   readonly #prefix = `infra_${crypto.randomBytes(4).toString('hex')}`
   #counter = 0
   #admin: ClickHouseClient | undefined
+  readonly #pool: ReadyPool<ClickHouseDatabase>
 
   constructor(init: ClickHouseInit) {
     this.#init = init
@@ -79,6 +83,11 @@ export class ClickHouse implements FixtureServer<ClickHouseDatabase> {
     this.username = init.endpoint.username
     this.password = init.endpoint.password
     this.version = init.version
+    this.#pool = new ReadyPool(
+      init.poolSize,
+      () => this.#create(),
+      (db) => db.release(),
+    )
   }
 
   get endpoint(): Endpoint {
@@ -137,10 +146,15 @@ export class ClickHouse implements FixtureServer<ClickHouseDatabase> {
 
   /**
    * A fresh database of this test's own (`infra_<run>_<n>`), migrations applied; dropped by `release()` /
-   * `await using`. On an external server only these databases are ever created or dropped.
+   * `await using`. Taken from a small pool made ahead in the background (`poolSize`), so it costs about a
+   * queue pop. On an external server only these databases are ever created or dropped.
    */
   async database(): Promise<ClickHouseDatabase> {
     this.#life.assertRunning('database')
+    return this.#pool.take()
+  }
+
+  async #create(): Promise<ClickHouseDatabase> {
     const name = `${this.#prefix}_${++this.#counter}`
     await this.#run(`CREATE DATABASE \`${name}\``)
     const db = new ClickHouseDatabase(
@@ -204,6 +218,7 @@ export class ClickHouse implements FixtureServer<ClickHouseDatabase> {
    */
   async restart(): Promise<void> {
     const proc = this.#process('restart')
+    await this.#pool.idle() // a refill in progress would open a new keep-alive socket
     await this.#closeIdleSockets()
     await proc.restart()
   }
@@ -224,18 +239,17 @@ export class ClickHouse implements FixtureServer<ClickHouseDatabase> {
    */
   stop(): Promise<void> {
     return this.#life.stopOnce(async () => {
-      await this.#clients.closeAll()
       const proc = this.#init.process
+      if (proc?.paused) proc.resume() // a refill in progress must be able to finish
+      await this.#pool.close()
+      await this.#clients.closeAll()
       if (!proc) {
         for (const db of [...this.#databases.values()]) await db.release().catch(() => {})
       } else {
         await Promise.all([...this.#databases.values()].map((d) => d.closeClients()))
       }
       await this.#admin?.close().catch(() => {})
-      if (proc) {
-        if (proc.paused) proc.resume()
-        await proc.stop()
-      }
+      await proc?.stop()
       await this.#init.tempDir?.remove()
     })
   }

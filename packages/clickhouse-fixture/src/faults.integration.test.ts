@@ -62,6 +62,17 @@ describe('fault controls', () => {
     expect(await rs.json()).toEqual([{ one: 1 }])
   })
 
+  it('stop() of a paused server with a refill in flight does not hang', async () => {
+    const ch = await startClickHouse({ stopGraceMs: 5_000 })
+    await using db = await ch.database() // starts the background refill
+    await ch.pause()
+    const t0 = Date.now()
+    await ch.stop()
+    expect(Date.now() - t0).toBeLessThan(15_000)
+    expect(ch.pid === undefined || !isPidAlive(ch.pid)).toBe(true)
+    expect(db.name).toMatch(/^infra_/)
+  })
+
   it('stop() is idempotent, removes the run dir, and later calls are FixtureStateError', async () => {
     const ch = await startClickHouse()
     const dir = ch.dataDir!

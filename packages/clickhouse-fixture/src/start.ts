@@ -6,6 +6,8 @@ import { type ClickHouseOptions, checkClickHouseOptions } from './options.js'
 import { randomPassword } from './server-config.js'
 import { startServerProcess } from './server-process.js'
 
+const DEFAULT_POOL_SIZE = 2
+
 async function serverVersion(endpoint: Endpoint, timeoutMs: number, what: string): Promise<string> {
   const client = createClickHouseClient(endpoint, undefined, { request_timeout: timeoutMs })
   try {
@@ -57,6 +59,7 @@ async function startExternal(options: ClickHouseOptions): Promise<ClickHouse> {
     endpoint,
     version,
     migrations: loadMigrations(options.migrations),
+    poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
   })
 }
 
@@ -91,6 +94,7 @@ async function startLocal(options: ClickHouseOptions): Promise<ClickHouse> {
         endpoint,
         version,
         migrations,
+        poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
         process: server.process,
         tempDir,
         tcpPort: server.tcpPort,
@@ -126,7 +130,7 @@ export async function startClickHouse(options: ClickHouseOptions = {}): Promise<
  */
 export function connectClickHouse(
   info: ClickHouseConnectionInfo,
-  options: Pick<ClickHouseOptions, 'migrations'> = {},
+  options: Pick<ClickHouseOptions, 'migrations' | 'poolSize'> = {},
 ): ClickHouse {
   const { database: _ignored, ...endpoint } = parseEndpoint(info.url)
   return new ClickHouse({
@@ -135,5 +139,6 @@ export function connectClickHouse(
     endpoint,
     version: info.version,
     migrations: loadMigrations(options.migrations),
+    poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
   })
 }

@@ -34,8 +34,12 @@ const glue = defineServerFixtures({
     return startClickHouse(options)
   },
   info: (server) => server.connectionInfo,
-  attach: (info, options) => connectClickHouse(info, { migrations: options.migrations ?? info.migrations }),
-  perWorkerOptions: ['migrations'],
+  attach: (info, options) =>
+    connectClickHouse(info, {
+      migrations: options.migrations ?? info.migrations,
+      poolSize: options.poolSize,
+    }),
+  perWorkerOptions: ['migrations', 'poolSize'],
 })
 
 /**
@@ -47,7 +51,7 @@ export const clickhouseGlobalSetup = glue.globalSetup
 /**
  * `test.extend` fixtures: `clickhouseServer` (worker-scoped: the global setup's server, or one per worker)
  * and `clickhouse` (a database of the test's own, dropped after it). With a global setup only `migrations`
- * may be given here; other server options throw `InvalidOptionsError`.
+ * and `poolSize` may be given here; other server options throw `InvalidOptionsError`.
  */
 export const createClickHouseFixtures = glue.fixtures
 
