@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import net from 'node:net'
-import { FixtureStateError, getFreePorts, LOOPBACK } from '@infra/fixture-core'
+import { FixtureStateError, getFreePorts, LOOPBACK, StartupTimeoutError } from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startForwarder } from '../test/etcd-helpers.js'
 import { etcdBinary } from './binary.js'
@@ -93,6 +93,30 @@ describe('a 5-node cluster', () => {
     expect(next.index).not.toBe(old.index)
     await client.put('five').value('still')
     expect(await etcd.nodeClient(next.index).get('five').serializable(true)).toBe('still')
+  })
+})
+
+describe('a node without quorum', () => {
+  it('ignores SIGTERM: restart(i) escalates to SIGKILL, then fails with StartupTimeoutError instead of hanging', async () => {
+    await using etcd = await startEtcd({
+      nodes: 3,
+      startTimeoutMs: 3_000,
+      stopGraceMs: 300,
+      logLevel: 'info',
+    })
+    await etcd.kill(0)
+    await etcd.kill(1)
+    const err = await etcd.restart(2).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(StartupTimeoutError)
+    expect((err as Error).message).toMatch(/etcd node-2 to answer on .* and follow a leader/)
+    // it got the SIGTERM (and did not exit on it: the stop went on to SIGKILL), then came back without quorum
+    const logs = etcd.nodeLogs(2)
+    const sigterm = logs.findIndex((l) => l.includes('received signal; shutting down'))
+    expect(sigterm).toBeGreaterThanOrEqual(0)
+    expect(logs.indexOf("--- restart of 'etcd-2' ---")).toBeGreaterThan(sigterm)
+    // the whole cluster, started together, has its quorum again
+    await etcd.restart()
+    await etcd.client().put('back').value('yes')
   })
 })
 
