@@ -53,12 +53,11 @@ export async function startBroadcastSyncApp(options: BroadcastSyncAppOptions): P
     query_timeout: 15_000,
   })
   pool.on('error', () => {}) // idle clients dropped by the server: the pool replaces them
-  let hub: Hub | undefined
   const broadcaster = new RedisBroadcaster({
     url: options.redisUrl,
     channelPrefix: options.channelPrefix,
     commandTimeoutMs: options.redisCommandTimeoutMs,
-    onEvent: (event) => hub?.deliver(event),
+    onEvent: (event) => hub.deliver(event), // events flow only after start(), when hub exists
     onError,
   })
   const router = new Router()
@@ -66,7 +65,7 @@ export async function startBroadcastSyncApp(options: BroadcastSyncAppOptions): P
   addOrderRoutes(router, new OrdersRepository(pool), broadcaster, onError)
   addPageRoutes(router, options.pageBundle)
   const server = createServer(router.listener(onError))
-  hub = new Hub({
+  const hub = new Hub({
     server,
     path: '/ws',
     upstream: broadcaster,
@@ -103,14 +102,13 @@ export async function startBroadcastSyncApp(options: BroadcastSyncAppOptions): P
     closing ??= shutdown()
     return closing
   }
-  const ready = hub
   return {
     url: `http://${host}:${port}`,
     wsUrl: `ws://${host}:${port}/ws`,
     port,
-    hub: ready,
+    hub,
     broadcaster,
-    dropClients: (code, reason) => ready.dropAll(code, reason),
+    dropClients: (code, reason) => hub.dropAll(code, reason),
     close,
     [Symbol.asyncDispose]: close,
   }
