@@ -1,0 +1,3 @@
+import { toxiproxyGlobalSetup } from '../../src/vitest.js'
+
+export default toxiproxyGlobalSetup()
