@@ -65,6 +65,8 @@ describe('an external server after a vitest run (INFRA_PG_URL)', () => {
 describe('clones whose owner is gone', () => {
   it('are dropped by the next external start; a live owner’s clones are not', async () => {
     const live = await startPostgres({ provider: 'external', url: host.url, poolSize: 2 })
+    // the server's own (local) handle is a live owner too
+    const hostDb = await host.database()
     try {
       const mine = await live.database()
       // what a process killed before stop() leaves: clones named like ours, no session holding their owner lock
@@ -83,9 +85,10 @@ describe('clones whose owner is gone', () => {
       const left = await databases()
       expect(left).not.toContain('infra_t1_dead_1')
       expect(left).not.toContain('infra_t1_dead_2')
-      expect(left).toEqual(expect.arrayContaining([mine.name, ...liveClones]))
+      expect(left).toEqual(expect.arrayContaining([mine.name, hostDb.name, ...liveClones]))
     } finally {
       await live.stop()
+      await hostDb.drop({ wait: true })
     }
     expect((await databases()).filter((n) => !documented(n))).toEqual([])
   })

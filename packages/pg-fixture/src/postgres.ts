@@ -79,9 +79,9 @@ export class Postgres implements FixtureServer<TestDatabase> {
     this.serverVersionNum = init.serverVersionNum
     this.proc = init.process
     this.dir = init.dir
-    // on a server that outlives this handle, the admin session marks the clones as owned (clone-owner.ts)
-    const owner = init.process ? undefined : (c: pg.Client) => claimOwner(c, this.prefix)
-    this.admin = new AdminConnection(init.url, owner)
+    // the admin session marks this handle's clones as owned by a live process (clone-owner.ts): also on a
+    // server it started, which an external handle elsewhere may be reaping
+    this.admin = new AdminConnection(init.url, (c: pg.Client) => claimOwner(c, this.prefix))
     this.shared = new SharedDatabase(this.admin, init.url, init.template)
     this.pool = new ClonePool({
       admin: this.admin,

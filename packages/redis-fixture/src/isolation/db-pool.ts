@@ -1,4 +1,7 @@
-import { WaitTimeoutError } from '@infra/fixture-core'
+import { debugLogger, WaitTimeoutError } from '@infra/fixture-core'
+
+const debug = debugLogger('infra:redis')
+
 import type { Redis } from 'ioredis'
 
 /** Set (in the control DB) of the DB indexes free for `isolated()`. Shared by every process using the server. */
@@ -46,7 +49,11 @@ export class DbPool {
   }
 
   private prefetch(): void {
-    const p = this.pop().catch(() => null)
+    const p = this.pop().catch((err: Error) => {
+      // the next acquire() pops again; say so now rather than in its timeout
+      debug?.(`redis :${this.conn.options.port} DB pool prefetch failed: ${err.message}`)
+      return null
+    })
     this.spare = p
   }
 
