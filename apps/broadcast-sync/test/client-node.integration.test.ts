@@ -90,6 +90,28 @@ describe('BroadcastClient + OrdersSync in Node', () => {
     expect(steps(log)).toContain('resync:resubscribed')
   })
 
+  test('after a reconnect the client subscribes again to every channel it had', async ({
+    startApp,
+    newSync,
+  }) => {
+    const [near, far] = [await startApp(), await startApp()]
+    const { client } = await newSync({ app: near, start: false })
+    const heard: string[] = []
+    for (const channel of ['alpha', 'beta', 'gamma']) {
+      client.subscribe(channel, (event) => heard.push(`${event.channel}:${event.event}`))
+    }
+    await Promise.all(['alpha', 'beta', 'gamma'].map((channel) => client.waitForSubscribed(channel)))
+
+    near.dropClients(4000, 'go away') // with a close code this time
+    await client.waitForState('reconnecting', 5_000)
+    await Promise.all(['alpha', 'beta', 'gamma'].map((channel) => client.waitForSubscribed(channel, 10_000)))
+
+    const remote = new OrdersApi(far.url) // published on the other instance, through Redis
+    for (const channel of ['gamma', 'alpha', 'beta']) await remote.broadcast(channel, 'again', null)
+    await expect.poll(() => heard.slice().sort()).toEqual(['alpha:again', 'beta:again', 'gamma:again'])
+    expect(near.hub.subscriberCount('beta')).toBe(1)
+  })
+
   test('events missed while disconnected are caught up by a refetch after the reconnect', async ({
     startApp,
     newSync,
