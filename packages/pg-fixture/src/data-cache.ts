@@ -8,7 +8,7 @@ import type { PgBinaries } from './binaries.js'
 import { buildCached } from './cache-root.js'
 import { type MigrationSet, migrateDatabase, templateName } from './migrations.js'
 import { copyDataDir } from './server-dir.js'
-import { adminUrl, SUPERUSER, startPostgresProcess } from './server-process.js'
+import { adminUrl, newPassword, SUPERUSER, startPostgresProcess } from './server-process.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -79,7 +79,9 @@ export async function cachedTemplate(ctx: CacheContext, migrations: MigrationSet
       chownRecursive(out, ctx.ids)
       const dataDir = path.join(out, 'data')
       await copyDataDir(base, dataDir, ctx.ids)
+      const password = newPassword()
       const server = await startPostgresProcess({
+        password,
         bins: ctx.bins,
         dataDir,
         ids: ctx.ids,
@@ -89,11 +91,11 @@ export async function cachedTemplate(ctx: CacheContext, migrations: MigrationSet
       })
       let ok = false
       try {
-        const admin = new pg.Client({ connectionString: adminUrl(server.port!) })
+        const admin = new pg.Client({ connectionString: adminUrl(server.port!, 'postgres', password) })
         await admin.connect()
         try {
           await admin.query(`CREATE DATABASE ${template}`)
-          await migrateDatabase(adminUrl(server.port!, template), migrations)
+          await migrateDatabase(adminUrl(server.port!, template, password), migrations)
           await admin.query(`ALTER DATABASE ${template} WITH IS_TEMPLATE true`)
           await admin.query('CHECKPOINT')
         } finally {

@@ -42,6 +42,7 @@ describe('startPostgres (local)', () => {
       PGPORT: String(server.port),
       PGUSER: 'postgres',
       PGDATABASE: 'postgres',
+      PGPASSWORD: decodeURIComponent(new URL(server.url).password), // per run, see security.integration
     })
     expect(server.host).toBe('127.0.0.1')
     expect(server.port).toBeGreaterThan(0)

@@ -1,7 +1,16 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { createTempDir, getWatchdog, isPidAlive, type UserIds } from '@infra/fixture-core'
+import {
+  createTempDir,
+  ensureSafeDir,
+  getWatchdog,
+  isPidAlive,
+  perUserName,
+  privateDirMode,
+  processStartTime,
+  type UserIds,
+} from '@infra/fixture-core'
 
 export interface ServerDir {
   readonly path: string
@@ -10,20 +19,45 @@ export interface ServerDir {
 
 const SHM = '/dev/shm'
 
-/** `/dev/shm` when it is a writable tmpfs (Linux): creating ~1 000 files there is ~6× faster than on ext4. */
-function shmRoot(): string | undefined {
+/** `shm` (default /dev/shm) when it is a writable tmpfs (Linux): creating ~1 000 files there is ~6× faster than on ext4. */
+function shmRoot(shm = SHM): string | undefined {
   if (process.platform !== 'linux') return undefined
   try {
-    fs.accessSync(SHM, fs.constants.W_OK)
+    fs.accessSync(shm, fs.constants.W_OK)
     const mounts = fs.readFileSync('/proc/mounts', 'utf8')
-    return mounts.split('\n').some((l) => l.split(' ')[1] === SHM && l.split(' ')[2] === 'tmpfs')
-      ? SHM
+    return mounts.split('\n').some((l) => l.split(' ')[1] === shm && l.split(' ')[2] === 'tmpfs')
+      ? shm
       : undefined
   } catch {
     return undefined
   }
 }
 
+/** Total size of the files under `dir` (what a copy of it takes). */
+export function dirBytes(dir: string): number {
+  let total = 0
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) total += fs.statSync(path.join(e.parentPath ?? e.path, e.name)).size
+  }
+  return total
+}
+
+/** The owner (pid + start time, from the dir's `owner` file, else the pid in its name) is alive. */
+function ownerAlive(dir: string, namePid: number): boolean {
+  try {
+    const [pid, start] = fs.readFileSync(path.join(dir, 'owner'), 'utf8').trim().split(' ')
+    if (!isPidAlive(Number(pid))) return false
+    const now = processStartTime(Number(pid))
+    return !start || now === undefined || now === start
+  } catch {
+    return isPidAlive(namePid)
+  }
+}
+
+/**
+ * Removes the server dirs of dead owners, whatever is alive inside: a postmaster that outlived its
+ * owner (found by its postmaster.pid, and only if its command line names this data dir) is killed.
+ */
 function reapDeadOwners(root: string): void {
   let entries: string[]
   try {
@@ -33,39 +67,84 @@ function reapDeadOwners(root: string): void {
   }
   for (const name of entries) {
     const m = /^pg-(\d+)-[0-9a-f]+$/.exec(name)
-    if (!m || isPidAlive(Number(m[1]))) continue
     const dir = path.join(root, name)
-    // a server left by a dead owner still holds its postmaster.pid: leave it to its watchdog
-    const pidFile = path.join(dir, 'data', 'postmaster.pid')
+    if (!m || ownerAlive(dir, Number(m[1]))) continue
+    const dataDir = path.join(dir, 'data')
     try {
-      const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0])
-      if (isPidAlive(pid)) continue
+      const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+      if (isPidAlive(pid) && fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir)) {
+        process.kill(pid, 'SIGKILL') // its backends follow (they watch the postmaster)
+      }
     } catch {
-      // no server
+      // no server left
     }
     fs.rmSync(dir, { recursive: true, force: true })
   }
 }
 
 let reaped = false
+/** Below this much free space /dev/shm is not used: a migrated template plus its pooled clones fill it. */
+const MIN_SHM_FREE = 512 * 1024 * 1024
+
+/** Free bytes on the file system holding `dir` (undefined when unknown). */
+function freeBytes(dir: string): number | undefined {
+  try {
+    const st = fs.statfsSync(dir)
+    return st.bavail * st.bsize
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The base for server dirs: the `tmpDir` option as given (checked, never chmodded), else a per-user
+ * dir on /dev/shm (0700; 0711 for root, whose server user must traverse it) when it is a tmpfs with
+ * room for the template and its clones, else `undefined` (the run dir on disk).
+ */
+export function serverDirBase(
+  tmpDir: string | undefined,
+  templateBytes: number,
+  shm = SHM,
+): string | undefined {
+  if (tmpDir) {
+    return ensureSafeDir(tmpDir, { what: 'the tmpDir option', envVar: 'the tmpDir option', userGiven: true })
+  }
+  if (!shmRoot(shm)) return undefined
+  const need = Math.max(MIN_SHM_FREE, templateBytes * 20)
+  const free = freeBytes(shm)
+  if (free !== undefined && free < need) {
+    process.emitWarning(
+      `${shm} has ${Math.round(free / 2 ** 20)} MB free, less than the ${Math.round(need / 2 ** 20)} MB a PostgreSQL data dir with its pooled clones may need: using the disk temp dir (INFRA_TMP_DIR) instead`,
+      'InfraFixtureWarning',
+    )
+    return undefined
+  }
+  return ensureSafeDir(perUserName(shm, 'infra-fixtures'), {
+    what: 'the PostgreSQL data root',
+    envVar: 'the tmpDir option',
+    userGiven: false,
+    mode: privateDirMode(),
+  })
+}
 
 /**
  * A directory for one server's data, removed by `remove()` and by the run's watchdog if the runner
- * dies. On a tmpfs when available (see {@link shmRoot}), else under the run directory.
+ * dies. On a tmpfs when available and big enough (see {@link serverDirBase}), else under the run
+ * directory. `templateBytes`: size of the data dir it will hold.
  */
-export async function createServerDir(tmpDir: string | undefined): Promise<ServerDir> {
-  const base = tmpDir ?? (shmRoot() ? path.join(SHM, 'infra-fixtures') : undefined)
+export async function createServerDir(tmpDir: string | undefined, templateBytes = 0): Promise<ServerDir> {
+  const base = serverDirBase(tmpDir, templateBytes)
   if (!base) return createTempDir('pg', { mode: 0o755 })
-  fs.mkdirSync(base, { recursive: true, mode: 0o755 })
   if (!reaped) {
     reaped = true
     reapDeadOwners(base)
   }
   const dir = path.join(base, `pg-${process.pid}-${crypto.randomBytes(5).toString('hex')}`)
-  fs.mkdirSync(dir, { mode: 0o755 })
-  fs.chmodSync(dir, 0o755)
   const watchdog = await getWatchdog()
   await watchdog.registerDir(dir)
+  fs.mkdirSync(dir, { mode: 0o755 })
+  fs.chmodSync(dir, 0o755)
+  fs.writeFileSync(path.join(dir, 'owner'), `${process.pid} ${processStartTime(process.pid) ?? ''}`.trim())
   let removed = false
   return {
     path: dir,

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -39,12 +40,55 @@ function serverSettings(opts: { durable: boolean; dataDir: string; extra?: Recor
   return { ...settings, ...opts.extra }
 }
 
-export function adminUrl(port: number, database = 'postgres'): string {
-  return `postgres://${SUPERUSER}@${LOOPBACK}:${port}/${database}`
+export function adminUrl(port: number, database = 'postgres', password?: string): string {
+  const auth = password ? `${SUPERUSER}:${encodeURIComponent(password)}` : SUPERUSER
+  return `postgres://${auth}@${LOOPBACK}:${port}/${database}`
 }
 
-/** A readiness probe by the protocol: connect and `select 1`. */
-async function probe(port: number): Promise<boolean> {
+/** A random password for one server (URL-safe). */
+export function newPassword(): string {
+  return crypto.randomBytes(18).toString('base64url')
+}
+
+function socketDirUsable(dataDir: string): boolean {
+  return path.join(dataDir, '.s.PGSQL.65535').length < 100
+}
+
+/**
+ * Client authentication: TCP (the only thing other local users can reach) needs the per-run
+ * password (SCRAM); the unix socket lives in the 0700 data dir, so only the server's own user
+ * (and root) can reach it, and it is trusted — that is how the password gets set.
+ */
+const HBA = `# written by @infra/pg-fixture
+local all all trust
+host all all 127.0.0.1/32 scram-sha-256
+host all all ::1/128 scram-sha-256
+`
+
+/** One query through the unix socket in the data dir. */
+async function socketQuery(dataDir: string, port: number, sql: string): Promise<void> {
+  const client = new pg.Client({
+    host: dataDir,
+    port,
+    user: SUPERUSER,
+    database: 'postgres',
+    connectionTimeoutMillis: 2_000,
+  })
+  client.on('error', () => {})
+  try {
+    await client.connect()
+    await client.query(sql)
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
+/** A readiness probe by the protocol: connect and `select 1` (through the socket when TCP needs a password not yet set). */
+async function probe(port: number, dataDir: string | undefined): Promise<boolean> {
+  if (dataDir) {
+    await socketQuery(dataDir, port, 'select 1')
+    return true
+  }
   const client = new pg.Client({ connectionString: adminUrl(port), connectionTimeoutMillis: 2_000 })
   client.on('error', () => {})
   try {
@@ -64,6 +108,11 @@ export interface StartProcessOptions {
   config?: Record<string, string>
   timeoutMs: number
   name?: string
+  /**
+   * The superuser's password for TCP connections (SCRAM), set at every start. Without one (or when
+   * the data dir path is too long for a unix socket) TCP connections are trusted, as before.
+   */
+  password?: string
 }
 
 /**
@@ -86,6 +135,11 @@ export async function releaseSysvSegment(dataDir: string): Promise<void> {
 /** Starts `postgres -D dataDir` on a free loopback port (picking again if the port was taken meanwhile). */
 export async function startPostgresProcess(opts: StartProcessOptions): Promise<ServiceProcess> {
   const settings = serverSettings({ durable: opts.durable, dataDir: opts.dataDir, extra: opts.config })
+  const secured = opts.password !== undefined && socketDirUsable(opts.dataDir)
+  if (secured) {
+    await fs.promises.writeFile(path.join(opts.dataDir, 'pg_hba.conf'), HBA)
+    settings.password_encryption = 'scram-sha-256'
+  }
   const proc = await withPortRetry((port) =>
     startService({
       name: opts.name ?? 'postgres',
@@ -107,9 +161,18 @@ export async function startPostgresProcess(opts: StartProcessOptions): Promise<S
       readyTimeoutMs: opts.timeoutMs,
       readyIntervalMs: 5,
       readyWhat: `PostgreSQL to accept connections on ${LOOPBACK}:${port}`,
-      ready: () => probe(port),
+      ready: () => probe(port, secured ? opts.dataDir : undefined),
     }),
   )
   await releaseSysvSegment(opts.dataDir)
+  if (secured) {
+    try {
+      // base64url: no quote to escape
+      await socketQuery(opts.dataDir, proc.port!, `ALTER ROLE ${SUPERUSER} PASSWORD '${opts.password}'`)
+    } catch (err) {
+      await proc.kill()
+      throw err
+    }
+  }
   return proc
 }

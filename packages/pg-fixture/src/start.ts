@@ -9,8 +9,8 @@ import type { PostgresConnectionInfo } from './handles.js'
 import { loadMigrations, templateName } from './migrations.js'
 import { checkPostgresUrl, POOL_SIZE, type PostgresOptions, resolveOptions } from './options.js'
 import { Postgres } from './postgres.js'
-import { copyDataDir, createServerDir } from './server-dir.js'
-import { adminUrl, startPostgresProcess } from './server-process.js'
+import { copyDataDir, createServerDir, dirBytes } from './server-dir.js'
+import { adminUrl, newPassword, startPostgresProcess } from './server-process.js'
 import { ensureTemplate } from './template-remote.js'
 
 const debug = debugLogger('infra:postgres')
@@ -50,11 +50,13 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   const cacheRoot = pgCacheRoot(ids)
   const bins = await resolvePgBinaries({ binDir: o.binDir })
   const templateData = await cachedTemplate({ bins, ids, cacheRoot, timeoutMs: o.startTimeoutMs }, migrations)
-  const dir = await createServerDir(o.tmpDir)
+  const dir = await createServerDir(o.tmpDir, dirBytes(templateData))
   try {
     const dataDir = path.join(dir.path, 'data')
     await copyDataDir(templateData, dataDir, ids)
+    const password = newPassword() // per run: carried in .url, so only whoever gets the url can connect
     const proc = await startPostgresProcess({
+      password,
       bins,
       dataDir,
       ids,
@@ -67,7 +69,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     )
     return new Postgres({
       provider: 'local',
-      url: adminUrl(proc.port!),
+      url: adminUrl(proc.port!, 'postgres', password),
       template: templateName(migrations.hash),
       serverVersionNum: bins.major * 10000,
       poolSize: o.poolSize,
