@@ -24,7 +24,7 @@ describe('a 1-node cluster', () => {
     expect(await client.get('greeting')).toBe('hello')
     expect(await etcd.leader()).toMatchObject({ index: 0 })
     expect(etcd.provider).toBe('local')
-    expect(etcd.dataDir).toMatch(/^\/dev\/shm\/infra-fixtures\/etcd-/)
+    expect(etcd.dataDir).toMatch(/^\/dev\/shm\/infra-fixtures(-\d+)?\/etcd-/)
   })
 
   it('isolated(): a namespace under its own prefix, whose keys (only) are deleted on release', async () => {

@@ -56,7 +56,7 @@ export async function startNodesTogether(nodes: readonly EtcdNode[]): Promise<vo
  * own data dir and the cluster a unique token. Resolves when every node follows a leader.
  */
 export async function startLocalCluster(opts: LocalClusterOptions): Promise<LocalCluster> {
-  const dir = await createClusterDir(opts.dataRoot)
+  const dir = await createClusterDir(opts.dataRoot, opts.size)
   let token = ''
   const nodes: EtcdNode[] = []
   try {
