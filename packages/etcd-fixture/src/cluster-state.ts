@@ -12,6 +12,11 @@ export interface StateTarget {
   clientUrl: string
   /** `running`, `paused` or `stopped`; endpoints of a cluster the handle does not own are `running`. */
   state(): 'running' | 'paused' | 'stopped'
+  /**
+   * An endpoint of a cluster the handle does not own: it may be down without the handle knowing, so the
+   * leader is what the endpoints that answer agree on. A live local node must answer.
+   */
+  mayBeDown?: boolean
 }
 
 function isLive(t: StateTarget): boolean {
@@ -51,7 +56,9 @@ async function liveStatuses(
  */
 export async function currentLeader(nodes: readonly StateTarget[]): Promise<LeaderInfo | undefined> {
   const statuses = await liveStatuses(nodes)
-  if (statuses.length === 0 || statuses.length < nodes.filter(isLive).length) return undefined
+  const mustAnswer = nodes.filter((n) => isLive(n) && !n.mayBeDown).length
+  const answeredMustAnswer = statuses.filter((s) => !s.node.mayBeDown).length
+  if (statuses.length === 0 || answeredMustAnswer < mustAnswer) return undefined
   const leaders = new Set(statuses.map((s) => s.status.leader))
   if (leaders.size !== 1) return undefined
   const memberId = [...leaders][0]!

@@ -69,7 +69,12 @@ export class Etcd implements FixtureServer<EtcdNamespace> {
     this.#faults = init.cluster ? new NodeFaults(init.cluster.nodes, init.timeoutMs) : undefined
     this.#targets =
       this.#faults?.targets ??
-      this.endpoints.map((clientUrl, index) => ({ index, clientUrl, state: () => 'running' as const }))
+      this.endpoints.map((clientUrl, index) => ({
+        index,
+        clientUrl,
+        state: () => 'running' as const,
+        mayBeDown: true,
+      }))
   }
 
   /** The endpoints and provider, for another process: `connectEtcd(etcd.connectionInfo)`. */

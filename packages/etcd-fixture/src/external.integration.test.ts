@@ -62,4 +62,10 @@ describe(`external provider ($${EXTERNAL_ENDPOINTS_ENV})`, () => {
     await ns.client().put('x').value('y')
     expect(await server.client().get(ns.key('x'))).toBe('y')
   })
+
+  it('cluster state works while an external endpoint is down: the endpoints that answer agree on the leader', async () => {
+    await using etcd = await startEtcd({ externalEndpoints: ['http://127.0.0.1:1', server.endpoints[0]!] })
+    expect(await etcd.leader()).toMatchObject({ index: 1 })
+    expect((await etcd.members()).map((m) => m.index)).toEqual([1])
+  })
 })
