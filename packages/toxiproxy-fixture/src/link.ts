@@ -1,5 +1,5 @@
 import { FixtureStateError } from '@infra/fixture-core'
-import type { ProxyJson, ToxiproxyApi } from './api-client.js'
+import type { ProxyJson, ToxicJson, ToxiproxyApi } from './api-client.js'
 import { type ResolvedTarget, rewriteAddress } from './target.js'
 import { addToxics, Toxic, type ToxicOptions, type ToxicType, toxicBodies } from './toxic.js'
 import {
@@ -25,7 +25,8 @@ export interface LinkContext {
 export class Link {
   readonly #ctx: LinkContext
   readonly #target: ResolvedTarget
-  readonly #toxics = new Set<Toxic>()
+  /** The toxics on the link, each with its Toxiproxy bodies (one per stream), to re-create after a restart. */
+  readonly #toxics = new Map<Toxic, ToxicJson[]>()
   #enabled = true
   #removed = false
   #seq = 0
@@ -76,7 +77,7 @@ export class Link {
 
   /** The toxics on the link now. */
   get toxics(): readonly Toxic[] {
-    return [...this.#toxics]
+    return [...this.#toxics.keys()]
   }
 
   /** Delays data by `ms` (± `jitter`). */
@@ -143,7 +144,7 @@ export class Link {
   /** Removes every toxic (the link stays up or down as it is). */
   async clear(): Promise<void> {
     this.#assertUsable('clear')
-    const all = [...this.#toxics]
+    const all = [...this.#toxics.keys()]
     await Promise.all(all.map((t) => t.remove()))
   }
 
@@ -161,22 +162,16 @@ export class Link {
       upstream: this.upstream,
       enabled: this.#enabled,
     })
-    for (const t of this.#toxics) await addToxics(api, this.proxyName, this.#bodiesOf(t))
+    for (const bodies of this.#toxics.values()) await addToxics(api, this.proxyName, bodies)
   }
 
   /** @internal Deletes the proxy (its toxics go with it). */
   async remove(): Promise<void> {
     if (this.#removed) return
     this.#removed = true
-    for (const t of this.#toxics) t.markRemoved()
+    for (const t of this.#toxics.keys()) t.markRemoved()
     this.#toxics.clear()
     await this.#ctx.api().deleteProxy(this.proxyName)
-  }
-
-  readonly #attrs = new WeakMap<Toxic, { bodies: ReturnType<typeof toxicBodies> }>()
-
-  #bodiesOf(t: Toxic) {
-    return this.#attrs.get(t)!.bodies
   }
 
   #assertUsable(operation: string): void {
@@ -198,8 +193,7 @@ export class Link {
         await Promise.all(t.names.map((n) => this.#ctx.api().removeToxic(this.proxyName, n)))
       },
     )
-    this.#attrs.set(toxic, { bodies })
-    this.#toxics.add(toxic)
+    this.#toxics.set(toxic, bodies)
     return toxic
   }
 }

@@ -50,6 +50,17 @@ describe('the Toxiproxy server', () => {
     echo.close()
   })
 
+  it('pause() hangs every link until resume()', async () => {
+    const echo = await echoServer()
+    await using toxiproxy = await startToxiproxy()
+    const link = await toxiproxy.proxy(`127.0.0.1:${echo.port}`)
+    await toxiproxy.pause()
+    await expect(roundTrip(link.port)).rejects.toThrow(/no echo within 3 s/)
+    await toxiproxy.resume()
+    expect(await roundTrip(link.port)).toBe('ping')
+    echo.close()
+  })
+
   it('reports the server’s own error text', async () => {
     await using toxiproxy = await startToxiproxy()
     await toxiproxy.proxy('127.0.0.1:1', 'dup')
