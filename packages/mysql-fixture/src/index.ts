@@ -10,9 +10,9 @@ export {
   UnsupportedOperationError,
   WaitTimeoutError,
 } from '@infra/fixture-core'
-export { type MariadbBinaries, resolveMariadb } from './binaries.js'
 export { MigrationError } from './errors.js'
 export type { MysqlConnectionInfo, ProcessInfo, TestDatabase } from './handles.js'
 export { Mysql } from './mysql.js'
 export type { MigrateFn, MysqlOptions, MysqlUser } from './options.js'
+export { type MariadbBinaries, resolveMariadb } from './server/binaries.js'
 export { attachMysql, startMysql } from './start.js'

@@ -1,17 +1,19 @@
+import fs from 'node:fs'
 import {
   FixtureLifecycle,
   type FixtureServer,
   type ServiceProcess,
   UnsupportedOperationError,
+  waitFor,
 } from '@infra/fixture-core'
 import type mysql from 'mysql2/promise'
-import { AdminConnection } from './admin-connection.js'
-import { ClonePool } from './clone-pool.js'
+import { AdminConnection } from './database/admin-connection.js'
+import { ClonePool } from './database/clone-pool.js'
+import { databasePrefix, ident, withDatabase } from './database/names.js'
+import { captureSnapshot, cloneSql, type SchemaSnapshot } from './database/snapshot.js'
 import type { MysqlConnectionInfo, ProcessInfo, TestDatabase } from './handles.js'
-import { databasePrefix, ident, withDatabase } from './names.js'
-import type { ServerDir } from './server-dir.js'
-import { removeInitFile, type StartProcessOptions, writeInitFile } from './server-process.js'
-import { captureSnapshot, cloneSql, type SchemaSnapshot } from './snapshot.js'
+import type { ServerDir } from './server/server-dir.js'
+import { removeInitFile, type StartProcessOptions, writeInitFile } from './server/server-process.js'
 
 export interface MysqlInit {
   provider: 'local' | 'external'
@@ -27,6 +29,28 @@ export interface MysqlInit {
   dir?: ServerDir
   /** How the process was started: its init file is written again for `restart()`. */
   startOptions?: StartProcessOptions
+}
+
+/** True when every thread of `pid` is stopped (`T` in `/proc/<pid>/task/<tid>/stat`), or it is gone. */
+function allThreadsStopped(pid: number): boolean {
+  const state = (file: string) => {
+    try {
+      const stat = fs.readFileSync(file, 'utf8')
+      return stat[stat.lastIndexOf(')') + 2]
+    } catch {
+      return undefined // the thread is gone
+    }
+  }
+  let tids: string[]
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`)
+  } catch {
+    return true // the process is gone: nothing left that could answer
+  }
+  return tids.every((tid) => {
+    const s = state(`/proc/${pid}/task/${tid}/stat`)
+    return s === undefined || s === 'T'
+  })
 }
 
 const SYSTEM_USERS = new Set(['system user', 'event_scheduler', 'unauthenticated user'])
@@ -242,9 +266,17 @@ export class Mysql implements FixtureServer<TestDatabase> {
     this.#resetConnections()
   }
 
-  /** SIGSTOP: the server hangs; clients see timeouts until `resume()`. */
+  /** SIGSTOP: the server hangs; clients see timeouts until `resume()`. Resolves once the kernel has stopped it. */
   async pause(): Promise<void> {
-    this.#lifecycle('pause').pause()
+    const proc = this.#lifecycle('pause')
+    proc.pause()
+    const pid = proc.pid
+    if (pid === undefined || process.platform !== 'linux') return
+    await waitFor(() => allThreadsStopped(pid), {
+      what: `mariadbd (pid ${pid}) to be stopped by SIGSTOP`,
+      timeoutMs: 5_000,
+      intervalMs: 2,
+    })
   }
 
   /** SIGCONT after `pause()`. */

@@ -1,15 +1,15 @@
 import path from 'node:path'
 import { unprivilegedUser } from '@infra/fixture-core'
 import mysql from 'mysql2/promise'
-import { resolveMariadb } from './binaries.js'
-import { cachedTemplate } from './data-cache.js'
+import { applyMigrations, loadMigrations } from './database/migrations.js'
+import { ident, randomId, templateName } from './database/names.js'
 import type { MysqlConnectionInfo } from './handles.js'
-import { applyMigrations, loadMigrations } from './migrations.js'
 import { Mysql } from './mysql.js'
-import { ident, randomId, templateName } from './names.js'
 import { type MysqlOptions, resolveOptions } from './options.js'
-import { copyDataDir, createServerDir } from './server-dir.js'
-import { ROOT_USER, type StartProcessOptions, startMariadbProcess } from './server-process.js'
+import { resolveMariadb } from './server/binaries.js'
+import { cachedTemplate } from './server/data-cache.js'
+import { copyDataDir, createServerDir } from './server/server-dir.js'
+import { ROOT_USER, type StartProcessOptions, startMariadbProcess } from './server/server-process.js'
 
 /**
  * Starts MariaDB for tests. `local` (default): its own `mariadbd` on 127.0.0.1 and an ephemeral port, from a

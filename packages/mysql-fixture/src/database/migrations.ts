@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { hashInputs, InvalidOptionsError } from '@infra/fixture-core'
 import type mysql from 'mysql2/promise'
-import { MigrationError } from './errors.js'
-import type { MigrateFn } from './options.js'
+import { MigrationError } from '../errors.js'
+import type { MigrateFn } from '../options.js'
 import { type SqlStatement, splitSql } from './sql-split.js'
 
 export interface SqlFile {
