@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { PortInUseError, ServiceProcess } from '@infra/fixture-core'
+import { chownRecursive, PortInUseError, ServiceProcess, type UserIds } from '@infra/fixture-core'
 import { respPing } from './resp-ping.js'
 
 export interface NodeSpec {
@@ -16,6 +16,8 @@ export interface NodeSpec {
   /** What the readiness message calls the process (default `name`). */
   label?: string
   password?: string
+  /** Run as this user (the runner is root): `dir` is handed to it. */
+  ids?: UserIds
   startTimeoutMs?: number
   stopGraceMs?: number
 }
@@ -25,7 +27,10 @@ export async function startNode(spec: NodeSpec): Promise<ServiceProcess> {
   fs.mkdirSync(spec.dir, { recursive: true, mode: 0o700 })
   const confPath = path.join(spec.dir, spec.confFile ?? `${spec.name}.conf`)
   fs.writeFileSync(confPath, spec.conf, { mode: 0o600 })
+  chownRecursive(spec.dir, spec.ids)
   const proc = new ServiceProcess({
+    uid: spec.ids?.uid,
+    gid: spec.ids?.gid,
     name: spec.name,
     command: spec.command,
     args: [confPath, ...(spec.extraArgs ?? [])],

@@ -14,7 +14,7 @@ describe('startRedis (local)', () => {
   })
 
   it('answers on 127.0.0.1 with a real PING and exposes url/port/pid', async () => {
-    expect(redis.url).toBe(`redis://127.0.0.1:${redis.port}`)
+    expect(redis.url).toBe(`redis://:${redis.password}@127.0.0.1:${redis.port}`) // per-run password
     expect(redis.service).toBe('redis')
     expect(redis.provider).toBe('local')
     expect(redis.env()).toEqual({ REDIS_URL: redis.url })

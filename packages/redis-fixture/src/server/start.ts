@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import {
   check,
   checkOptions,
@@ -5,6 +6,7 @@ import {
   debugLogger,
   EnvironmentError,
   InvalidOptionsError,
+  unprivilegedUser,
   withPortRetry,
   withTimeout,
 } from '@infra/fixture-core'
@@ -62,6 +64,10 @@ async function startLocal(options: RedisServerOptions): Promise<RedisServer> {
   const command = redisServerBinary()
   const name = options.name ?? 'redis'
   const tempDir = await createTempDir(name)
+  // a random password by default (carried in .url): another local user reaching the port gets nothing
+  const password = options.password ?? randomBytes(18).toString('base64url')
+  // as root, run as the unprivileged user like PostgreSQL: a server bug or CONFIG SET is not root
+  const ids = unprivilegedUser()
   const start = (port: number) =>
     startNode({
       name,
@@ -70,8 +76,9 @@ async function startLocal(options: RedisServerOptions): Promise<RedisServer> {
       dir: tempDir.path,
       confFile: 'redis.conf',
       port,
-      conf: buildServerConf({ ...options, port, dir: tempDir.path }),
-      password: options.password,
+      conf: buildServerConf({ ...options, password, port, dir: tempDir.path }),
+      password,
+      ids,
       startTimeoutMs: options.startTimeoutMs ?? 20_000,
       stopGraceMs: options.stopGraceMs ?? 5_000,
     })
@@ -81,7 +88,7 @@ async function startLocal(options: RedisServerOptions): Promise<RedisServer> {
     debug?.(`redis :${proc.port} provider local: ${command}, directory ${tempDir.path}`)
     return new RedisServer({
       provider: 'local',
-      target: { host: '127.0.0.1', port: proc.port!, password: options.password, db: 0 },
+      target: { host: '127.0.0.1', port: proc.port!, password, db: 0 },
       isolation: options.isolation ?? 'db',
       pool: { firstDb: 1, lastDb: databases - 2, controlDb: databases - 1 },
       process: proc,
