@@ -210,9 +210,8 @@ export class Etcd implements FixtureServer<EtcdNamespace> {
   stop(): Promise<void> {
     return this.#life.stopOnce(async () => {
       try {
-        if (!this.#cluster) {
-          await Promise.allSettled([...this.#namespaces].map((ns) => ns.release()))
-        }
+        if (this.#cluster) for (const ns of this.#namespaces) ns.markGone()
+        else await Promise.allSettled([...this.#namespaces].map((ns) => ns.release()))
       } finally {
         this.#clients.closeAll()
         await this.#cluster?.stop()

@@ -53,6 +53,11 @@ export class PrefixNamespace implements EtcdNamespace {
     return this.#released
   }
 
+  /** The handle stopped and took the data with it: release() has nothing left to do. */
+  markGone(): void {
+    this.#released ??= Promise.resolve()
+  }
+
   [Symbol.asyncDispose](): Promise<void> {
     return this.release()
   }
