@@ -1,6 +1,12 @@
 import fs from 'node:fs'
 import net from 'node:net'
-import { FixtureStateError, getFreePorts, LOOPBACK, StartupTimeoutError } from '@infra/fixture-core'
+import {
+  FixtureStateError,
+  getFreePorts,
+  InvalidOptionsError,
+  LOOPBACK,
+  StartupTimeoutError,
+} from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startForwarder } from '../test/etcd-helpers.js'
 import { etcdBinary } from './binary.js'
@@ -57,6 +63,8 @@ describe('a 1-node cluster', () => {
 
   it('kill() and restart() act on the whole cluster: same port, same data', async () => {
     await etcd.client().put('durable').value('yes')
+    await expect(etcd.kill(1)).rejects.toThrow(/kill\(1\): expected a node index from 0 to 0/)
+    await expect(etcd.restart(-1)).rejects.toBeInstanceOf(InvalidOptionsError)
     const endpoints = [...etcd.endpoints]
     await etcd.kill()
     expect(etcd.nodePid(0)).toBeUndefined()

@@ -39,7 +39,7 @@ export function prepareNode(
     port: node.clientPort,
     readyWhat: `etcd ${node.name} to answer on ${node.clientUrl} and follow a leader`,
     readyTimeoutMs: spawn.readyTimeoutMs,
-    readyIntervalMs: 10,
+    readyIntervalMs: 5,
     readyAttemptTimeoutMs: 1_000,
     ready: async ({ signal }) => (await nodeStatus(node.clientUrl, { signal })).leader !== '0',
     stopGraceMs: spawn.stopGraceMs,
