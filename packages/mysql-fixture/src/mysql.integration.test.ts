@@ -1,4 +1,4 @@
-import { FixtureStateError } from '@infra/fixture-core'
+import { FixtureStateError, waitFor } from '@infra/fixture-core'
 import mysql from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Mysql, startMysql } from './index.js'
@@ -99,7 +99,10 @@ describe('a local MariaDB', () => {
     expect(listed.map((p) => p.id).sort()).toEqual(conns.map((c) => c.threadId).sort())
     expect(listed[0]).toMatchObject({ user: 'root', database: db.name, command: 'Sleep' })
     expect(await server.terminateConnections(db)).toBe(3)
-    expect(await server.processList({ database: db.name })).toEqual([])
+    await waitFor(async () => (await server.processList({ database: db.name })).length === 0, {
+      what: 'the killed connections to leave the process list',
+      timeoutMs: 5_000,
+    })
     await expect(conns[0]!.query('SELECT 1')).rejects.toMatchObject({ fatal: true })
     for (const c of conns) c.destroy()
   })

@@ -54,6 +54,7 @@ function allThreadsStopped(pid: number): boolean {
 }
 
 const SYSTEM_USERS = new Set(['system user', 'event_scheduler', 'unauthenticated user'])
+const NOT_CLIENTS = new Set(['Daemon', 'Killed'])
 
 /**
  * A MariaDB/MySQL server handle: connection info, a migrated database per test from a background pool,
@@ -172,7 +173,11 @@ export class Mysql implements FixtureServer<TestDatabase> {
     )
     const own = new Set([this.#admin.threadId, this.#poolAdmin.threadId])
     return rows
-      .filter((r) => !own.has(Number(r.id)) && !SYSTEM_USERS.has(String(r.user)) && r.command !== 'Daemon')
+      .filter(
+        // a killed connection shows as `Killed` until its thread is gone: it is no longer a client
+        (r) =>
+          !own.has(Number(r.id)) && !SYSTEM_USERS.has(String(r.user)) && !NOT_CLIENTS.has(String(r.command)),
+      )
       .map((r) => ({
         id: Number(r.id),
         user: String(r.user),

@@ -1,5 +1,5 @@
 import path from 'node:path'
-import { unprivilegedUser } from '@infra/fixture-core'
+import { debugLogger, unprivilegedUser } from '@infra/fixture-core'
 import mysql from 'mysql2/promise'
 import { applyMigrations, loadMigrations } from './database/migrations.js'
 import { ident, randomId, templateName } from './database/names.js'
@@ -17,6 +17,9 @@ import { ROOT_USER, type StartProcessOptions, startMariadbProcess } from './serv
  * `external`: the server at `url` / `INFRA_MYSQL_URL`; creates and drops only its own databases.
  */
 export async function startMysql(options: MysqlOptions = {}): Promise<Mysql> {
+  const debug = debugLogger('infra:mysql')
+  const t0 = performance.now()
+  const lap = (what: string) => debug?.(`${what} after ${Math.round(performance.now() - t0)} ms`)
   const o = resolveOptions(options)
   const migrations = loadMigrations(o)
   if (o.provider === 'external') {
@@ -51,9 +54,11 @@ export async function startMysql(options: MysqlOptions = {}): Promise<Mysql> {
     { bins, ids, timeoutMs: o.startTimeoutMs, tmpDir: o.tmpDir },
     migrations,
   )
+  lap('cached template ready')
   const dir = await createServerDir(o.tmpDir, ids)
   try {
     await copyDataDir(templateData, path.join(dir.path, 'data'), ids)
+    lap(`data dir copied to ${dir.path}`)
     const startOptions: StartProcessOptions = {
       bins,
       runDir: dir.path,
@@ -66,6 +71,7 @@ export async function startMysql(options: MysqlOptions = {}): Promise<Mysql> {
       users: o.users,
     }
     const proc = await startMariadbProcess(startOptions)
+    lap(`mariadbd ready on port ${proc.port}`)
     // restart() keeps the port the server got
     startOptions.port = proc.port
     return new Mysql({

@@ -47,6 +47,11 @@ export function serverArgs(input: ServerArgsInput): string[] {
     ...LAYOUT_ARGS,
     // the default 12 MB temporary tablespace is written in full at every start
     '--innodb-temp-data-file-path=ibtmp1:1M:autoextend',
+    // the 128 MB MyISAM key cache and Aria page cache are set up at start: ~20% of the server's start CPU
+    '--key-buffer-size=1M',
+    '--aria-pagecache-buffer-size=8M',
+    // io_uring setup costs more at start than it saves a test server on tmpfs
+    '--innodb-use-native-aio=0',
     ...(input.durable ? [] : SPEED_ARGS),
     ...(input.initFile ? [`--init-file=${input.initFile}`] : []),
     ...Object.entries(input.config).map(([k, v]) => directiveFlag(k, v)),

@@ -112,6 +112,9 @@ export async function startMariadbProcess(opts: StartProcessOptions): Promise<Se
       uid: opts.ids?.uid,
       gid: opts.ids?.gid,
       port,
+      // the probe logs in with this start's random password: a server of someone else that won the race
+      // for the port cannot pass it, so the /proc scan for the socket's owner is not needed
+      checkPortOwner: opts.password === undefined,
       stopSignal: 'SIGTERM',
       stopGraceMs: 10_000,
       readyTimeoutMs: opts.timeoutMs,
