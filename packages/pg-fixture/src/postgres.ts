@@ -246,6 +246,8 @@ export class Postgres implements FixtureServer<TestDatabase> {
     if (pid && proc.running) {
       // freeze the postmaster so it forks nothing new, then take the whole tree down
       signalEach([pid], 'SIGSTOP')
+      // the segment of a shared-memory re-init after a backend crash is not marked yet: mark it now
+      if (this.dataDir) await releaseSysvSegment(this.dataDir)
       const backends = descendantPids(pid)
       signalEach(backends, 'SIGKILL')
       await proc.kill()

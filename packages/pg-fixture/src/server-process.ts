@@ -132,6 +132,32 @@ export async function releaseSysvSegment(dataDir: string): Promise<void> {
   }
 }
 
+/**
+ * After a backend crash (PANIC, SIGKILL) the postmaster re-creates shared memory, with a new System V
+ * segment that nobody marked for removal: a later SIGKILL of the server (or of the runner) would leak
+ * it. This checks postmaster.pid twice a second and releases each new segment; it ends with the data dir.
+ */
+function watchSysvSegment(dataDir: string): void {
+  if (process.platform !== 'linux') return
+  let released: string | undefined
+  const timer = setInterval(() => {
+    fs.promises.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').then(
+      (text) => {
+        const id = text.split('\n')[6]?.trim().split(/\s+/)[1]
+        if (!id || id === released) return
+        released = id
+        return releaseSysvSegment(dataDir)
+      },
+      (err: NodeJS.ErrnoException) => {
+        if (!fs.existsSync(dataDir))
+          clearInterval(timer) // removed: the server is gone for good
+        else if (err.code !== 'ENOENT') clearInterval(timer)
+      },
+    )
+  }, 500)
+  timer.unref()
+}
+
 /** Starts `postgres -D dataDir` on a free loopback port (picking again if the port was taken meanwhile). */
 export async function startPostgresProcess(opts: StartProcessOptions): Promise<ServiceProcess> {
   const settings = serverSettings({ durable: opts.durable, dataDir: opts.dataDir, extra: opts.config })
@@ -165,6 +191,7 @@ export async function startPostgresProcess(opts: StartProcessOptions): Promise<S
     }),
   )
   await releaseSysvSegment(opts.dataDir)
+  watchSysvSegment(opts.dataDir)
   if (secured) {
     try {
       // base64url: no quote to escape
