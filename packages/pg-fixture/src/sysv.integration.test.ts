@@ -5,7 +5,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { waitFor } from '@infra/fixture-core'
 import pg from 'pg'
-import { expect, it } from 'vitest'
+import { it } from 'vitest'
 import { descendantPids, isRunning } from './process-tree.js'
 import { startPostgres } from './start.js'
 
