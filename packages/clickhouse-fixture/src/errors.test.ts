@@ -1,3 +1,4 @@
+import { ClickHouseError } from '@clickhouse/client'
 import { FixtureError } from '@infra/fixture-core'
 import { describe, expect, it } from 'vitest'
 import { ClickHouseQueryError, parseServerError, toQueryError } from './errors.js'
@@ -36,6 +37,20 @@ describe('server error text', () => {
     expect(wrapped).toBeInstanceOf(FixtureError)
     expect((wrapped as ClickHouseQueryError).serverCode).toBe(81)
     expect((wrapped as ClickHouseQueryError).message).toContain('query: SELECT 1')
+    const current = toQueryError(
+      new ClickHouseError({
+        message: 'Unknown table expression identifier. ',
+        code: '60',
+        type: 'UNKNOWN_TABLE',
+      }),
+      'SELECT * FROM nope',
+    ) as ClickHouseQueryError
+    expect(current).toBeInstanceOf(ClickHouseQueryError)
+    expect([current.serverCode, current.serverName, current.serverMessage]).toEqual([
+      60,
+      'UNKNOWN_TABLE',
+      'Unknown table expression identifier.',
+    ])
     const other = new Error('socket hang up')
     expect(toQueryError(other, 'SELECT 1')).toBe(other)
   })

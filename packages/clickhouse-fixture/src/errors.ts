@@ -1,3 +1,4 @@
+import { ClickHouseError } from '@clickhouse/client'
 import { FixtureError } from '@infra/fixture-core'
 
 /** What the server said about a failed query, parsed from its error text (any version's format). */
@@ -34,8 +35,9 @@ export class ClickHouseQueryError extends FixtureError {
   readonly serverMessage: string
   readonly query: string
 
-  constructor(query: string, serverText: string, options?: { cause?: unknown }) {
-    const parsed = parseServerError(serverText)
+  /** `server`: the server's error text, or the fields a client already parsed from it. */
+  constructor(query: string, server: string | ServerErrorText, options?: { cause?: unknown }) {
+    const parsed = typeof server === 'string' ? parseServerError(server) : server
     const shown = query.length > 200 ? `${query.slice(0, 200)}…` : query
     super(
       'CLICKHOUSE_QUERY',
@@ -67,8 +69,17 @@ export class ClickHouseMigrationError extends FixtureError {
 /** A thrown client error as a {@link ClickHouseQueryError} when the server answered with an error. */
 export function toQueryError(err: unknown, query: string): unknown {
   if (!(err instanceof Error) || err instanceof FixtureError) return err
-  // @clickhouse/client: ClickHouseError (parsed) or a plain Error carrying the server's text (old formats)
-  if (/^Code: \d+[.,]/.test(err.message) || 'type' in err)
-    return new ClickHouseQueryError(query, err.message, { cause: err })
+  // @clickhouse/client: a ClickHouseError (current servers' format) or a plain Error carrying the server's
+  // text (the client does not recognise 18.16's format)
+  if (err instanceof ClickHouseError) {
+    const code = Number(err.code)
+    const parsed = {
+      code: Number.isInteger(code) ? code : undefined,
+      name: err.type,
+      message: err.message.trim(),
+    }
+    return new ClickHouseQueryError(query, parsed, { cause: err })
+  }
+  if (/^Code: \d+[.,]/.test(err.message)) return new ClickHouseQueryError(query, err.message, { cause: err })
   return err
 }
