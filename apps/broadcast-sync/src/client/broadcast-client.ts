@@ -51,7 +51,17 @@ export class BroadcastClient {
   constructor(
     readonly url: string,
     private readonly options: BroadcastClientOptions = {},
-  ) {}
+  ) {
+    let protocol: string
+    try {
+      protocol = new URL(url).protocol
+    } catch {
+      throw new TypeError(`BroadcastClient: invalid URL ${JSON.stringify(url)}`)
+    }
+    if (protocol !== 'ws:' && protocol !== 'wss:') {
+      throw new TypeError(`BroadcastClient: expected a ws:// or wss:// URL, got ${JSON.stringify(url)}`)
+    }
+  }
 
   get state(): ConnectionState {
     return this.currentState
