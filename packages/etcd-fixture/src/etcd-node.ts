@@ -15,6 +15,8 @@ export interface NodeSpawn extends Omit<NodeLaunch, 'dataDir'> {
   readyTimeoutMs: number
   /** Grace between SIGTERM and SIGKILL: etcd without quorum ignores SIGTERM. */
   stopGraceMs: number
+  /** Runs the node through another command (networkFaults: its own mount namespace and /etc/hosts). */
+  wrap?: (command: string, args: readonly string[]) => { command: string; args: string[] }
 }
 
 /** A node that can answer now: running and not paused. */
@@ -32,10 +34,12 @@ export function prepareNode(
   spawn: NodeSpawn,
 ): EtcdNode {
   const dataDir = path.join(spawn.clusterDir, node.name)
+  const args = etcdArgs(node, cluster, { ...spawn, dataDir })
+  const launch = spawn.wrap ? spawn.wrap(spawn.binary, args) : { command: spawn.binary, args }
   const service = new ServiceProcess({
     name: `etcd-${node.index}`,
-    command: spawn.binary,
-    args: etcdArgs(node, cluster, { ...spawn, dataDir }),
+    command: launch.command,
+    args: launch.args,
     port: node.clientPort,
     readyWhat: `etcd ${node.name} to answer on ${node.clientUrl} and follow a leader`,
     readyTimeoutMs: spawn.readyTimeoutMs,

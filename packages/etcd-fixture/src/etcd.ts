@@ -16,6 +16,7 @@ import {
 } from './cluster-state.js'
 import type { LocalCluster } from './local-cluster.js'
 import { type EtcdNamespace, PrefixNamespace } from './namespace.js'
+import { noNetworkFaults, type PartitionOptions, type PeerNetwork } from './network-faults.js'
 import { NodeFaults } from './node-faults.js'
 import type { EtcdProvider } from './options.js'
 
@@ -140,10 +141,15 @@ export class Etcd implements FixtureServer<EtcdNamespace> {
     return describeMembers(this.#targets)
   }
 
-  /** Waits until the live nodes agree on a live leader. Default timeout: the handle's `startTimeoutMs`. */
-  async waitForLeader(opts: { timeoutMs?: number } = {}): Promise<LeaderInfo> {
+  /**
+   * Waits until the live nodes agree on a live leader. Default timeout: the handle's `startTimeoutMs`. With
+   * `among`, only those nodes count (e.g. the majority side of a `partition()`).
+   */
+  async waitForLeader(opts: { timeoutMs?: number; among?: readonly number[] } = {}): Promise<LeaderInfo> {
     this.#life.assertRunning('waitForLeader')
-    return waitForLeader(this.#targets, opts.timeoutMs ?? this.#timeoutMs)
+    const among = opts.among
+    const targets = among ? this.#targets.filter((t) => among.includes(t.index)) : this.#targets
+    return waitForLeader(targets, opts.timeoutMs ?? this.#timeoutMs)
   }
 
   // ---- faults (local provider) -------------------------------------------------------------------
@@ -198,6 +204,33 @@ export class Etcd implements FixtureServer<EtcdNamespace> {
   /** Where the nodes keep their data (local): `<dir>/node-<i>`. */
   get dataDir(): string | undefined {
     return this.#cluster?.dir.path
+  }
+
+  // ---- network faults (the networkFaults option) --------------------------------------------------
+
+  /**
+   * Cuts the peer links between two groups of nodes, both ways: `partition([0], [1, 2])` cuts node 0 off
+   * from its peers (clients still reach every node). Returns the names of the links cut. Needs a cluster
+   * started with `networkFaults`.
+   */
+  async partition(
+    groupA: readonly number[],
+    groupB: readonly number[],
+    options?: PartitionOptions,
+  ): Promise<string[]> {
+    return this.#network('partition').partition(groupA, groupB, options)
+  }
+
+  /** Restores every peer link `partition()` cut. */
+  async heal(): Promise<void> {
+    await this.#network('heal').heal()
+  }
+
+  #network(operation: string): PeerNetwork {
+    this.#life.assertRunning(operation)
+    const network = this.#cluster?.network
+    if (!network) throw noNetworkFaults(operation, this.provider)
+    return network
   }
 
   // ---- lifecycle --------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ export {
   planNodes,
 } from './etcd-args.js'
 export type { EtcdNamespace } from './namespace.js'
+export type { NetworkFaults, PartitionOptions, PeerLinkScope } from './network-faults.js'
 export type { EtcdLogLevel, EtcdOptions, EtcdProvider } from './options.js'
 export { connectEtcd, EXTERNAL_ENDPOINTS_ENV, parseEndpoints, startEtcd } from './start-etcd.js'
 export {

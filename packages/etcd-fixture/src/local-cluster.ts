@@ -4,6 +4,7 @@ import { PortInUseError, type PortRetryOptions, type TempDir, withPortsRetry } f
 import { createClusterDir } from './data-dir.js'
 import { advertisedPeerUrls, type PeerUrlMapper, planNodes } from './etcd-args.js'
 import { type EtcdNode, type NodeSpawn, prepareNode } from './etcd-node.js'
+import { advertisedPeerUrl, type NetworkFaults, PeerNetwork } from './network-faults.js'
 import type { RaftTimings } from './timings.js'
 
 export interface LocalClusterOptions {
@@ -20,12 +21,16 @@ export interface LocalClusterOptions {
   advertisePeerUrl?: PeerUrlMapper
   /** Port picking (tests force a clash with it). */
   portRetry?: PortRetryOptions
+  /** Peer traffic through a link per node pair (a Toxiproxy handle), for `partition()`. */
+  networkFaults?: NetworkFaults
 }
 
 export interface LocalCluster {
   nodes: EtcdNode[]
   token: string
   dir: TempDir
+  /** The peer links, when started with `networkFaults`. */
+  network?: PeerNetwork
   stop(): Promise<void>
 }
 
@@ -59,12 +64,21 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
   const dir = await createClusterDir(opts.dataRoot, opts.size)
   let token = ''
   const nodes: EtcdNode[] = []
+  let network: PeerNetwork | undefined
   try {
     await withPortsRetry(
       opts.size * 2,
       async (ports) => {
         const plan = planNodes(ports)
-        const cluster = planNodes(ports, await advertisedPeerUrls(plan, opts.advertisePeerUrl))
+        const cluster = planNodes(
+          ports,
+          opts.networkFaults
+            ? plan.map(advertisedPeerUrl)
+            : await advertisedPeerUrls(plan, opts.advertisePeerUrl),
+        )
+        network = opts.networkFaults
+          ? await PeerNetwork.create(opts.networkFaults, cluster, dir.path)
+          : undefined
         // a fresh token per attempt: a node of a failed attempt can never talk to this one
         token = `infra-${crypto.randomBytes(8).toString('hex')}`
         nodes.length = 0
@@ -79,6 +93,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
               extraArgs: opts.extraArgs,
               readyTimeoutMs: opts.startTimeoutMs,
               stopGraceMs: opts.stopGraceMs,
+              wrap: network?.wrapFor(address.index),
             }),
           )
         }
@@ -86,6 +101,8 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
           await startNodesTogether(nodes)
         } catch (err) {
           await removeNodeDirs(nodes)
+          await network?.release()
+          network = undefined
           throw err
         }
       },
@@ -93,6 +110,7 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     )
   } catch (err) {
     await Promise.all(nodes.map((n) => n.process.kill()))
+    await network?.release().catch(() => {})
     await dir.remove()
     throw err
   }
@@ -101,11 +119,13 @@ export async function startLocalCluster(opts: LocalClusterOptions): Promise<Loca
     nodes,
     token,
     dir,
+    network,
     stop: () => {
       stopping ??= (async () => {
         // the data is thrown away, so nothing needs a graceful stop; and a graceful one would cost the
         // whole grace period anyway, since the last nodes to go have lost quorum and ignore SIGTERM
         await Promise.all(nodes.map((n) => n.process.kill()))
+        await network?.release().catch(() => {})
         await dir.remove()
       })()
       return stopping

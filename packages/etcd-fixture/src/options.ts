@@ -1,6 +1,7 @@
 import { check, InvalidOptionsError, type OptionCheck, type OptionSchema } from '@infra/fixture-core'
 import type { IOptions } from 'etcd3'
 import type { PeerUrlMapper } from './etcd-args.js'
+import { checkNetworkFaults, type NetworkFaults } from './network-faults.js'
 import type { RaftTimings } from './timings.js'
 
 export type EtcdProvider = 'local' | 'external'
@@ -36,6 +37,12 @@ export interface EtcdOptions {
    * peer port and return the proxy's URL here.
    */
   advertisePeerUrl?: PeerUrlMapper
+  /**
+   * A Toxiproxy handle (`startToxiproxy()` from @infra/toxiproxy-fixture): peer traffic then runs through one
+   * link per ordered node pair, and `partition([0], [1, 2])` / `heal()` cut and restore exactly those pairs.
+   * Local clusters of 3 or 5 nodes; each node runs in its own mount namespace (see the README).
+   */
+  networkFaults?: NetworkFaults
   /** Options merged into every etcd3 client the handle creates (`client()`, `isolated()`). */
   clientOptions?: Partial<IOptions>
   /** Prefix of every namespace this handle creates. Default `infra-<random>/`. */
@@ -68,6 +75,7 @@ export const ETCD_OPTION_SCHEMA: OptionSchema<EtcdOptions> = {
   extraArgs: check.arrayOf(check.string()),
   dataRoot: check.string(),
   advertisePeerUrl: check.func(),
+  networkFaults: checkNetworkFaults,
   // etcd3's own options: the client checks them
   clientOptions: check.any(),
   keyPrefix: check.string(),

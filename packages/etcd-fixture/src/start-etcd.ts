@@ -48,6 +48,12 @@ export async function startEtcd(options: EtcdOptions = {}): Promise<Etcd> {
   const fromEnv = process.env[EXTERNAL_ENDPOINTS_ENV]
   const provider = o.provider ?? (o.externalEndpoints || fromEnv ? 'external' : 'local')
   const timeoutMs = o.startTimeoutMs ?? 30_000
+  if (provider === 'external' && o.networkFaults) {
+    throw new InvalidOptionsError(
+      'networkFaults',
+      'is for a local cluster: the fixture cannot reroute an external one',
+    )
+  }
   if (provider === 'external') {
     const endpoints = o.externalEndpoints ?? (fromEnv ? parseEndpoints(fromEnv) : [])
     if (endpoints.length === 0) {
@@ -67,6 +73,18 @@ export async function startEtcd(options: EtcdOptions = {}): Promise<Etcd> {
     })
   }
   const size = o.nodes ?? 1
+  if (o.networkFaults && size === 1) {
+    throw new InvalidOptionsError(
+      'networkFaults',
+      'needs nodes: 3 or 5 (a single node has no peers to cut off)',
+    )
+  }
+  if (o.networkFaults && o.advertisePeerUrl) {
+    throw new InvalidOptionsError(
+      'advertisePeerUrl',
+      'conflicts with networkFaults, which routes the peer traffic itself',
+    )
+  }
   const timings = raftTimings(size, o.timings)
   const cluster = await startLocalCluster({
     size,
@@ -78,6 +96,7 @@ export async function startEtcd(options: EtcdOptions = {}): Promise<Etcd> {
     stopGraceMs: o.stopGraceMs ?? 500,
     dataRoot: o.dataRoot,
     advertisePeerUrl: o.advertisePeerUrl,
+    networkFaults: o.networkFaults,
   })
   return new Etcd({
     provider,
