@@ -23,6 +23,7 @@ describe('cloneSql', () => {
     expect(parts[2]).toBe('SET FOREIGN_KEY_CHECKS = 0')
     expect(sql).toContain('INSERT INTO `a` (`id`) SELECT `id` FROM `infra_tpl_ab`.`a`')
     expect(sql.indexOf('FOREIGN_KEY_CHECKS = 1')).toBeLessThan(sql.indexOf('VIEW'))
+    expect(parts.at(-2)).toBe('USE `infra_tpl_ab`')
   })
 
   it('points views at the new database, not the template', () => {

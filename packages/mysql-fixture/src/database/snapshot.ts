@@ -116,6 +116,8 @@ export function cloneSql(s: SchemaSnapshot, database: string): string {
     ...s.views.map(rename),
     ...s.routines.map(rename),
     ...s.triggers.map(rename),
+    // leave the new database: the connection must not show up as a client of a test's database
+    `USE ${ident(s.template)}`,
   ]
   return `${parts.join(';\n')};\n`
 }
