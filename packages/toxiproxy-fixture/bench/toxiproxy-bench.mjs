@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
@@ -153,6 +154,9 @@ const result = {
   start_runs: START_RUNS,
   get_runs: GET_RUNS * 2,
   throughput_mb: MB,
+  // the machine is shared: figures taken at a high load are upper bounds
+  load_avg_1m_at_end: round(os.loadavg()[0], 1),
+  cpus: os.cpus().length,
 }
 fs.mkdirSync(path.join(here, 'results'), { recursive: true })
 fs.writeFileSync(path.join(here, 'results', 'toxiproxy.json'), `${JSON.stringify(result, null, 2)}\n`)
