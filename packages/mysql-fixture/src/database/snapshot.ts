@@ -11,7 +11,10 @@ export interface SchemaSnapshot {
   charset: string
   collation: string
   tables: string[]
-  /** Tables with rows, and their non-generated columns. */
+  /**
+   * Tables with rows, and their columns without the generated ones (MySQL 8 also marks a column with an
+   * expression default `DEFAULT_GENERATED`: that one is copied).
+   */
   data: { table: string; columns: string[] }[]
   views: string[]
   routines: string[]
@@ -56,7 +59,7 @@ export async function captureSnapshot(conn: mysql.Connection, template: string):
     snapshot.tables.push(String(row!['Create Table'] ?? Object.values(row!)[1]))
     if (type === 'BASE TABLE' && (await q(`SELECT 1 FROM ${qualified} LIMIT 1`)).length > 0) {
       const cols = await q(
-        "SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND EXTRA NOT LIKE '%GENERATED%' ORDER BY ORDINAL_POSITION",
+        "SELECT COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? AND EXTRA NOT REGEXP '(VIRTUAL|STORED|PERSISTENT) GENERATED' ORDER BY ORDINAL_POSITION",
         [template, name],
       )
       snapshot.data.push({ table: name, columns: cols.map((c) => String(c.c)) })
