@@ -1,5 +1,6 @@
 import { FixtureStateError, InvalidOptionsError } from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listenAddresses } from '../test/listeners.js'
 import type { InfluxDB } from './influxdb.js'
 import { nanosToRfc3339 } from './results.js'
 import { startInfluxDB } from './start.js'
@@ -17,7 +18,9 @@ describe('startInfluxDB (local)', () => {
     expect(influx.version).toMatch(/^1\./)
     expect(influx.url).toBe(`http://127.0.0.1:${influx.port}`)
     expect(influx.env()).toEqual({ INFLUXDB_URL: influx.url })
-    expect(influx.rpcPort).toBeGreaterThan(0)
+    // HTTP and the RPC bind address listen on loopback only
+    expect(listenAddresses(influx.port)).toEqual(['127.0.0.1'])
+    expect(listenAddresses(influx.rpcPort!)).toEqual(['127.0.0.1'])
     // reporting and the _internal monitor store are off
     const dbs = await influx.query<{ name: string }>('SHOW DATABASES')
     expect(dbs.map((r) => r.name)).not.toContain('_internal')
