@@ -1,5 +1,13 @@
 import path from 'node:path'
-import { check, checkOptions, debugLogger, InvalidOptionsError, unprivilegedUser } from '@infra/fixture-core'
+import {
+  check,
+  checkOptions,
+  clearCacheHint,
+  debugLogger,
+  EnvironmentError,
+  InvalidOptionsError,
+  unprivilegedUser,
+} from '@infra/fixture-core'
 import { AdminConnection } from './admin-connection.js'
 import { resolvePgBinaries } from './binaries.js'
 import { pgCacheRoot } from './cache-root.js'
@@ -53,7 +61,12 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   const dir = await createServerDir(o.tmpDir, dirBytes(templateData))
   try {
     const dataDir = path.join(dir.path, 'data')
-    await copyDataDir(templateData, dataDir, ids)
+    await copyDataDir(templateData, dataDir, ids).catch((err: Error) => {
+      throw new EnvironmentError(
+        `Copying the cached PostgreSQL template ${templateData} failed: ${err.message}. ${clearCacheHint(path.dirname(templateData))}`,
+        { cause: err },
+      )
+    })
     const password = newPassword() // per run: carried in .url, so only whoever gets the url can connect
     const proc = await startPostgresProcess({
       password,
