@@ -34,16 +34,16 @@ describe('ReadyPool', () => {
     let down = false
     const c = counter(() => down)
     const pool = new ReadyPool(2, c.make, c.discard)
-    await pool.take()
-    await sleep(50)
+    expect(await pool.take()).toBe(1)
+    await pool.idle() // 2 and 3 ready
     down = true
-    await pool.take()
-    await pool.take() // the two ready ones
-    await sleep(30)
+    expect(await pool.take()).toBe(2) // starts a refill, which fails
+    expect(await pool.take()).toBe(3)
+    await pool.idle()
     expect(pool.lastError).toBeInstanceOf(Error)
     await expect(pool.take()).rejects.toThrow('server down')
     down = false
-    expect(typeof (await pool.take())).toBe('number')
+    expect(await pool.take()).toBe(4)
     await pool.close()
   })
 
