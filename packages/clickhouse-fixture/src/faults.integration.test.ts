@@ -62,13 +62,12 @@ describe('fault controls', () => {
     expect(await rs.json()).toEqual([{ one: 1 }])
   })
 
-  it('stop() of a paused server with a refill in flight does not hang', async () => {
+  // a hang here would be the 30 s request timeout of the refill's CREATE DATABASE: the test timeout catches it
+  it('stop() of a paused server with a refill in flight does not hang', { timeout: 25_000 }, async () => {
     const ch = await startClickHouse({ stopGraceMs: 5_000 })
     await using db = await ch.database() // starts the background refill
     await ch.pause()
-    const t0 = Date.now()
     await ch.stop()
-    expect(Date.now() - t0).toBeLessThan(15_000)
     expect(ch.pid === undefined || !isPidAlive(ch.pid)).toBe(true)
     expect(db.name).toMatch(/^infra_/)
   })
