@@ -45,8 +45,8 @@ describe('a link in front of a real Redis', () => {
       await toxic.remove()
       const after: number[] = []
       for (let i = 0; i < 5; i++) after.push(await timedGet(c))
-      // back to the direct figure: far below the 200 ms the toxic added
-      expect(median(after)).toBeLessThan(100)
+      // back to the direct figure: well below the 200 ms the toxic added (generous: the machine may be loaded)
+      expect(median(after)).toBeLessThan(Math.max(150, median(direct) + 100))
       expect(link.toxics).toEqual([])
     } finally {
       c.disconnect()
