@@ -1,4 +1,4 @@
-import { InvalidOptionsError } from '@infra/fixture-core'
+import { check, checkOptions, InvalidOptionsError } from '@infra/fixture-core'
 import type { ToxiproxyApi } from './api-client.js'
 import { Link, type LinkContext } from './link.js'
 import { type ProxyTarget, resolveTarget } from './target.js'
@@ -52,7 +52,11 @@ export class LinkSet {
 
   async proxy(target: ProxyTarget, nameOrOptions?: string | ProxyOptions): Promise<Link> {
     this.ctx.assertUsable('proxy')
-    const o = typeof nameOrOptions === 'string' ? { name: nameOrOptions } : (nameOrOptions ?? {})
+    const o = checkOptions<ProxyOptions>(
+      'proxy()',
+      typeof nameOrOptions === 'string' ? { name: nameOrOptions } : nameOrOptions,
+      { name: check.string(), listen: check.string(), from: check.string(), to: check.string() },
+    )
     const resolved = resolveTarget(target)
     const service = typeof target === 'object' && 'service' in target ? String(target.service) : undefined
     const name = o.name ?? this.#freeName(service ?? 'link')

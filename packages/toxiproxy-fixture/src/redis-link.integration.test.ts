@@ -111,6 +111,14 @@ describe('a link in front of a real Redis', () => {
     expect([a.toxics, b.toxics]).toEqual([[], []])
   })
 
+  it('checks proxy() options: an unknown key or a taken name throws before anything changes', async () => {
+    await using scope = await toxiproxy.isolated()
+    await expect(scope.proxy(redis, { nam: 'x' } as never)).rejects.toThrow(/did you mean 'name'/i)
+    await scope.proxy(redis, 'one')
+    await expect(scope.proxy(redis, 'one')).rejects.toThrow(/exists already/)
+    expect(scope.links).toHaveLength(1)
+  })
+
   it('a released scope deletes its links from the server', async () => {
     const scope = await toxiproxy.isolated()
     const link = await scope.proxy(redis, 'temp')
