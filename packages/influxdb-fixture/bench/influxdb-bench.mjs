@@ -1,4 +1,4 @@
-// pnpm bench: our cold start, database() and line-protocol writes (10k points in batches of 1k), beside the
+// pnpm bench: our cold start, database() (pooled and on demand) and line-protocol writes (10k points in batches of 1k), beside the
 // anchor: the same influxd spawned by hand from a minimal config and polled on /ping (what a test script
 // without the fixture does), in the same run. Writes bench/results/influxdb.json (flat numeric keys).
 import { spawn } from 'node:child_process'
@@ -86,17 +86,25 @@ for (let i = 0; i < START_RUNS; i++) {
   anchor.push(await startAnchor())
 }
 
-const influx = await startInfluxDB()
-const create = []
-const release = []
-for (let i = 0; i < DATABASE_RUNS; i++) {
-  let t0 = performance.now()
-  const db = await influx.database()
-  create.push(performance.now() - t0)
-  t0 = performance.now()
-  await db.release()
-  release.push(performance.now() - t0)
+// database(): from the ready pool (default), and made on demand (poolSize 0), each released right after
+async function databaseTimes(server) {
+  const create = []
+  const release = []
+  for (let i = 0; i < DATABASE_RUNS; i++) {
+    let t0 = performance.now()
+    const db = await server.database()
+    create.push(performance.now() - t0)
+    t0 = performance.now()
+    await db.release()
+    release.push(performance.now() - t0)
+  }
+  return { create, release }
 }
+const unpooledServer = await startInfluxDB({ poolSize: 0 })
+const unpooled = await databaseTimes(unpooledServer)
+await unpooledServer.stop()
+const influx = await startInfluxDB()
+const { create, release } = await databaseTimes(influx)
 
 const base = 1_700_000_000_000_000_000n
 const batches = Array.from({ length: POINTS / BATCH }, (_, b) =>
@@ -126,6 +134,7 @@ const result = {
   anchor_bare_spawn_p50_ms: round(p50(anchor)),
   cold_start_vs_anchor_ratio: round(p50(ours) / p50(anchor), 3),
   database_p50_ms: round(p50(create), 3),
+  database_unpooled_p50_ms: round(p50(unpooled.create), 3),
   release_p50_ms: round(p50(release), 3),
   write_points_per_s: Math.round(POINTS / (p50(writes) / 1000)),
   write_10k_p50_ms: round(p50(writes)),

@@ -1,4 +1,4 @@
-import { FixtureStateError, InvalidOptionsError } from '@infra/fixture-core'
+import { FixtureStateError, InvalidOptionsError, waitFor } from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listenAddresses } from '../test/listeners.js'
 import type { InfluxDB } from './influxdb.js'
@@ -81,6 +81,21 @@ describe('startInfluxDB (local)', () => {
     expect(names).not.toContain(b.name)
     await expect(a.write('m v=2')).rejects.toThrow(FixtureStateError)
     await expect(influx.database({ duration: 'forever' })).rejects.toThrow(InvalidOptionsError)
+  })
+
+  it('keeps poolSize databases ready, made in the background; a custom retention bypasses them', async () => {
+    await using first = await influx.database()
+    const prefix = first.name.replace(/_\d+$/, '_')
+    const ours = async () =>
+      (await influx.query<{ name: string }>('SHOW DATABASES'))
+        .map((r) => r.name)
+        .filter((n) => n.startsWith(prefix))
+    await waitFor(async () => (await ours()).length >= 3, { timeoutMs: 10_000, what: 'two ready databases' })
+    const ready = (await ours()).filter((n) => n !== first.name)
+    await using next = await influx.database()
+    expect(ready).toContain(next.name)
+    await using custom = await influx.database({ duration: '1h' })
+    expect(ready).not.toContain(custom.name)
   })
 
   it('server-level helpers take the database as an option', async () => {

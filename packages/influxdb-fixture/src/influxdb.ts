@@ -19,6 +19,7 @@ import {
 import { InfluxDatabase } from './database.js'
 import type { HttpClient } from './http.js'
 import { type RetentionOptions, retentionCheck } from './options.js'
+import { ReadyPool } from './ready-pool.js'
 import type { InfluxRow, InfluxStatementResult } from './results.js'
 
 /** What a worker needs to use a server started elsewhere (vitest `provide`/`inject`): plain JSON. */
@@ -40,6 +41,8 @@ export interface InfluxInit {
   http: HttpClient
   version: string
   retention: RetentionOptions
+  /** Databases (with the default retention) made ahead in the background (0: none). */
+  poolSize: number
   process?: ServiceProcess
   tempDir?: TempDir
   rpcPort?: number
@@ -72,6 +75,7 @@ export class InfluxDB implements FixtureServer<InfluxDatabase> {
   readonly #databases = new Map<string, InfluxDatabase>()
   readonly #prefix = `infra_${crypto.randomBytes(4).toString('hex')}`
   #counter = 0
+  readonly #pool: ReadyPool<InfluxDatabase>
 
   constructor(init: InfluxInit) {
     this.#init = init
@@ -82,6 +86,11 @@ export class InfluxDB implements FixtureServer<InfluxDatabase> {
     this.port = Number(u.port || (u.protocol === 'https:' ? 443 : 80))
     this.rpcPort = init.rpcPort
     this.version = init.version
+    this.#pool = new ReadyPool(
+      init.poolSize,
+      () => this.#create(this.#init.retention),
+      (db) => db.release(),
+    )
   }
 
   /** pid of the influxd process (local provider). */
@@ -129,12 +138,17 @@ export class InfluxDB implements FixtureServer<InfluxDatabase> {
 
   /**
    * A fresh database of this test's own (`infra_<run>_<n>`) with its retention policy (default: `INF`,
-   * named `rp`); dropped by `release()` / `await using`. On an external server only these are ever dropped.
+   * named `rp`); dropped by `release()` / `await using`. With the server's retention defaults it comes from a
+   * small pool made ahead in the background (`poolSize`). On an external server only these are ever dropped.
    */
-  async database(retention: RetentionOptions = {}): Promise<InfluxDatabase> {
+  async database(retention?: RetentionOptions): Promise<InfluxDatabase> {
     this.#life.assertRunning('database')
+    if (retention === undefined || Object.keys(retention).length === 0) return this.#pool.take()
     retentionCheck(retention, 'retention')
-    const r = { ...this.#init.retention, ...retention }
+    return this.#create({ ...this.#init.retention, ...retention })
+  }
+
+  async #create(r: RetentionOptions): Promise<InfluxDatabase> {
     const name = `${this.#prefix}_${++this.#counter}`
     const rp = r.name ?? 'rp'
     const shard = r.shardDuration ? ` SHARD DURATION ${r.shardDuration}` : ''
@@ -192,6 +206,7 @@ export class InfluxDB implements FixtureServer<InfluxDatabase> {
   /** Graceful stop and start again: same ports, same data. */
   async restart(): Promise<void> {
     const proc = this.#process('restart')
+    await this.#pool.idle()
     this.#init.http.resetSockets()
     await proc.restart()
   }
@@ -203,14 +218,13 @@ export class InfluxDB implements FixtureServer<InfluxDatabase> {
   stop(): Promise<void> {
     return this.#life.stopOnce(async () => {
       const proc = this.#init.process
+      if (proc?.paused) proc.resume() // a refill in progress must be able to finish
+      await this.#pool.close()
       if (!proc) {
         for (const db of [...this.#databases.values()]) await db.release().catch(() => {})
       }
       this.#init.http.close()
-      if (proc) {
-        if (proc.paused) proc.resume()
-        await proc.stop()
-      }
+      await proc?.stop()
       await this.#init.tempDir?.remove()
     })
   }

@@ -28,6 +28,11 @@ export interface InfluxDBOptions {
   config?: TomlConfig
   /** The retention policy of every database `database()` creates (default: `INF`, named `rp`). */
   retention?: RetentionOptions
+  /**
+   * Databases `database()` keeps ready (with the default retention), made in the background so that a test
+   * takes one in about the time of a queue pop. Default 2; 0 makes each one on demand.
+   */
+  poolSize?: number
   /** Fixed HTTP port (default: ephemeral, retried on "address in use"). The RPC port stays ephemeral. */
   port?: number
   /** Finite start timeout (ms). Default 30 000. */
@@ -118,6 +123,7 @@ export function checkInfluxOptions(options: InfluxDBOptions | undefined): Influx
     url: httpUrl(),
     config: tomlConfig(),
     retention: retentionCheck,
+    poolSize: check.int(0, 32),
     port: check.port(),
     startTimeoutMs: check.ms(),
     stopGraceMs: check.ms({ allowZero: true }),

@@ -4,6 +4,8 @@ import { type InfluxConnectionInfo, InfluxDB } from './influxdb.js'
 import { checkInfluxOptions, type InfluxDBOptions } from './options.js'
 import { ping, startServerProcess } from './server-process.js'
 
+const DEFAULT_POOL_SIZE = 2
+
 function resolveProvider(options: InfluxDBOptions): 'local' | 'external' {
   if (options.provider) return options.provider
   if (options.url) return 'external'
@@ -54,6 +56,7 @@ async function startExternal(options: InfluxDBOptions): Promise<InfluxDB> {
     http,
     version,
     retention: options.retention ?? {},
+    poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
   })
 }
 
@@ -76,6 +79,7 @@ async function startLocal(options: InfluxDBOptions): Promise<InfluxDB> {
       http: clientFor(url),
       version,
       retention: options.retention ?? {},
+      poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
       process: server.process,
       tempDir,
       rpcPort: server.rpcPort,
@@ -105,7 +109,10 @@ export async function startInfluxDB(options: InfluxDBOptions = {}): Promise<Infl
  * A handle on a server started by another process (the vitest global setup): databases and helpers, no
  * fault controls; `stop()` drops what this handle created and leaves the server running.
  */
-export function connectInfluxDB(info: InfluxConnectionInfo): InfluxDB {
+export function connectInfluxDB(
+  info: InfluxConnectionInfo,
+  options: Pick<InfluxDBOptions, 'poolSize'> = {},
+): InfluxDB {
   return new InfluxDB({
     provider: info.provider,
     role: 'attached',
@@ -113,5 +120,6 @@ export function connectInfluxDB(info: InfluxConnectionInfo): InfluxDB {
     http: clientFor(info.url),
     version: info.version,
     retention: info.retention,
+    poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
   })
 }

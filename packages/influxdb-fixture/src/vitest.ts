@@ -2,6 +2,7 @@ import { composeGlobalSetups, defineServerFixtures, lazyCallable } from '@infra/
 import { test as baseTest, inject, type TestAPI } from 'vitest'
 import type { InfluxDatabase } from './database.js'
 import type { InfluxConnectionInfo, InfluxDB } from './influxdb.js'
+import type { InfluxDBOptions } from './options.js'
 import { connectInfluxDB, startInfluxDB } from './start.js'
 
 /** The key under which the global setup provides the server's connection info. */
@@ -20,9 +21,10 @@ const glue = defineServerFixtures({
   fixturesName: 'createInfluxFixtures()',
   serverFixture: 'influxServer',
   isolatedFixture: 'influx',
-  start: startInfluxDB,
+  start: (options: InfluxDBOptions) => startInfluxDB(options),
   info: (server) => server.connectionInfo,
-  attach: (info) => connectInfluxDB(info),
+  attach: (info, options) => connectInfluxDB(info, { poolSize: options.poolSize }),
+  perWorkerOptions: ['poolSize'],
 })
 
 /**
@@ -33,8 +35,8 @@ export const influxGlobalSetup = glue.globalSetup
 
 /**
  * `test.extend` fixtures: `influxServer` (worker-scoped: the global setup's server, or one per worker) and
- * `influx` (a database of the test's own, dropped after it). With a global setup, server options here throw
- * `InvalidOptionsError`: give them to `influxGlobalSetup`.
+ * `influx` (a database of the test's own, dropped after it). With a global setup only `poolSize` (each
+ * worker's ready databases) may be given here; other server options throw `InvalidOptionsError`.
  */
 export const createInfluxFixtures = glue.fixtures
 
