@@ -4,7 +4,8 @@
 // DELAY ms later, waits SETTLE ms and counts what is left: server processes (by pid and process
 // group), the runner's watchdogs, the servers' dirs and the SysV shared-memory segments PostgreSQL
 // created. Then it removes the leftovers itself (by pid/path, never by name) so rounds are independent.
-//   node probe/orphan-probe.mjs [rounds=10] [delays=0,1000]   env: PROBE_KAFKA_BROKERS (default 1)
+//   node probe/orphan-probe.mjs [rounds=10] [delays=0,1000]   env: PROBE_KAFKA_BROKERS (default 1),
+//   PROBE_KILL_ALL=1 (kill every watchdog: then the next run's reaping is applied and counted too)
 // Needs `pnpm build` in fixture-core (the fixtures import its dist). Writes probe/results/<label>.json.
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -18,6 +19,7 @@ const rounds = Number(process.argv[2] ?? 10)
 const delays = (process.argv[3] ?? '0,1000').split(',').map(Number)
 const label = process.env.PROBE_LABEL ?? 'probe'
 const settleMs = Number(process.env.PROBE_SETTLE_MS ?? 3000)
+const killAll = process.env.PROBE_KILL_ALL === '1'
 const tsx = createRequire(path.join(here, '../../pg-fixture/package.json')).resolve('tsx')
 
 function procs() {
@@ -69,7 +71,19 @@ function cleanUp(left) {
   }
 }
 
+/** A round, retried when the runner could not start because a build was rewriting dist meanwhile. */
 async function round(delay) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await tryRound(delay)
+    } catch (err) {
+      if (attempt >= 3 || !/ERR_MODULE_NOT_FOUND|Cannot find module/.test(err.message)) throw err
+      await sleep(5_000)
+    }
+  }
+}
+
+async function tryRound(delay) {
   const env = { ...process.env }
   delete env.INFRA_WATCHDOG_SOCKET
   delete env.INFRA_RUN_DIR
@@ -91,15 +105,25 @@ async function round(delay) {
   }
   const r = JSON.parse(out.split('\n')[0])
   r.runDir = r.dirs.at(-1)
-  const watchdog = Number(/watchdog-(\d+)\.sock$/.exec(r.socket)?.[1])
-  process.kill(watchdog, 'SIGKILL')
+  const first = Number(/watchdog-(\d+)\.sock$/.exec(r.socket)?.[1])
+  // PROBE_KILL_ALL=1: every watchdog (pkill -9 node), else the one the runner uses first
+  for (const pid of killAll ? (r.watchdogs ?? [first]) : [first]) process.kill(pid, 'SIGKILL')
   if (delay > 0) await sleep(delay)
   child.kill('SIGKILL')
   await sleep(settleMs)
-  const left = leftovers(r)
+  let left = leftovers(r)
+  const beforeReap = left.servers.length + left.watchdogs.length + left.dirs.length + left.segs.length
+  if (killAll) {
+    // what the next run does at its start
+    const { reapStaleRunDirs } = await import('../dist/index.js')
+    reapStaleRunDirs(path.dirname(r.runDir))
+    await sleep(500)
+    left = leftovers(r)
+  }
   cleanUp(left)
   return {
     delay,
+    ...(killAll ? { leftBeforeNextRun: beforeReap } : {}),
     processes: left.servers.length + left.watchdogs.length,
     dirs: left.dirs.length,
     segments: left.segs.length,
@@ -130,6 +154,6 @@ const file = path.join(here, 'results', `${label}.json`)
 fs.mkdirSync(path.dirname(file), { recursive: true })
 fs.writeFileSync(
   file,
-  `${JSON.stringify({ label, date: new Date().toISOString(), kafkaBrokers: Number(process.env.PROBE_KAFKA_BROKERS ?? 1), settleMs, summary, results }, null, 2)}\n`,
+  `${JSON.stringify({ label, date: new Date().toISOString(), kafkaBrokers: Number(process.env.PROBE_KAFKA_BROKERS ?? 1), killAllWatchdogs: killAll, settleMs, summary, results }, null, 2)}\n`,
 )
 console.log(JSON.stringify(summary))

@@ -17,6 +17,7 @@ const report = {
   dirs: [pg.dataDir, redis.dataDir, ...(kafka?.nodes.map((n) => n.dir) ?? []), process.env.INFRA_RUN_DIR],
   pgPid: pg.process?.pid,
   socket: (await getWatchdog()).socketPath,
+  watchdogs: (await getWatchdog()).pids,
 }
 process.stdout.write(`${JSON.stringify(report)}\n`)
 setInterval(() => {}, 60_000)
