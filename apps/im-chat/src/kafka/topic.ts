@@ -1,0 +1,36 @@
+import type { Kafka } from 'kafkajs'
+
+export interface ChatTopicOptions {
+  partitions?: number
+  /** Default 3 (the seed's production setting); 1 for a single-broker dev setup. */
+  replicationFactor?: number
+  /** Default 2. */
+  minInsyncReplicas?: number
+}
+
+/**
+ * Creates the chat topic explicitly (KRaft answers UNKNOWN_TOPIC_OR_PARTITION while auto-creating) with RF 3
+ * and min ISR 2, and waits for its leaders. Idempotent: an existing topic is left as it is.
+ */
+export async function ensureChatTopic(kafka: Kafka, topic: string, options: ChatTopicOptions = {}) {
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    const existing = await admin.listTopics()
+    if (existing.includes(topic)) return
+    await admin.createTopics({
+      waitForLeaders: true,
+      timeout: 30_000,
+      topics: [
+        {
+          topic,
+          numPartitions: options.partitions ?? 6,
+          replicationFactor: options.replicationFactor ?? 3,
+          configEntries: [{ name: 'min.insync.replicas', value: String(options.minInsyncReplicas ?? 2) }],
+        },
+      ],
+    })
+  } finally {
+    await admin.disconnect()
+  }
+}
