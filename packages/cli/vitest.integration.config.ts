@@ -1,0 +1,3 @@
+import { integrationConfig } from '@infra/vitest-config'
+
+export default integrationConfig()
