@@ -30,6 +30,19 @@ export async function ensureChatTopic(kafka: Kafka, topic: string, options: Chat
         },
       ],
     })
+    // KRaft: brokers learn of a new topic one by one; wait until metadata shows a leader for every partition
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] })
+        const partitions = topics[0]?.partitions ?? []
+        if (partitions.length > 0 && partitions.every((p) => p.leader >= 0)) return
+      } catch (error) {
+        if (Date.now() > deadline) throw error
+      }
+      if (Date.now() > deadline) throw new Error(`topic ${topic}: no leader for every partition within 30 s`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
   } finally {
     await admin.disconnect()
   }
