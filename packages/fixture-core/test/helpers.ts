@@ -31,7 +31,11 @@ export function spawnRunner(
 
 /** Runner scripts import the built package: fail clearly when it is missing. */
 export function requireBuild(): void {
-  if (!fs.existsSync(DIST_INDEX)) throw new Error(`build first: ${DIST_INDEX} is missing (pnpm build)`)
+  // another process may be rebuilding dist in the shared tree right now: give it 30 s
+  for (let waited = 0; !fs.existsSync(DIST_INDEX); waited += 200) {
+    if (waited >= 30_000) throw new Error(`build first: ${DIST_INDEX} is missing (pnpm build)`)
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200)
+  }
 }
 
 /** Sends "ping" and returns the server's "pong <pid> <uid> <token>" line. */

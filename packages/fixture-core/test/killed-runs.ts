@@ -2,6 +2,8 @@
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import fs from 'node:fs'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { WaitTimeoutError } from '../src/errors.js'
 import { waitFor } from '../src/wait.js'
 import { spawnRunner } from './helpers.js'
 
@@ -21,18 +23,47 @@ export function killRunners(): void {
   for (const c of runners) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')
 }
 
+/**
+ * Starts test/runners/runner-to-kill.mjs. `child` is the live attempt: a runner that could not load
+ * dist (another process was rebuilding it in the shared tree) is started again, at most 3 times.
+ */
 export function startRunner(env: Record<string, string | undefined>) {
   const runEnv: NodeJS.ProcessEnv = { ...process.env, ...env }
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete runEnv[k]
-  const { child, output } = spawnRunner('runner-to-kill.mjs', runEnv)
-  runners.push(child)
-  const line = (prefix: RegExp) =>
-    waitFor(() => output.stdout.split('\n').find((l) => prefix.test(l)), {
-      what: `the runner to print ${prefix} (stderr: ${output.stderr})`,
-      timeoutMs: 60_000, // the machine may be loaded
-    })
+  let current = spawnRunner('runner-to-kill.mjs', runEnv)
+  runners.push(current.child)
+  let retries = 0
+  const line = async (prefix: RegExp): Promise<string> => {
+    const deadline = Date.now() + 60_000 // the machine may be loaded
+    for (;;) {
+      const found = current.output.stdout.split('\n').find((l) => prefix.test(l))
+      if (found) return found
+      const { child, output } = current
+      if (child.exitCode !== null || child.signalCode !== null) {
+        if (/ERR_MODULE_NOT_FOUND|Cannot find module/.test(output.stderr) && retries++ < 3) {
+          await sleep(3_000)
+          current = spawnRunner('runner-to-kill.mjs', runEnv)
+          runners.push(current.child)
+          continue
+        }
+        throw new Error(
+          `the runner exited (${child.exitCode ?? child.signalCode}) before printing ${prefix}: ${output.stderr}`,
+        )
+      }
+      if (Date.now() > deadline) {
+        throw new WaitTimeoutError(`the runner to print ${prefix} (stderr: ${output.stderr})`, 60_000)
+      }
+      await sleep(20)
+    }
+  }
   const report = line(/^\{/).then((l) => JSON.parse(l) as RunnerReport)
-  return { child, report, line }
+  return {
+    get child(): ChildProcess {
+      return current.child
+    },
+    report,
+    line,
+  }
 }
 
 export async function sigkill(child: ChildProcess): Promise<void> {

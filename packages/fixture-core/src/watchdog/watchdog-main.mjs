@@ -96,20 +96,23 @@ function ownerAlive() {
   return !start || now === undefined || now === start
 }
 
-/** The run dir may go when its creator is dead and no other watchdog serves it. */
-function runDirIsOrphaned() {
-  if (ownerAlive()) return false
+/**
+ * Whether the run dir may go: 'keep' while its creator lives, 'wait' while another watchdog
+ * serving it lives (it may be killed before deciding itself), 'remove' otherwise.
+ */
+function runDirFate() {
+  if (ownerAlive()) return 'keep'
   let entries = []
   try {
     entries = fs.readdirSync(runDir)
   } catch {
-    return false
+    return 'keep'
   }
   for (const name of entries) {
     const w = /^watchdog-(\d+)\.pid$/.exec(name)
-    if (w && Number(w[1]) !== process.pid && isAlive(Number(w[1]))) return false
+    if (w && Number(w[1]) !== process.pid && isAlive(Number(w[1]))) return 'wait'
   }
-  return true
+  return 'remove'
 }
 
 function shutdown() {
@@ -123,8 +126,15 @@ function shutdown() {
       fs.rmSync(socketPath, { force: true })
       fs.rmSync(pidFile, { force: true })
     } catch {}
-    if (runDirIsOrphaned()) removeDir(runDir)
-    process.exit(0)
+    // the last watchdog standing removes the run dir of a dead run: wait (bounded) for the others
+    const deadline = Date.now() + 3000
+    const decide = () => {
+      const fate = runDirFate()
+      if (fate === 'wait' && Date.now() < deadline) return setTimeout(decide, 50)
+      if (fate === 'remove') removeDir(runDir)
+      process.exit(0)
+    }
+    decide()
   }, 100)
 }
 

@@ -36,20 +36,20 @@ describe('watchdog', () => {
     const stale = path.join(root, `run-${deadPid()}-deadbeef`)
     fs.mkdirSync(stale)
     fs.writeFileSync(path.join(stale, 'leftover'), 'x')
-    const { child, report } = startRunner({
+    const run = startRunner({
       INFRA_TMP_DIR: root,
       INFRA_RUN_DIR: undefined,
       INFRA_WATCHDOG_SOCKET: undefined, // its own watchdog
       INFRA_WATCHDOG_LINGER_MS: '200',
     })
-    const r = await report
+    const r = await run.report
     expect(r.dirs.every((d) => fs.existsSync(d))).toBe(true)
     expect([...r.pids, r.helperPid].every(isRunning)).toBe(true)
     expect(fs.existsSync(stale)).toBe(false)
     expect(r.watchdogs).toHaveLength(2)
     expect(r.watchdogs.every(isRunning)).toBe(true)
 
-    await sigkill(child)
+    await sigkill(run.child)
     await waitFor(() => gone(r), { what: 'the servers to die and the temp dirs to go', timeoutMs: 2_000 })
     // no client left: the watchdog lingers briefly, exits and removes the run dir of the dead run
     await waitFor(() => r.watchdogs.every((p) => !isRunning(p)) && !fs.existsSync(r.runDir), {
@@ -64,10 +64,10 @@ describe('watchdog', () => {
     const mine = await withPortRetry((port) => new ServiceProcess(serverSpec('survivor', port)).start())
     try {
       const watchdog = await getWatchdog()
-      const { child, report } = startRunner({ INFRA_WATCHDOG_SOCKET: process.env.INFRA_WATCHDOG_SOCKET })
-      const r = await report
+      const run = startRunner({ INFRA_WATCHDOG_SOCKET: process.env.INFRA_WATCHDOG_SOCKET })
+      const r = await run.report
       expect(r.watchdogs.sort()).toEqual(watchdog.pids.sort())
-      await sigkill(child)
+      await sigkill(run.child)
       await waitFor(() => gone(r), { what: "the dead runner's servers and dirs to go", timeoutMs: 2_000 })
       expect(watchdog.connected).toBe(true)
       expect(await ping(mine.port!)).toContain(`pong ${mine.pid}`)
@@ -78,18 +78,18 @@ describe('watchdog', () => {
 
   it('a runner whose watchdog was killed gets a new one that knows everything registered', async () => {
     requireBuild()
-    const { child, report, line } = startRunner({
+    const run = startRunner({
       INFRA_WATCHDOG_SOCKET: undefined,
       REPORT_REWATCH: '1',
       SERVERS: '1',
       DIRS: '1',
     })
-    const r = await report
+    const r = await run.report
     process.kill(r.watchdogs[0]!, 'SIGKILL')
-    await line(/^rewatched /)
+    await run.line(/^rewatched /)
     // the original pair is gone: only the replacement can clean up, so it must have been told everything
     process.kill(r.watchdogs[1]!, 'SIGKILL')
-    await sigkill(child)
+    await sigkill(run.child)
     await waitFor(() => gone(r), { what: 'the new watchdog to clean up', timeoutMs: 2_000 })
   })
 })
