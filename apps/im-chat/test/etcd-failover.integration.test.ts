@@ -8,7 +8,13 @@ import { fileURLToPath } from 'node:url'
 import { type Etcd, startEtcd } from '@infra/etcd-fixture'
 import { Etcd3 } from 'etcd3'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { CONFIG_KEY, ConfigWatch, FanoutElection } from '../src/index.js'
+import {
+  CONFIG_KEY,
+  ConfigWatch,
+  DependencyUnavailableError,
+  FanoutElection,
+  withDeadline,
+} from '../src/index.js'
 import { waitUntil } from './support/wait.js'
 
 let etcd: Etcd
@@ -131,6 +137,31 @@ describe('etcd cluster failover (3 nodes)', () => {
     } finally {
       await watch.stop()
     }
+  })
+
+  test('quorum lost: a read fails within the service deadline (no hang); quorum back: it works again', async () => {
+    await using ns = await etcd.isolated()
+    const kv = serviceClient().namespace(ns.prefix)
+    await kv.put('k').value('v')
+    const leader = await etcd.leader()
+    const others = [0, 1, 2].filter((i) => i !== leader.index)
+    await etcd.kill(others[0])
+    await etcd.kill(others[1])
+    const read = withDeadline('etcd', 'config read', 1_000, () =>
+      kv
+        .get('k')
+        .options({ deadline: Date.now() + 1_000 })
+        .string(),
+    )
+    await expect(read).rejects.toBeInstanceOf(DependencyUnavailableError)
+    await expect(read).rejects.toMatchObject({ dependency: 'etcd' })
+    await etcd.restart(others[0])
+    await etcd.restart(others[1])
+    await etcd.waitForLeader({ timeoutMs: 30_000 })
+    await waitUntil(
+      'a linearizable read after quorum is back',
+      async () => (await kv.get('k').string()) === 'v',
+    )
   })
 
   test('the active fan-out worker moves to another instance when its lease holder dies', async () => {
