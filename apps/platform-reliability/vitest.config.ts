@@ -1,0 +1,3 @@
+import { unitConfig } from '@infra/vitest-config'
+
+export default unitConfig()
