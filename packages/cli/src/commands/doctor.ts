@@ -1,4 +1,5 @@
 import { BinaryNotFoundError } from '@infra/fixture-core'
+import { MissingFixturePackageError } from '../errors.js'
 import type { ServiceKind } from '../services/catalog.js'
 import { loadFixture } from '../services/start-all.js'
 
@@ -17,8 +18,9 @@ export async function diagnose(kind: ServiceKind): Promise<DoctorRow> {
   let mod: Record<string, unknown>
   try {
     mod = await loadFixture({ name: kind.name, kind, options: {} })
-  } catch {
-    return { service: kind.name, ok: false, fix: `npm i -D ${kind.packageName}` }
+  } catch (err) {
+    const fix = err instanceof MissingFixturePackageError ? `npm i -D ${kind.packageName}` : String(err)
+    return { service: kind.name, ok: false, fix }
   }
   try {
     const p = await kind.probe(mod)

@@ -25,7 +25,9 @@ export async function loadFixture(request: ServiceRequest): Promise<Record<strin
     return await request.kind.load()
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+    // only the package itself missing (not a file inside it, nor one of its own dependencies)
+    const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
+    if (missing && (err as Error).message.includes(`'${request.kind.packageName}'`)) {
       throw new MissingFixturePackageError(request.name, request.kind.packageName, err)
     }
     throw err
