@@ -19,7 +19,9 @@ export async function ensureChatTopic(kafka: Kafka, topic: string, options: Chat
     const existing = await admin.listTopics()
     if (existing.includes(topic)) return
     await admin.createTopics({
-      waitForLeaders: true,
+      // not kafkajs's waitForLeaders: it retries only LEADER_NOT_AVAILABLE, and a KRaft broker that has not
+      // heard of the topic yet answers UNKNOWN_TOPIC_OR_PARTITION; the loop below waits for it instead
+      waitForLeaders: false,
       timeout: 30_000,
       topics: [
         {
