@@ -2,22 +2,25 @@
 // Release test: build → snapshot versions from changesets → publish every public package to a throwaway
 // Verdaccio on loopback → install @infra/pg-fixture, redis-fixture, ws-harness and kafka-fixture in a
 // project outside the workspace with npm and with pnpm → ESM import, CJS require, tsc --noEmit on typed
-// usage, and a real vitest test starting Postgres and Redis through the installed `./vitest` subpaths.
+// usage, and a real vitest test starting Postgres, Redis, MariaDB, etcd, ClickHouse, InfluxDB and Toxiproxy through the installed `./vitest` subpaths.
 //
 // The repository is not modified (verified at the end). Registry process and temp dirs are removed on
 // success, failure and SIGINT/SIGTERM; the registry also exits by itself if this process is SIGKILLed.
 //
 // Env: INFRA_RELEASE_STRICT=1   fail (instead of skipping loudly) when a consumed package is missing;
-//                                strict is automatic once all four consumed packages exist;
+//                                strict is automatic once all consumed packages exist;
 //                                INFRA_RELEASE_STRICT=0 forces lenient mode (local debugging).
 //      INFRA_RELEASE_MANAGERS   package managers to test, default "npm,pnpm".
+//      INFRA_RELEASE_VARIANTS   consumer variants, default "current,next" (vitest 4 + ioredis 5 on this
+//                                Node with each manager; vitest 5 + ioredis 6 on Node 24 with npm).
 //      INFRA_RELEASE_KEEP=1     keep the temp dir for inspection (the registry is still stopped).
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { install, runChecks, writeConsumer } from './lib/consumer.mjs'
+import { CONSUMER_VARIANTS, install, runChecks, writeConsumer } from './lib/consumer.mjs'
 import { EXPECTED_EXPORTS } from './lib/expected-exports.mjs'
+import { nodeBinary } from './lib/node-binary.mjs'
 import { assertPublished, packAndPublish } from './lib/publish.mjs'
 import { assertNoInfraUplink, startRegistry } from './lib/registry.mjs'
 import { assertRepoUnchanged, repoSnapshot } from './lib/repo-guard.mjs'
@@ -51,7 +54,7 @@ async function main() {
   // ---- what to release ---------------------------------------------------------------------------
   const all = publicPackages(ROOT)
   const consumedPresent = CONSUMED.filter((name) => all.some((pkg) => pkg.name === name && isBuildable(pkg)))
-  // strict once all four exist (or when asked); INFRA_RELEASE_STRICT=0 forces lenient (local debugging)
+  // strict once all exist (or when asked); INFRA_RELEASE_STRICT=0 forces lenient (local debugging)
   const strict =
     setting('STRICT') === '1' || (setting('STRICT') !== '0' && consumedPresent.length === CONSUMED.length)
   const notReady = all.filter((pkg) => !isBuildable(pkg)).map((pkg) => pkg.name)
@@ -76,7 +79,7 @@ async function main() {
       ...all.map((pkg) => `--filter=${pkg.name}`),
       ...(strict ? [] : ['--continue']),
     ],
-    { cwd: ROOT, timeoutMs: 420_000 },
+    { cwd: ROOT, timeoutMs: 900_000 },
   ).catch((error) => {
     if (strict) throw error
     loud(`build failed for some packages (non-strict: continuing with what built)\n${error.message}`)
@@ -135,22 +138,44 @@ async function main() {
     .filter((pkg) => CONSUMED.includes(pkg.name))
     .map((pkg) => ({ ...pkg, version: versions.get(pkg.name), subpaths: exportedSubpaths(pkg.manifest) }))
   const withVitest = SERVICES_FOR_VITEST.every((name) => consumed.some((pkg) => pkg.name === name))
-  if (!withVitest) loud('Postgres/Redis packages not released yet: SKIPPING the vitest check')
+  if (!withVitest) loud('service packages not released yet: SKIPPING the vitest check')
   if (consumed.length === 0) loud('no consumed package released yet: SKIPPING the consumer project')
   mkdirSync(CACHE_ROOT, { recursive: true })
   const verified = new Map()
   const warnings = new Set()
   const failures = []
-  for (const manager of consumed.length > 0 ? managers : []) {
-    const dir = writeConsumer(join(work, `consumer-${manager}`), {
+  // current majors (vitest 4, ioredis 5) on this Node with every manager; next majors (vitest 5,
+  // ioredis 6) on Node 24 with npm
+  const variants = (setting('VARIANTS') ?? 'current,next').split(',').filter(Boolean)
+  const runs = [
+    ...(variants.includes('current') ? managers.map((manager) => ({ manager, variant: 'current' })) : []),
+    ...(variants.includes('next') ? [{ manager: 'npm', variant: 'next' }] : []),
+  ]
+  for (const { manager: pm, variant: variantName } of consumed.length > 0 ? runs : []) {
+    const variant = CONSUMER_VARIANTS[variantName]
+    const manager = `${pm} ${variant.label}`
+    let nodeBin
+    if (variant.node) {
+      try {
+        const node = await nodeBinary(CACHE_ROOT, variant.node)
+        nodeBin = node.binary
+        step(`${manager}: Node ${node.version} from the npm registry's node package (${nodeBin})`)
+      } catch (error) {
+        step(`${manager}: Node ${variant.node} FAILED (details at the end)`)
+        failures.push(`[${manager}] ${error.message}`)
+        continue
+      }
+    }
+    const dir = writeConsumer(join(work, `consumer-${pm}-${variantName}`), {
       packages: consumed,
       registry,
       withVitest,
       expectedExports: EXPECTED_EXPORTS,
+      variant,
     })
     step(`${manager}: installing ${consumed.map((pkg) => pkg.name).join(', ')} in ${dir}`)
     try {
-      const installed = await install(manager, dir, CACHE_ROOT)
+      const installed = await install(pm, dir, CACHE_ROOT, { nodeBin })
       step(`${manager}: installed in ${installed.seconds} s`)
     } catch (error) {
       step(`${manager}: install FAILED (details at the end)`)
@@ -173,7 +198,7 @@ async function main() {
     }
     const failed = ({ check }) => step(`${manager}: ${check} FAILED (details at the end)`)
     try {
-      await runChecks(dir, { withVitest, onResult: report, onFailure: failed })
+      await runChecks(dir, { withVitest, nodeBin, onResult: report, onFailure: failed })
       for (const pkg of consumed) verified.set(pkg.name, [...(verified.get(pkg.name) ?? []), manager])
     } catch (error) {
       failures.push(`[${manager}] ${error.message}`) // go on with the next package manager

@@ -10,7 +10,7 @@ import {
   realpathSync,
   writeFileSync,
 } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { delimiter, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { scopedNpmrc } from './registry.mjs'
 import { cleanEnv, run, StepError } from './run.mjs'
@@ -18,22 +18,45 @@ import { readJson } from './workspace.mjs'
 
 const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), '..', 'consumer')
 
-/** devDependencies of the consumer project, as a team adopting the packages would have them. */
-const CONSUMER_DEV_DEPENDENCIES = { '@types/node': '^20.19.0', typescript: '~5.9.3', vitest: '^4.0.0' }
+/**
+ * The consumer projects: the majors another team may have. `current` (vitest 4, ioredis 5) runs on this
+ * machine's Node 20 with npm and pnpm; `next` (vitest 5, ioredis 6; vitest 5 needs Node >= 22) runs on
+ * Node 24 from the npm registry's `node` package, with npm. `dependencies` are the app's own (ioredis is a
+ * peer of @infra/redis-fixture: the app's major is the one the fixture's clients and types use).
+ */
+export const CONSUMER_VARIANTS = {
+  current: {
+    label: 'vitest 4 + ioredis 5',
+    node: undefined,
+    dependencies: { ioredis: '^5.8.0' },
+    devDependencies: { '@types/node': '^20.19.0', typescript: '~5.9.3', vitest: '^4.0.0' },
+  },
+  next: {
+    label: 'vitest 5 + ioredis 6',
+    node: '24',
+    dependencies: { ioredis: '^6.0.0' },
+    devDependencies: { '@types/node': '^24.0.0', typescript: '~5.9.3', vitest: '^5.0.0' },
+  },
+}
 
 /** The typed usage file for each package (consumer/typed/<file>), type-checked with tsc --noEmit. */
 const TYPED_USAGE = {
   '@infra/pg-fixture': 'pg-fixture.ts',
-  '@infra/redis-fixture': 'redis-fixture.ts',
+  '@infra/redis-fixture': ['redis-fixture.ts', 'redis-app-client.ts'],
   '@infra/ws-harness': 'ws-harness.ts',
   '@infra/kafka-fixture': 'kafka-fixture.ts',
+  '@infra/mysql-fixture': 'mysql-fixture.ts',
+  '@infra/etcd-fixture': 'etcd-fixture.ts',
+  '@infra/toxiproxy-fixture': 'toxiproxy-fixture.ts',
+  '@infra/clickhouse-fixture': 'clickhouse-fixture.ts',
+  '@infra/influxdb-fixture': 'influxdb-fixture.ts',
 }
 
 /**
  * Writes the consumer project. `packages`: [{ name, version, manifest }] to install;
  * `withVitest`: whether the Postgres + Redis vitest test is part of it.
  */
-export function writeConsumer(dir, { packages, registry, withVitest, expectedExports }) {
+export function writeConsumer(dir, { packages, registry, withVitest, expectedExports, variant }) {
   mkdirSync(dir, { recursive: true })
   const dependencies = Object.fromEntries(packages.map((pkg) => [pkg.name, pkg.version]))
   writeFileSync(
@@ -44,8 +67,8 @@ export function writeConsumer(dir, { packages, registry, withVitest, expectedExp
         version: '0.0.0',
         private: true,
         type: 'module',
-        dependencies,
-        devDependencies: CONSUMER_DEV_DEPENDENCIES,
+        dependencies: { ...variant.dependencies, ...dependencies },
+        devDependencies: variant.devDependencies,
       },
       null,
       2,
@@ -61,7 +84,7 @@ export function writeConsumer(dir, { packages, registry, withVitest, expectedExp
   writeFileSync(join(dir, 'release-test.json'), `${JSON.stringify({ packages: plan }, null, 2)}\n`)
   for (const file of ['esm-check.mjs', 'cjs-check.cjs']) copyFileSync(join(TEMPLATE, file), join(dir, file))
 
-  const typed = packages.map((pkg) => TYPED_USAGE[pkg.name]).filter(Boolean)
+  const typed = packages.flatMap((pkg) => TYPED_USAGE[pkg.name] ?? [])
   mkdirSync(join(dir, 'typed'))
   for (const file of typed) copyFileSync(join(TEMPLATE, 'typed', file), join(dir, 'typed', file))
   const files = typed.map((file) => `typed/${file}`)
@@ -70,7 +93,13 @@ export function writeConsumer(dir, { packages, registry, withVitest, expectedExp
       copyFileSync(join(TEMPLATE, 'vitest', file), join(dir, file))
     }
     copyFileSync(join(TEMPLATE, SOFT_TYPED_FILE), join(dir, SOFT_TYPED_FILE))
-    files.push('global-setup.ts', 'services.test.ts', 'subpaths.test.ts', SOFT_TYPED_FILE)
+    files.push(
+      'global-setup.ts',
+      'services.test.ts',
+      'more-services.test.ts',
+      'subpaths.test.ts',
+      SOFT_TYPED_FILE,
+    )
   }
   writeFileSync(
     join(dir, 'tsconfig.json'),
@@ -96,8 +125,8 @@ export function writeConsumer(dir, { packages, registry, withVitest, expectedExp
 }
 
 /** Installs with npm or pnpm. Both share one cache root (kept between runs: a cache, not a temp dir). */
-export async function install(manager, dir, cacheRoot) {
-  const env = cleanEnv({ CI: 'true' })
+export async function install(manager, dir, cacheRoot, { nodeBin } = {}) {
+  const env = consumerEnv(nodeBin)
   if (manager === 'npm') {
     return run(
       'npm install (consumer)',
@@ -119,6 +148,13 @@ export async function install(manager, dir, cacheRoot) {
     ],
     { cwd: dir, env, timeoutMs: 300_000 },
   )
+}
+
+/** The consumer's environment; with `nodeBin`, that Node comes first on PATH (`#!/usr/bin/env node` bins). */
+export function consumerEnv(nodeBin) {
+  const env = cleanEnv({ CI: 'true' })
+  if (nodeBin) env.PATH = `${dirname(nodeBin)}${delimiter}${env.PATH ?? ''}`
+  return env
 }
 
 /** The type-check that is a soft (warning) check: the contract's composition without type arguments. */
@@ -157,25 +193,27 @@ function typeHints(output = '') {
  * The checks, one command each, each with its own deadline; `onResult({ check, seconds, output,
  * warnings })` hears each as it passes.
  */
-export async function runChecks(dir, { withVitest, onResult, onFailure }) {
+export async function runChecks(dir, { withVitest, nodeBin, onResult, onFailure }) {
   const failures = []
-  const env = cleanEnv({ CI: 'true' })
+  const env = consumerEnv(nodeBin)
+  const node = nodeBin ?? process.execPath
   const bin = (name) => join(dir, 'node_modules', '.bin', name)
   const steps = [
-    ['ESM import', process.execPath, ['esm-check.mjs'], 60_000],
-    ['CJS require', process.execPath, ['cjs-check.cjs'], 60_000],
+    ['node --version', node, ['-p', '"ok node " + process.version'], 30_000],
+    ['ESM import', node, ['esm-check.mjs'], 60_000],
+    ['CJS require', node, ['cjs-check.cjs'], 60_000],
     ['tsc --noEmit', bin('tsc'), ['--noEmit', '--pretty', 'false', '-p', 'tsconfig.json'], 180_000],
   ]
   if (withVitest) {
     steps.push([
-      'vitest (Postgres + Redis)',
+      'vitest (Postgres, Redis, MariaDB, etcd, ClickHouse, InfluxDB, Toxiproxy)',
       bin('vitest'),
       ['run', '--config', 'vitest.config.mjs'],
       240_000,
     ])
   }
   for (const [check, command, args, timeoutMs] of steps) {
-    if (!existsSync(command) && command !== process.execPath) {
+    if (!existsSync(command)) {
       throw new Error(`${check}: ${command} is not installed in the consumer project`)
     }
     const started = Date.now()

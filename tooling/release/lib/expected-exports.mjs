@@ -17,4 +17,42 @@ export const EXPECTED_EXPORTS = {
     '.': ['startWsServer', 'connect', 'connectMany', 'WsClient', 'WsServer'],
     './vitest': ['wsGlobalSetup', 'wsFixtures', 'composeGlobalSetups', 'test'],
   },
+  '@infra/mysql-fixture': {
+    '.': ['startMysql', 'attachMysql', 'Mysql', 'MigrationError', 'InvalidOptionsError'],
+    './vitest': ['mysqlGlobalSetup', 'mysqlFixtures', 'createMysqlFixtures', 'composeGlobalSetups', 'test'],
+  },
+  '@infra/etcd-fixture': {
+    '.': ['startEtcd', 'connectEtcd', 'Etcd', 'parseEndpoints', 'InvalidOptionsError'],
+    './vitest': ['etcdGlobalSetup', 'etcdFixtures', 'createEtcdFixtures', 'composeGlobalSetups', 'test'],
+  },
+  '@infra/toxiproxy-fixture': {
+    '.': ['startToxiproxy', 'connectToxiproxy', 'Toxiproxy', 'ToxiproxyScope', 'Link', 'Toxic'],
+    './vitest': [
+      'toxiproxyGlobalSetup',
+      'toxiproxyFixtures',
+      'createToxiproxyFixtures',
+      'composeGlobalSetups',
+      'test',
+    ],
+  },
+  '@infra/clickhouse-fixture': {
+    '.': ['startClickHouse', 'connectClickHouse', 'ClickHouse', 'ClickHouseDatabase', 'ClickHouseQueryError'],
+    './vitest': [
+      'clickhouseGlobalSetup',
+      'clickhouseFixtures',
+      'createClickHouseFixtures',
+      'composeGlobalSetups',
+      'test',
+    ],
+  },
+  '@infra/influxdb-fixture': {
+    '.': ['startInfluxDB', 'connectInfluxDB', 'InfluxDB', 'InfluxDatabase', 'InfluxDBError'],
+    './vitest': [
+      'influxGlobalSetup',
+      'influxFixtures',
+      'createInfluxFixtures',
+      'composeGlobalSetups',
+      'test',
+    ],
+  },
 }

@@ -2,16 +2,29 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
-/** The packages another team installs in the release test (all four must exist in strict mode). */
+/** The packages another team installs in the release test (all must exist in strict mode). */
 export const CONSUMED = [
   '@infra/pg-fixture',
   '@infra/redis-fixture',
   '@infra/ws-harness',
   '@infra/kafka-fixture',
+  '@infra/mysql-fixture',
+  '@infra/etcd-fixture',
+  '@infra/toxiproxy-fixture',
+  '@infra/clickhouse-fixture',
+  '@infra/influxdb-fixture',
 ]
 
-/** The ones the vitest check starts real servers with. */
-export const SERVICES_FOR_VITEST = ['@infra/pg-fixture', '@infra/redis-fixture']
+/** The ones the vitest check starts real servers with (one each, from the consumer's global setup). */
+export const SERVICES_FOR_VITEST = [
+  '@infra/pg-fixture',
+  '@infra/redis-fixture',
+  '@infra/mysql-fixture',
+  '@infra/etcd-fixture',
+  '@infra/toxiproxy-fixture',
+  '@infra/clickhouse-fixture',
+  '@infra/influxdb-fixture',
+]
 
 export function readJson(file) {
   return JSON.parse(readFileSync(file, 'utf8'))
