@@ -88,7 +88,9 @@ export class MessagePublisher {
 
   private connect(): Promise<Producer> {
     this.connecting ??= (async () => {
-      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 })
+      // order per partition comes from the partition queue (one send in flight per partition), so requests to
+      // different partitions of one broker may overlap
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 5 })
       await producer.connect()
       this.producer = producer
       return producer
