@@ -10,6 +10,8 @@ const debug = debugLogger('infra:cli')
 export interface RunningServices {
   env: Record<string, string>
   services: { name: string; service: string; env: Record<string, string> }[]
+  /** Each server's `connectionInfo` (pg, redis, …: what `connectX(info)` attaches to), by request name. */
+  connectionInfo: Record<string, unknown>
   /** Stops every server (in parallel, each bounded by `stopTimeoutMs`); idempotent. */
   stop(): Promise<void>
 }
@@ -75,6 +77,9 @@ export async function startServices(
     return {
       env: mergeEnv(started),
       services: started.map(({ request, env }) => ({ name: request.name, service: request.kind.name, env })),
+      connectionInfo: Object.fromEntries(
+        up.map(({ name, server }) => [name, (server as { connectionInfo?: unknown }).connectionInfo]),
+      ),
       stop,
     }
   } catch (err) {
