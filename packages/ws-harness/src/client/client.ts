@@ -75,8 +75,8 @@ export class WsClient extends InboxView implements AsyncDisposable {
   readonly url: string
   /** Headers of the server's 101 response. */
   readonly upgradeHeaders: IncomingMessage['headers']
-  /** The local TCP port of this connection (what the server sees as the remote port). */
-  readonly localPort: number | undefined
+  #tcp: { localPort?: number } | undefined
+  #localPort: number | undefined
   #pings = 0
   #pingWaiters: (() => void)[] = []
   #pongWaiters = new Map<string, () => void>()
@@ -84,14 +84,9 @@ export class WsClient extends InboxView implements AsyncDisposable {
   #closePromise: Promise<CloseInfo>
 
   /** @internal use {@link connect} */
-  constructor(
-    socket: WebSocket,
-    inbox: MessageInbox,
-    url: string,
-    upgrade: { headers: IncomingMessage['headers']; localPort: number | undefined },
-  ) {
+  constructor(socket: WebSocket, inbox: MessageInbox, url: string, upgrade: Upgrade) {
     super(inbox)
-    this.localPort = upgrade.localPort
+    this.#tcp = upgrade.tcp
     this.socket = socket
     this.url = url
     this.upgradeHeaders = upgrade.headers
@@ -108,6 +103,19 @@ export class WsClient extends InboxView implements AsyncDisposable {
         w()
       }
     })
+  }
+
+  /**
+   * The local TCP port of this connection (what the server sees as the remote port). Read from the
+   * socket on first use (a getsockname call, kept off the connect path) and remembered; `close()` and
+   * `terminate()` read it before the socket goes.
+   */
+  get localPort(): number | undefined {
+    if (this.#localPort === undefined && this.#tcp) {
+      this.#localPort = this.#tcp.localPort
+      this.#tcp = undefined
+    }
+    return this.#localPort
   }
 
   /** The negotiated subprotocol ('' when none). */
@@ -223,6 +231,7 @@ export class WsClient extends InboxView implements AsyncDisposable {
 
   /** Destroys the TCP connection at once, without a close handshake (the server sees code 1006). */
   terminate(): void {
+    void this.localPort
     this.socket.terminate()
   }
 
@@ -232,6 +241,7 @@ export class WsClient extends InboxView implements AsyncDisposable {
    */
   async close(code = 1000, reason?: string, opts?: { timeoutMs?: number }): Promise<CloseInfo> {
     const s = this.socket
+    void this.localPort
     const state = (): number => s.readyState
     if (state() === WebSocket.CONNECTING || state() === WebSocket.OPEN) s.close(code, reason)
     if (state() !== WebSocket.CLOSED) {
@@ -259,16 +269,29 @@ export class WsClient extends InboxView implements AsyncDisposable {
  * {@link WsConnectError} (with the HTTP status and body when the server refused the upgrade).
  */
 export function connect(url: string, opts: ConnectOptions = {}): Promise<WsClient> {
-  if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) {
-    return Promise.reject(
-      new InvalidOptionsError('url', `expected a ws:// or wss:// URL, got ${String(url)}`),
-    )
-  }
   try {
-    checkOptions('connect()', opts, CONNECT_OPTIONS)
+    checkConnect(url, opts)
   } catch (err) {
     return Promise.reject(err)
   }
+  return openClient(url, opts)
+}
+
+/** Throws {@link InvalidOptionsError} for a bad URL or options (what `connect` checks first). */
+export function checkConnect(url: string, opts: ConnectOptions): void {
+  if (typeof url !== 'string' || !/^wss?:\/\//.test(url)) {
+    throw new InvalidOptionsError('url', `expected a ws:// or wss:// URL, got ${String(url)}`)
+  }
+  checkOptions('connect()', opts, CONNECT_OPTIONS)
+}
+
+interface Upgrade {
+  headers: IncomingMessage['headers']
+  tcp: { localPort?: number } | undefined
+}
+
+/** @internal {@link connect} without the checks, for callers that made them once (`connectMany`). */
+export function openClient(url: string, opts: ConnectOptions): Promise<WsClient> {
   const timeout = opts.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
   const fullUrl = withQuery(url, opts.query)
   const inbox = new MessageInbox(
@@ -278,10 +301,7 @@ export function connect(url: string, opts: ConnectOptions = {}): Promise<WsClien
   )
   return new Promise<WsClient>((resolve, reject) => {
     let settled = false
-    const upgrade: { headers: IncomingMessage['headers']; localPort: number | undefined } = {
-      headers: {},
-      localPort: undefined,
-    }
+    const upgrade: Upgrade = { headers: {}, tcp: undefined }
     const socket = new WebSocket(fullUrl, opts.protocols, {
       ...opts.ws,
       headers: { ...opts.ws?.headers, ...opts.headers },
@@ -295,17 +315,20 @@ export function connect(url: string, opts: ConnectOptions = {}): Promise<WsClien
       reject(err)
     }
     // After the handshake, 'error' is always followed by 'close'; the inbox reports it then.
-    socket.on('error', (err) => fail(new WsConnectError(fullUrl, err.message, { cause: err })))
+    socket.on('error', (err) => {
+      if (!settled) fail(new WsConnectError(fullUrl, err.message, { cause: err }))
+    })
     socket.on('message', (data, isBinary) => {
       inbox.push(toBuffer(data), isBinary)
     })
     socket.on('close', (code, reason) => {
       inbox.markClosed({ code, reason: reason.toString('utf8') })
-      fail(new WsConnectError(fullUrl, `closed during the handshake (code ${code})`))
+      // an Error captures a stack: build it only when it is thrown, not on every later close
+      if (!settled) fail(new WsConnectError(fullUrl, `closed during the handshake (code ${code})`))
     })
     socket.on('upgrade', (res) => {
       upgrade.headers = res.headers
-      upgrade.localPort = res.socket.localPort
+      upgrade.tcp = res.socket
     })
     socket.on('unexpected-response', (req, res) => {
       const chunks: Buffer[] = []

@@ -3,7 +3,14 @@ import { check, checkOptions, InvalidOptionsError, type OptionSchema } from '@in
 import { WsConnectError, WsExpectationError, WsGroupExpectationError } from '../errors.js'
 import { compileMatcher } from '../expect/compile-matcher.js'
 import { describeMatcher, type Matcher } from '../expect/matcher.js'
-import { CONNECT_OPTIONS, type ConnectOptions, connect, type WsClient } from './client.js'
+import {
+  CONNECT_OPTIONS,
+  type ConnectOptions,
+  checkConnect,
+  connect,
+  openClient,
+  type WsClient,
+} from './client.js'
 import type { ReceivedMessage, WsMessage } from './message.js'
 
 export const DEFAULT_CONNECT_CONCURRENCY = 100
@@ -189,6 +196,16 @@ export async function connectMany(
   checkOptions('connectMany()', opts, CONNECT_MANY_OPTIONS)
   const concurrency = opts.concurrency ?? DEFAULT_CONNECT_CONCURRENCY
   const { each, concurrency: _c, ...shared } = opts
+  // Check the shared options once, not per client; when they are bad, connect() reports it per client
+  // (as a WsConnectError naming how many failed), as it always did.
+  const checked = (() => {
+    try {
+      checkConnect(url, shared)
+      return true
+    } catch {
+      return false
+    }
+  })()
   const clients: WsClient[] = new Array(count)
   const errors: unknown[] = []
   let next = 0
@@ -196,7 +213,10 @@ export async function connectMany(
     while (next < count && errors.length === 0) {
       const i = next++
       try {
-        clients[i] = await connect(url, each ? { ...shared, ...each(i) } : shared)
+        // the shared options were checked above; per-client ones get connect()'s checks
+        clients[i] = await (each || !checked
+          ? connect(url, each ? { ...shared, ...each(i) } : shared)
+          : openClient(url, shared))
       } catch (err) {
         errors.push(err)
       }

@@ -7,8 +7,11 @@ import type { ServerConnection } from './server-connection.js'
 export class Heartbeat {
   #alive = new WeakSet<ServerConnection>()
   #timer: NodeJS.Timeout | undefined
+  /** Liveness is only read by the beat: without an interval, marking is skipped (one WeakSet insert per connection). */
+  readonly #tracking: boolean
 
   constructor(intervalMs: number | undefined, connections: Iterable<ServerConnection>) {
+    this.#tracking = !!intervalMs
     if (intervalMs) {
       this.#timer = setInterval(() => this.#beat(connections), intervalMs)
       this.#timer.unref()
@@ -17,7 +20,7 @@ export class Heartbeat {
 
   /** A new connection, or one that answered a ping (pong). */
   markAlive(conn: ServerConnection): void {
-    this.#alive.add(conn)
+    if (this.#tracking) this.#alive.add(conn)
   }
 
   stop(): void {

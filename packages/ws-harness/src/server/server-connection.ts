@@ -16,8 +16,8 @@ export class ServerConnection extends InboxView {
   readonly id: number
   readonly socket: WebSocket
   readonly request: IncomingMessage
-  /** The request URL (path and query), resolved against the server URL. */
-  readonly url: URL
+  #url: URL | undefined
+  readonly #base: string
   /** Your handler's per-connection state. */
   readonly state: Record<string, unknown> = {}
   readonly #closed: Promise<CloseInfo>
@@ -28,7 +28,7 @@ export class ServerConnection extends InboxView {
     this.id = id
     this.socket = socket
     this.request = request
-    this.url = new URL(request.url ?? '/', base)
+    this.#base = base
     this.#closed = new Promise((resolve) => inbox.onClose(resolve))
   }
 
@@ -46,6 +46,12 @@ export class ServerConnection extends InboxView {
       }
     }
     this.inbox.listeners.push(handler)
+  }
+
+  /** The request URL (path and query), resolved against the server URL (parsed on first use). */
+  get url(): URL {
+    if (!this.#url) this.#url = new URL(this.request.url ?? '/', this.#base)
+    return this.#url
   }
 
   get headers(): IncomingMessage['headers'] {
