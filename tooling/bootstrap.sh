@@ -6,6 +6,7 @@
 #     Java 17 + Maven (Kafka)
 #   - Apache Kafka broker jars from Maven Central into the cache (tooling/kafka/fetch-jars.sh)
 #   - the Toxiproxy server, built once with Go into the cache (tooling/toxiproxy/build-server.sh)
+#   - Jaeger (tracing backend of apps/platform-reliability), built once with Go (tooling/jaeger/build-server.sh)
 # As root on Debian it installs everything; otherwise it installs what it can and prints what you must
 # install yourself. A second run installs nothing and takes a few seconds.
 set -euo pipefail
@@ -85,6 +86,20 @@ if [[ -f tooling/toxiproxy/build-server.sh ]]; then
     fi
   else
     MISSING+=("Toxiproxy needs Go (apt-get install golang-go, or https://go.dev/dl), then bash tooling/toxiproxy/build-server.sh; or set TOXIPROXY_SERVER_BIN")
+  fi
+fi
+
+# ---- Jaeger (go build into the cache; apps/platform-reliability's tracing suite) ---------------
+if [[ -f tooling/jaeger/build-server.sh ]]; then
+  if command -v go >/dev/null 2>&1 || [[ -x /usr/local/go/bin/go ]]; then
+    t0=$(date +%s)
+    if jaeger_bin="$(bash tooling/jaeger/build-server.sh)"; then
+      log "jaeger: $jaeger_bin ($(($(date +%s) - t0)) s)"
+    else
+      MISSING+=("Jaeger: bash tooling/jaeger/build-server.sh failed (see above); it needs the Go module proxy")
+    fi
+  else
+    MISSING+=("Jaeger needs Go (apt-get install golang-go, or https://go.dev/dl), then bash tooling/jaeger/build-server.sh; or set JAEGER_BIN")
   fi
 fi
 
