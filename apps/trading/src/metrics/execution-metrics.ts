@@ -19,9 +19,12 @@ export interface MetricsOptions {
 export interface MetricsStats {
   /** Points InfluxDB acknowledged (204). */
   written: number
-  /** Points waiting for InfluxDB. */
+  /** Points waiting for InfluxDB (including a batch in flight). */
   buffered: number
-  /** Points dropped because the buffer was full: reported, never silently gone. */
+  /**
+   * Points given up on (buffer full, or still buffered at close): reported, never silently gone. A write
+   * that timed out may still have landed (a hung server answers late), so a lost point may exist.
+   */
   lost: number
   /** Failed write attempts. */
   failedWrites: number
@@ -38,6 +41,7 @@ export class ExecutionMetrics {
   private flushing: Promise<void> | undefined
   private timer: NodeJS.Timeout | undefined
   private closed = false
+  private inFlight = 0
   private readonly counts = { written: 0, lost: 0, failedWrites: 0 }
   private lastError: string | undefined
 
@@ -57,7 +61,7 @@ export class ExecutionMetrics {
   }
 
   stats(): MetricsStats {
-    return { ...this.counts, buffered: this.buffer.length, lastError: this.lastError }
+    return { ...this.counts, buffered: this.buffer.length + this.inFlight, lastError: this.lastError }
   }
 
   /** Writes what is buffered; resolves when the buffer is empty or a write failed (points kept). */
@@ -82,10 +86,13 @@ export class ExecutionMetrics {
     while (this.buffer.length > 0) {
       // the batch in flight leaves the buffer; a failed one goes back to its head
       const batch = this.buffer.splice(0, this.options.batchSize)
+      this.inFlight = batch.length
       try {
         await this.write(batch)
+        this.inFlight = 0
         this.counts.written += batch.length
       } catch (err) {
+        this.inFlight = 0
         this.buffer.unshift(...batch)
         this.trim()
         this.counts.failedWrites++
