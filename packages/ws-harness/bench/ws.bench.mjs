@@ -188,6 +188,7 @@ async function rep(i) {
   }
 }
 
+const loadAtStart = loadavg()[0]
 const reps = []
 for (let i = 0; i < REPS; i++) {
   reps.push(await rep(i))
@@ -206,6 +207,8 @@ const result = {
   // connect: an absolute goal (<= 1 s), so the medians over repetitions
   connect_1000_ms: round2(med('connectMs')),
   anchor_raw_connect_1000_ms: round2(med('rawConnectMs')),
+  // per-repetition ratio (both connects of one repetition run back to back), median over repetitions
+  connect_ratio: round2(median(reps.map((r) => r.connectMs / r.rawConnectMs))),
   broadcast_p99_ms: round2(b.p99),
   anchor_raw_broadcast_p99_ms: round2(b.rawP99),
   broadcast_p50_ms: round2(b.p50),
@@ -217,6 +220,7 @@ const result = {
 }
 result.reps = REPS
 result.ulimit_nofile = nofile
+result.load_avg_1m_start = round2(loadAtStart)
 result.load_avg_1m = round2(loadavg()[0])
 
 const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'ws.json')
