@@ -46,7 +46,7 @@ const test = base
         etcd: { endpoints: [`http://${etcdLink.host}:${etcdLink.port}`], prefix },
         worker: false,
         etcdTimeoutMs: 1_000,
-        presence: { timeoutMs: 1_000 },
+        presence: { timeoutMs: 1_000, rateWindowMs: 60_000 },
         onError: (error) => reported.push(error),
       }).start()
       await etcd
@@ -127,6 +127,21 @@ describe('network partition between the service and etcd / Redis', () => {
       '/health to be ok again',
       async () => (await api(service.url, 'GET', '/health')).status === 200,
     )
+  })
+
+  test('without a partition: bad input is a 400 and a user over the Redis rate limit a 429, nothing persisted', async ({
+    app: { service },
+  }) => {
+    const bad = await api(service.url, 'POST', '/conversations/c2/messages', { userId: 'dan' })
+    expect(bad.status).toBe(400)
+    expect(bad.body.error.code).toBe('bad_request')
+    // this service allows 20 messages a minute per user: spend them, the next send is refused by Redis
+    const limit = service.presence.settings.rateLimit
+    for (let i = 0; i < limit; i++) expect(await service.presence.allowMessage('dan')).toBe(true)
+    const limited = await api(service.url, 'POST', '/conversations/c2/messages', { userId: 'dan', text: 'x' })
+    expect(limited.status).toBe(429)
+    expect(limited.body.error.code).toBe('rate_limited')
+    expect((await api(service.url, 'GET', '/conversations/c2/messages')).body.messages).toEqual([])
   })
 
   test('a slow link within the deadline is not an error; beyond it, it is', async ({
