@@ -84,6 +84,7 @@ export async function startTradingApp(options: TradingAppOptions): Promise<Tradi
       feeRate,
       venue: options.venue ?? 'SIM',
       pendingWaitMs: options.pendingWaitMs ?? 2000,
+      redisTimeoutMs: (options.redisCommandTimeoutMs ?? 500) * 2,
     })
     const stats = () => ({ idempotency: service.stats(), metrics: metrics.stats() })
     server.on('request', createRouter(service, stats, onError))

@@ -31,6 +31,8 @@ export interface TradingServiceOptions {
   venue: string
   /** How long a duplicate waits for a `pending` claim to complete before asking Postgres. */
   pendingWaitMs: number
+  /** Longest wait for one Redis step before Postgres decides alone. */
+  redisTimeoutMs: number
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -61,12 +63,19 @@ export class TradingService {
     let degraded = false
     const redisStep = async <T>(step: () => Promise<T>): Promise<T | undefined> => {
       if (degraded) return undefined
+      let timer: NodeJS.Timeout | undefined
       try {
-        return await step()
+        // a bound of our own besides the client's command timeout: a Redis outage never holds an order
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('Redis did not answer')), this.options.redisTimeoutMs)
+        })
+        return await Promise.race([step(), timeout])
       } catch {
         degraded = true
         this.counts.redisFailures++
         return undefined
+      } finally {
+        clearTimeout(timer)
       }
     }
 

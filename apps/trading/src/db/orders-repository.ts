@@ -82,6 +82,7 @@ export class OrdersRepository {
     plan: FillPlan,
   ): Promise<{ created: boolean; stored: StoredResult }> {
     const client = await this.pool.connect()
+    let released = false
     try {
       await client.query('BEGIN')
       const inserted = await client.query(
@@ -104,6 +105,10 @@ export class OrdersRepository {
       const row = inserted.rows[0]
       if (!row) {
         await client.query('ROLLBACK')
+        // read the original on another connection only after this one is back in the pool: holding it
+        // while waiting for a second one deadlocks a pool whose connections all wait the same way
+        client.release()
+        released = true
         const stored = await this.findByKey(key)
         if (!stored) throw new Error(`order with idempotency key ${key} conflicted but was not found`)
         return { created: false, stored }
@@ -131,10 +136,10 @@ export class OrdersRepository {
         },
       }
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {})
+      if (!released) await client.query('ROLLBACK').catch(() => {})
       throw err
     } finally {
-      client.release()
+      if (!released) client.release()
     }
   }
 
