@@ -8,6 +8,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import WebSocket, { WebSocketServer } from 'ws'
 import {
   connect,
@@ -34,6 +36,15 @@ if (Number.isFinite(nofile) && nofile < needed) {
     `ulimit -n is ${nofile}; this bench needs about ${needed} file descriptors. Run: ulimit -n 8192`,
   )
   process.exit(1)
+}
+
+// A full GC before each timed connect phase: otherwise whichever phase runs first in a repetition pays
+// for collecting the previous repetition's 2,000 closed sockets.
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc')
+const settle = async () => {
+  await new Promise((r) => setTimeout(r, 100))
+  gc()
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
@@ -106,16 +117,21 @@ async function rep(i) {
   const rawUrl = `ws://127.0.0.1:${wss.address().port}/`
   const server = await startWsServer({ onConnection: () => {}, record: false })
 
+  // wall time, and this process's CPU time (client + server side; less sensitive to other load)
   const timeIt = async (fn) => {
+    await settle()
+    const c0 = process.cpuUsage()
     const t0 = performance.now()
     const v = await fn()
-    return [performance.now() - t0, v]
+    const wall = performance.now() - t0
+    const c = process.cpuUsage(c0)
+    return [wall, (c.user + c.system) / 1000, v]
   }
-  let rawConnectMs, connectMs, rawClients, group
+  let rawConnectMs, rawConnectCpuMs, connectMs, connectCpuMs, rawClients, group
   const connectRaw = async () =>
-    ([rawConnectMs, rawClients] = await timeIt(() => rawConnectMany(rawUrl, CLIENTS)))
+    ([rawConnectMs, rawConnectCpuMs, rawClients] = await timeIt(() => rawConnectMany(rawUrl, CLIENTS)))
   const connectOurs = async () =>
-    ([connectMs, group] = await timeIt(() =>
+    ([connectMs, connectCpuMs, group] = await timeIt(() =>
       connectMany(server.url, CLIENTS, { concurrency: CONCURRENCY, historyLimit: 10 }),
     ))
   if (i % 2 === 0) {
@@ -179,6 +195,8 @@ async function rep(i) {
   return {
     connectMs,
     rawConnectMs,
+    connectCpuMs,
+    rawConnectCpuMs,
     p50: ours.p50,
     rawP50: raw.p50,
     p99: ours.p99,
@@ -209,6 +227,9 @@ const result = {
   anchor_raw_connect_1000_ms: round2(med('rawConnectMs')),
   // per-repetition ratio (both connects of one repetition run back to back), median over repetitions
   connect_ratio: round2(median(reps.map((r) => r.connectMs / r.rawConnectMs))),
+  connect_1000_cpu_ms: round2(med('connectCpuMs')),
+  anchor_raw_connect_1000_cpu_ms: round2(med('rawConnectCpuMs')),
+  connect_cpu_ratio: round2(median(reps.map((r) => r.connectCpuMs / r.rawConnectCpuMs))),
   broadcast_p99_ms: round2(b.p99),
   anchor_raw_broadcast_p99_ms: round2(b.rawP99),
   broadcast_p50_ms: round2(b.p50),
