@@ -4,6 +4,7 @@ import {
   FixtureLifecycle,
   type FixtureServer,
   type Provider,
+  ReadyPool,
   type ServiceProcess,
   type TempDir,
   UnsupportedOperationError,
@@ -12,7 +13,6 @@ import { ClientSet, createClickHouseClient, type Endpoint, formatUrl } from './c
 import { ClickHouseDatabase } from './database.js'
 import { toQueryError } from './errors.js'
 import { applyMigrations, type Migrations } from './migrations.js'
-import { ReadyPool } from './ready-pool.js'
 
 /** What a worker needs to use a server started elsewhere (vitest `provide`/`inject`): plain JSON. */
 export interface ClickHouseConnectionInfo {

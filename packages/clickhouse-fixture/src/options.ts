@@ -89,27 +89,11 @@ function usersTree(): OptionCheck {
   }
 }
 
-function httpUrl(): OptionCheck {
-  return (value, key) => {
-    if (value === undefined) return
-    check.string()(value, key)
-    let u: URL
-    try {
-      u = new URL(value as string)
-    } catch {
-      throw new InvalidOptionsError(key, `not a URL: ${JSON.stringify(value)}`)
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-      throw new InvalidOptionsError(key, `expected http:// or https://, got ${u.protocol}`)
-    }
-  }
-}
-
 /** Checks `options` (unknown keys throw `InvalidOptionsError` naming the nearest known one). */
 export function checkClickHouseOptions(options: ClickHouseOptions | undefined): ClickHouseOptions {
   return checkOptions('startClickHouse()', options, {
     provider: check.oneOf('local', 'external'),
-    url: httpUrl(),
+    url: check.url(),
     config: xmlTree(OWNED_CONFIG),
     users: usersTree(),
     migrations: check.pathOrFunction(),

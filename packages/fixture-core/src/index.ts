@@ -31,6 +31,7 @@ export {
   type ProjectOf,
 } from './lifecycle/global-setups.js'
 export { lazyCallable } from './lifecycle/lazy-callable.js'
+export { ReadyPool } from './lifecycle/ready-pool.js'
 export { rejectServerOptions } from './lifecycle/server-fixture.js'
 export {
   getFreePort,

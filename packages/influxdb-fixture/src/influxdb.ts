@@ -3,6 +3,7 @@ import {
   FixtureLifecycle,
   type FixtureServer,
   type Provider,
+  ReadyPool,
   type ServiceProcess,
   type TempDir,
   UnsupportedOperationError,
@@ -19,7 +20,6 @@ import {
 import { InfluxDatabase } from './database.js'
 import type { HttpClient } from './http.js'
 import { type RetentionOptions, retentionCheck } from './options.js'
-import { ReadyPool } from './ready-pool.js'
 import type { InfluxRow, InfluxStatementResult } from './results.js'
 
 /** What a worker needs to use a server started elsewhere (vitest `provide`/`inject`): plain JSON. */

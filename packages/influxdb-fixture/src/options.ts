@@ -100,27 +100,11 @@ export const retentionCheck: OptionCheck = check.object<RetentionOptions>(
   'the retention options',
 )
 
-function httpUrl(): OptionCheck {
-  return (value, key) => {
-    if (value === undefined) return
-    check.string()(value, key)
-    let u: URL
-    try {
-      u = new URL(value as string)
-    } catch {
-      throw new InvalidOptionsError(key, `not a URL: ${JSON.stringify(value)}`)
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-      throw new InvalidOptionsError(key, `expected http:// or https://, got ${u.protocol}`)
-    }
-  }
-}
-
 /** Checks `options` (unknown keys throw `InvalidOptionsError` naming the nearest known one). */
 export function checkInfluxOptions(options: InfluxDBOptions | undefined): InfluxDBOptions {
   return checkOptions('startInfluxDB()', options, {
     provider: check.oneOf('local', 'external'),
-    url: httpUrl(),
+    url: check.url(),
     config: tomlConfig(),
     retention: retentionCheck,
     poolSize: check.int(0, 32),

@@ -88,6 +88,15 @@ export const check = {
       }
     }
   },
+  /** A URL string whose protocol is one of `protocols` (default http and https). */
+  url(protocols: readonly string[] = ['http:', 'https:']): OptionCheck {
+    return (value, key) => {
+      if (value === undefined) return
+      if (typeof value !== 'string' || !URL.canParse(value)) fail(key, 'a URL', value)
+      const protocol = new URL(value).protocol
+      if (!protocols.includes(protocol)) fail(key, `a URL with ${protocols.join(' or ')}`, value)
+    }
+  },
   /** A function. */
   func(): OptionCheck {
     return (value, key) => {
