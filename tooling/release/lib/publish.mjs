@@ -55,7 +55,7 @@ export async function packAndPublish({ root, pkg, version, versions, workDir, re
   await run(`repack ${pkg.name}`, 'tar', ['-czf', snapshotTarball, '-C', extractDir, 'package'], {
     timeoutMs: 30_000,
   })
-  await lintTarball(root, pkg.name, snapshotTarball)
+  await lintTarball(root, pkg.name, snapshotTarball, manifest)
   await run(
     `npm publish ${pkg.name}@${version}`,
     'npm',
@@ -77,17 +77,35 @@ export async function packAndPublish({ root, pkg, version, versions, workDir, re
   return { name: pkg.name, version, manifest }
 }
 
-/** publint --strict and attw (node16 profile) on exactly the tarball that gets published. */
-async function lintTarball(root, name, tarball) {
+/**
+ * publint --strict and attw on exactly the tarball that gets published: the node16 profile for every
+ * subpath with a `require` condition, the esm-only profile for the ESM-only ones (the `./vitest` subpaths:
+ * vitest cannot be required), as each package's own `test` script does.
+ */
+async function lintTarball(root, name, tarball, manifest) {
   const bin = (tool) => join(root, 'node_modules', '.bin', tool)
   const cwd = dirname(tarball)
-  await Promise.all([
-    run(`publint --strict ${name}`, bin('publint'), ['run', tarball, '--strict'], { cwd, timeoutMs: 60_000 }),
-    run(`attw ${name}`, bin('attw'), [tarball, '--profile', 'node16', '--format', 'ascii'], {
+  const esmOnly = esmOnlySubpaths(manifest)
+  const attw = (label, args) =>
+    run(`attw ${label} ${name}`, bin('attw'), [tarball, ...args, '--format', 'ascii'], {
       cwd,
       timeoutMs: 120_000,
-    }),
+    })
+  await Promise.all([
+    run(`publint --strict ${name}`, bin('publint'), ['run', tarball, '--strict'], { cwd, timeoutMs: 60_000 }),
+    attw('node16', ['--profile', 'node16', ...(esmOnly.length ? ['--exclude-entrypoints', ...esmOnly] : [])]),
+    ...(esmOnly.length ? [attw('esm-only', ['--profile', 'esm-only', '--entrypoints', ...esmOnly])] : []),
   ])
+}
+
+/** Exported subpaths that have an `import` condition but no `require` one. */
+function esmOnlySubpaths(manifest) {
+  const exports = manifest?.exports
+  if (!exports || typeof exports !== 'object') return []
+  return Object.entries(exports)
+    .filter(([key, value]) => key.startsWith('.') && value && typeof value === 'object')
+    .filter(([, value]) => 'import' in value && !('require' in value))
+    .map(([key]) => key)
 }
 
 /** Asks the registry what it serves for a package: the snapshot must be there, under the `snapshot` tag. */
