@@ -98,13 +98,13 @@ async function lintTarball(root, name, tarball, manifest) {
   ])
 }
 
-/** Exported subpaths that have an `import` condition but no `require` one. */
+/** Exported subpaths that have no `require` condition (`import`, or `default` in an ESM package). */
 function esmOnlySubpaths(manifest) {
   const exports = manifest?.exports
   if (!exports || typeof exports !== 'object') return []
   return Object.entries(exports)
     .filter(([key, value]) => key.startsWith('.') && value && typeof value === 'object')
-    .filter(([, value]) => 'import' in value && !('require' in value))
+    .filter(([, value]) => !('require' in value) && ('import' in value || manifest.type === 'module'))
     .map(([key]) => key)
 }
 
