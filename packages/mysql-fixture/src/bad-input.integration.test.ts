@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import { BinaryNotFoundError, ProcessExitedError } from '@infra/fixture-core'
+import { BinaryNotFoundError, ProcessExitedError, perUserName } from '@infra/fixture-core'
 import { describe, expect, it } from 'vitest'
 import { MigrationError, startMysql } from './index.js'
 
@@ -28,11 +28,12 @@ describe('bad input', () => {
   })
 
   it('a server that crashes at start shows its last log lines, and leaves no directory', async () => {
-    const before = fs.existsSync('/dev/shm/infra-fixtures') ? fs.readdirSync('/dev/shm/infra-fixtures') : []
+    const root = perUserName('/dev/shm', 'infra-fixtures') // where the server dirs go (per user)
+    const before = fs.existsSync(root) ? fs.readdirSync(root) : []
     const error = await startMysql({ config: { 'no-such-directive': 1 } }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ProcessExitedError)
     expect((error as ProcessExitedError).message).toMatch(/unknown variable 'no-such-directive=1'/)
-    const after = fs.existsSync('/dev/shm/infra-fixtures') ? fs.readdirSync('/dev/shm/infra-fixtures') : []
+    const after = fs.existsSync(root) ? fs.readdirSync(root) : []
     expect(after.filter((d) => d.startsWith(`mysql-${process.pid}-`) && !before.includes(d))).toEqual([])
   })
 

@@ -1,7 +1,16 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { chownRecursive, createTempDir, getWatchdog, isPidAlive, type UserIds } from '@infra/fixture-core'
+import {
+  chownRecursive,
+  createTempDir,
+  ensureSafeDir,
+  getWatchdog,
+  isPidAlive,
+  perUserName,
+  privateDirMode,
+  type UserIds,
+} from '@infra/fixture-core'
 
 export interface ServerDir {
   readonly path: string
@@ -54,12 +63,22 @@ export async function createServerDir(
   tmpDir: string | undefined,
   ids: UserIds | undefined,
 ): Promise<ServerDir> {
-  const base = tmpDir ?? (shmRoot() ? path.join(SHM, 'infra-fixtures') : undefined)
+  // the option as given (checked, never chmodded), else the per-user root on /dev/shm that pg-fixture uses
+  // (0700; 0711 for root, whose server user must traverse it): never a root shared between users
+  const base = tmpDir
+    ? ensureSafeDir(tmpDir, { what: 'the tmpDir option', envVar: 'the tmpDir option', userGiven: true })
+    : shmRoot()
+      ? ensureSafeDir(perUserName(SHM, 'infra-fixtures'), {
+          what: 'the MariaDB data root',
+          envVar: 'the tmpDir option',
+          userGiven: false,
+          mode: privateDirMode(),
+        })
+      : undefined
   let dir: ServerDir
   if (!base) {
     dir = await createTempDir(PREFIX, { mode: 0o700 })
   } else {
-    fs.mkdirSync(base, { recursive: true, mode: 0o755 })
     if (!reaped) {
       reaped = true
       reapDeadOwners(base)
