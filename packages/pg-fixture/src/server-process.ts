@@ -194,8 +194,14 @@ export async function startPostgresProcess(opts: StartProcessOptions): Promise<S
   watchSysvSegment(opts.dataDir)
   if (secured) {
     try {
-      // base64url: no quote to escape
-      await socketQuery(opts.dataDir, proc.port!, `ALTER ROLE ${SUPERUSER} PASSWORD '${opts.password}'`)
+      // base64url: no quote to escape. Committed synchronously: with the test server's synchronous_commit=off
+      // the change could still sit in WAL buffers when a backend crash makes the server reinitialise, and
+      // the crash recovery would then bring back the role without its password (28P01 afterwards).
+      await socketQuery(
+        opts.dataDir,
+        proc.port!,
+        `SET synchronous_commit TO on; ALTER ROLE ${SUPERUSER} PASSWORD '${opts.password}'`,
+      )
     } catch (err) {
       await proc.kill()
       throw err
