@@ -89,6 +89,20 @@ if [[ -f tooling/toxiproxy/build-server.sh ]]; then
   fi
 fi
 
+# ---- Jaeger (tracing backend of apps/platform-reliability; go build into the cache) -----------------
+if [[ -f tooling/jaeger/build-server.sh ]]; then
+  if command -v go >/dev/null 2>&1 || [[ -x /usr/local/go/bin/go ]]; then
+    t0=$(date +%s)
+    if jaeger_bin="$(bash tooling/jaeger/build-server.sh)"; then
+      log "jaeger: $jaeger_bin ($(($(date +%s) - t0)) s)"
+    else
+      MISSING+=("Jaeger: bash tooling/jaeger/build-server.sh failed (see above); it needs the Go module proxy")
+    fi
+  else
+    MISSING+=("Jaeger needs Go (apt-get install golang-go, or https://go.dev/dl), then bash tooling/jaeger/build-server.sh; or set JAEGER_BIN")
+  fi
+fi
+
 if ((${#MISSING[@]} > 0)); then
   log "could not install everything (not root, or not Debian). Install these yourself:"
   for m in "${MISSING[@]}"; do echo "  - $m"; done

@@ -1,10 +1,8 @@
 // Module 5 — error tracing with the OpenTelemetry SDK: three services (a web client, `order-api`,
 // `order-worker`), each with its own tracer provider, and one trace running HTTP → BullMQ (a real Redis, a
-// DB of each test's own) → worker. The spans go to the trace backend and every assertion reads them back in
-// Jaeger's query-API shape. Backend: the SDK's in-memory exporter (support/memory-traces.ts), because the
-// Jaeger build (tooling/jaeger/build-server.sh) had not finished in this session's time on this loaded
-// machine; support/jaeger.ts starts the real one (OTLP/HTTP, query API) once it is built:
-// swap `startMemoryBackend()` for `await startJaeger()`.
+// DB of each test's own) → worker. The spans are exported over OTLP/HTTP to a real Jaeger (built into the
+// fixtures cache by tooling/jaeger/build-server.sh, which tooling/bootstrap.sh runs) and every assertion
+// reads them back through Jaeger's query API.
 import { SpanKind } from '@opentelemetry/api'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
 import {
@@ -17,14 +15,13 @@ import {
   startOrderWorker,
 } from '../src/index.js'
 import { eventually, test } from './support/fixtures.js'
-import { type Jaeger, type JaegerTrace, serviceOf, tag } from './support/jaeger.js'
-import { startMemoryBackend } from './support/memory-traces.js'
+import { type Jaeger, type JaegerTrace, serviceOf, startJaeger, tag } from './support/jaeger.js'
 import { queueFor } from './support/queues.js'
 
 let jaeger: Jaeger
 
-beforeAll(() => {
-  jaeger = startMemoryBackend()
+beforeAll(async () => {
+  jaeger = await startJaeger()
 })
 
 afterAll(async () => {
