@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # One idempotent setup for this repo on a fresh machine.
+#   - Node, pinned in .node-version, from the npm registry's `node` package (tooling/node/install.sh);
+#     run the workspace on it with `bash tooling/node/run.sh <command>`
 #   - pnpm (pinned to package.json's packageManager) if missing
 #   - workspace dependencies (frozen lockfile)
 #   - service binaries from Debian: redis-server, redis-sentinel, mariadb-server, etcd-server, etcd-client,
@@ -48,6 +50,17 @@ elif ! command -v dpkg-query >/dev/null 2>&1; then
   done
 fi
 
+# ---- Node, pinned in .node-version, from the npm registry's `node` package -----------------------
+# the workspace builds and tests on it (bash tooling/node/run.sh …); the machine's own Node stays as it is
+NODE_DIR=""
+t0=$(date +%s)
+if node_bin="$(bash tooling/node/install.sh)"; then
+  NODE_DIR="$(dirname "$node_bin")"
+  log "node $("$node_bin" --version): $node_bin ($(($(date +%s) - t0)) s)"
+else
+  MISSING+=("Node $(<.node-version): bash tooling/node/install.sh failed (see above); it needs npm and the npm registry")
+fi
+
 # ---- pnpm --------------------------------------------------------------------------------------
 PNPM_VERSION="$(node -p "require('./package.json').packageManager.split('@')[1]")"
 if ! command -v pnpm >/dev/null 2>&1 || [[ "$(pnpm -v 2>/dev/null)" != "$PNPM_VERSION" ]]; then
@@ -61,7 +74,8 @@ if command -v pnpm >/dev/null 2>&1; then
   # serialise with other installs on this machine (parallel checkouts, agents)
   lock=()
   command -v flock >/dev/null 2>&1 && lock=(flock /tmp/pnpm-install.lock)
-  "${lock[@]}" pnpm install --frozen-lockfile --prefer-offline --reporter=silent ||
+  # on the pinned Node, which runs the builds and tests (lifecycle scripts see the same Node)
+  PATH="${NODE_DIR:+$NODE_DIR:}$PATH" "${lock[@]}" pnpm install --frozen-lockfile --prefer-offline --reporter=silent ||
     MISSING+=("workspace dependencies: pnpm install --frozen-lockfile failed (see above)")
 fi
 

@@ -11,8 +11,11 @@
 //                                strict is automatic once all consumed packages exist;
 //                                INFRA_RELEASE_STRICT=0 forces lenient mode (local debugging).
 //      INFRA_RELEASE_MANAGERS   package managers to test, default "npm,pnpm".
-//      INFRA_RELEASE_VARIANTS   consumer variants, default "current,next" (vitest 4 + ioredis 5 on this
-//                                Node with each manager; vitest 5 + ioredis 6 on Node 24 with npm).
+//      INFRA_RELEASE_VARIANTS   consumer variants, default "current,next" (vitest 4 + ioredis 5 on the
+//                                machine's Node 20 with each manager; vitest 5 + ioredis 6 on the repo's
+//                                pinned Node 24 with npm).
+//      INFRA_RELEASE_NODE20     the Node 20 binary for "current" (default /usr/bin/node or
+//                                /usr/local/bin/node if it is Node 20, else node@20 from the npm registry).
 //      INFRA_RELEASE_KEEP=1     keep the temp dir for inspection (the registry is still stopped).
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -144,8 +147,8 @@ async function main() {
   const verified = new Map()
   const warnings = new Set()
   const failures = []
-  // current majors (vitest 4, ioredis 5) on this Node with every manager; next majors (vitest 5,
-  // ioredis 6) on Node 24 with npm
+  // current majors (vitest 4, ioredis 5) on the machine's Node 20 with every manager; next majors
+  // (vitest 5, ioredis 6) on the pinned Node 24 with npm
   const variants = (setting('VARIANTS') ?? 'current,next').split(',').filter(Boolean)
   const runs = [
     ...(variants.includes('current') ? managers.map((manager) => ({ manager, variant: 'current' })) : []),
@@ -157,9 +160,9 @@ async function main() {
     let nodeBin
     if (variant.node) {
       try {
-        const node = await nodeBinary(CACHE_ROOT, variant.node)
+        const node = await nodeBinary(variant.node)
         nodeBin = node.binary
-        step(`${manager}: Node ${node.version} from the npm registry's node package (${nodeBin})`)
+        step(`${manager}: Node ${node.version} from ${node.source} (${nodeBin})`)
       } catch (error) {
         step(`${manager}: Node ${variant.node} FAILED (details at the end)`)
         failures.push(`[${manager}] ${error.message}`)

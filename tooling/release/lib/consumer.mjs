@@ -19,21 +19,23 @@ import { readJson } from './workspace.mjs'
 const TEMPLATE = join(dirname(fileURLToPath(import.meta.url)), '..', 'consumer')
 
 /**
- * The consumer projects: the majors another team may have. `current` (vitest 4, ioredis 5) runs on this
- * machine's Node 20 with npm and pnpm; `next` (vitest 5, ioredis 6; vitest 5 needs Node >= 22) runs on
- * Node 24 from the npm registry's `node` package, with npm. `dependencies` are the app's own (ioredis is a
- * peer of @infra/redis-fixture: the app's major is the one the fixture's clients and types use).
+ * The consumer projects: the majors another team may have. `current` (vitest 4, ioredis 5) runs on the
+ * machine's own Node 20 (the oldest the packages' `engines` allow) with npm and pnpm; `next` (vitest 5,
+ * ioredis 6; vitest 5 needs Node >= 22) runs on the repo's pinned Node 24 (`.node-version`, from the npm
+ * registry's `node` package), with npm. `node` is a spec for `nodeBinary()` (lib/node-binary.mjs).
+ * `dependencies` are the app's own (ioredis is a peer of @infra/redis-fixture: the app's major is the one
+ * the fixture's clients and types use).
  */
 export const CONSUMER_VARIANTS = {
   current: {
     label: 'vitest 4 + ioredis 5',
-    node: undefined,
+    node: '20',
     dependencies: { ioredis: '^5.8.0' },
     devDependencies: { '@types/node': '^20.19.0', typescript: '~5.9.3', vitest: '^4.0.0' },
   },
   next: {
     label: 'vitest 5 + ioredis 6',
-    node: '24',
+    node: 'pinned',
     dependencies: { ioredis: '^6.0.0' },
     devDependencies: { '@types/node': '^24.0.0', typescript: '~5.9.3', vitest: '^5.0.0' },
   },
