@@ -7,6 +7,17 @@ export {
   hashInputs,
 } from './cache/build-cache.js'
 export { debugLogger } from './debug-log.js'
+export { copyDataDir } from './dirs/copy-dir.js'
+export {
+  createServerDir,
+  dirBytes,
+  freeBytes,
+  isWritableTmpfs,
+  killServerFromPidFile,
+  type ServerDirBaseOptions,
+  type ServerDirOptions,
+  serverDirBase,
+} from './dirs/owned-dir.js'
 export { reapStaleRunDirs } from './dirs/reap.js'
 export { getRunDir, isPidAlive } from './dirs/run-dir.js'
 export { ensureSafeDir, perUserName, privateDirMode, type SafeDirOptions } from './dirs/safe-dir.js'

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import type { TempDir } from '@infra/fixture-core'
 import {
   FixtureLifecycle,
   type FixtureServer,
@@ -12,7 +13,6 @@ import { ClonePool } from './database/clone-pool.js'
 import { databasePrefix, ident, withDatabase } from './database/names.js'
 import { captureSnapshot, cloneSql, type SchemaSnapshot } from './database/snapshot.js'
 import type { MysqlConnectionInfo, ProcessInfo, TestDatabase } from './handles.js'
-import type { ServerDir } from './server/server-dir.js'
 import { removeInitFile, type StartProcessOptions, writeInitFile } from './server/server-process.js'
 
 export interface MysqlInit {
@@ -26,7 +26,7 @@ export interface MysqlInit {
   ownsTemplate: boolean
   poolSize: number
   process?: ServiceProcess
-  dir?: ServerDir
+  dir?: TempDir
   /** How the process was started: its init file is written again for `restart()`. */
   startOptions?: StartProcessOptions
 }

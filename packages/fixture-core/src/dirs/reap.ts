@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { isPidAlive as isAlive, processStartTime, signalProcessGroup } from '../process/process-identity.js'
+import { isPidAlive as isAlive, signalProcessGroup } from '../process/process-identity.js'
+import { ownerAlive } from './owner.js'
 
 /**
  * Cleans up after a dead run from its journal: SIGKILLs every process group it still had (unless
@@ -28,20 +29,6 @@ function reapJournal(runDir: string): void {
     }
   }
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 })
-}
-
-/** The run's creator is alive: by its `owner` file (pid + start time), else by the pid in the name. */
-function ownerAlive(dir: string, namePid: number): boolean {
-  let tag: string
-  try {
-    tag = fs.readFileSync(path.join(dir, 'owner'), 'utf8').trim()
-  } catch {
-    return isAlive(namePid)
-  }
-  const [pid, start] = tag.split(' ')
-  if (!isAlive(Number(pid))) return false
-  const now = processStartTime(Number(pid))
-  return !start || now === undefined || now === start
 }
 
 /** A watchdog serving this run dir is alive (its pid file names it and its command line names the dir). */

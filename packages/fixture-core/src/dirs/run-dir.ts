@@ -1,10 +1,10 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { processStartTime } from '../process/process-identity.js'
 
 export { isPidAlive } from '../process/process-identity.js'
 
+import { writeOwnerFile } from './owner.js'
 import { reapStaleRunDirs } from './reap.js'
 import { runsRoot } from './roots.js'
 import { ensureSafeDir, environmentErrorFor, privateDirMode } from './safe-dir.js'
@@ -41,7 +41,7 @@ export function getRunDir(): string {
   try {
     fs.mkdirSync(dir, { mode: privateDirMode() })
     fs.chmodSync(dir, privateDirMode())
-    fs.writeFileSync(path.join(dir, 'owner'), `${process.pid} ${processStartTime(process.pid) ?? ''}`.trim())
+    writeOwnerFile(dir)
   } catch (err) {
     fs.rmSync(dir, { recursive: true, force: true })
     throw environmentErrorFor(err, dir, 'INFRA_TMP_DIR')
