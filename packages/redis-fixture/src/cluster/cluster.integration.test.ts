@@ -19,6 +19,7 @@ describe('startRedisCluster', () => {
     expect(cluster.service).toBe('redis-cluster')
     expect(cluster.env()).toEqual({
       REDIS_CLUSTER_NODES: cluster.nodes.map((n) => `${n.host}:${n.port}`).join(','),
+      REDIS_PASSWORD: cluster.password,
     })
     const plain = cluster.client()
     await plain.set('not-mine', '1')
@@ -56,6 +57,9 @@ describe('startRedisCluster', () => {
 
   it('redis-cli --cluster check agrees', async () => {
     const { stdout } = await promisify(execFile)(redisCliBinary(), [
+      '-a',
+      cluster.password,
+      '--no-auth-warning',
       '--cluster',
       'check',
       `127.0.0.1:${cluster.nodes[0]!.port}`,

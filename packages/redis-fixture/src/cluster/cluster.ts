@@ -7,7 +7,12 @@ import {
   waitFor,
 } from '@infra/fixture-core'
 import { Cluster, type ClusterOptions, type Redis, type RedisOptions } from 'ioredis'
-import { ClientRegistry, createRedisClient, TEST_CLIENT_DEFAULTS } from '../client/client-factory.js'
+import {
+  ClientRegistry,
+  createRedisClient,
+  formatRedisUrl,
+  TEST_CLIENT_DEFAULTS,
+} from '../client/client-factory.js'
 import { INTERNAL_CLIENT_PREFIX, parseInfo } from '../client/server-info.js'
 import { escapeGlob, Keyspace, type RedisClusterNamespace, scanAll } from '../isolation/namespace.js'
 
@@ -38,14 +43,15 @@ export class RedisCluster implements FixtureServer<RedisClusterNamespace> {
   readonly service = 'redis-cluster'
   readonly provider = 'local'
   readonly nodes: readonly ClusterNode[]
-  readonly password: string | undefined
+  /** Every node's password (random per cluster unless given). */
+  readonly password: string
   private readonly clients = new ClientRegistry<Cluster | Redis>()
   private readonly life = new FixtureLifecycle('redis-cluster')
   private admin: Cluster | undefined
 
   constructor(
     nodes: ClusterNode[],
-    password: string | undefined,
+    password: string,
     private readonly tempDir: TempDir,
   ) {
     this.nodes = nodes
@@ -65,11 +71,26 @@ export class RedisCluster implements FixtureServer<RedisClusterNamespace> {
     return this.nodes.map((n) => ({ host: n.host, port: n.port }))
   }
 
-  /** `REDIS_CLUSTER_NODES` (`host:port,…`) and, with a password, `REDIS_PASSWORD`. */
+  /** `REDIS_CLUSTER_NODES` (`host:port,…`) and `REDIS_PASSWORD` (every node's). */
   env(): Record<string, string> {
     return {
       REDIS_CLUSTER_NODES: this.nodes.map((n) => `${n.host}:${n.port}`).join(','),
-      ...(this.password !== undefined ? { REDIS_PASSWORD: this.password } : {}),
+      REDIS_PASSWORD: this.password,
+    }
+  }
+
+  /** `redis://:<password>@host:port` of every node (a plain client for one node: no redirections). */
+  get urls(): string[] {
+    return this.nodes.map((n) => formatRedisUrl({ host: n.host, port: n.port, password: this.password }))
+  }
+
+  /** ioredis `Cluster` options for your own client: `redisOptions.password` and the test defaults. */
+  clientOptions(options: ClusterOptions = {}): ClusterOptions {
+    return {
+      clusterRetryStrategy: (times: number) => Math.min(times * 50, 500),
+      slotsRefreshTimeout: 2_000,
+      ...options,
+      redisOptions: { ...TEST_CLIENT_DEFAULTS, password: this.password, ...(options.redisOptions ?? {}) },
     }
   }
 
@@ -165,17 +186,7 @@ export class RedisCluster implements FixtureServer<RedisClusterNamespace> {
   }
 
   private newClient(options: ClusterOptions): Cluster {
-    const redisOptions: RedisOptions = {
-      ...TEST_CLIENT_DEFAULTS,
-      password: this.password,
-      ...(options.redisOptions ?? {}),
-    }
-    return new Cluster(this.startupNodes, {
-      clusterRetryStrategy: (times: number) => Math.min(times * 50, 500),
-      slotsRefreshTimeout: 2_000,
-      ...options,
-      redisOptions,
-    })
+    return new Cluster(this.startupNodes, this.clientOptions(options))
   }
 
   /** A plain client to one node (no redirections). */

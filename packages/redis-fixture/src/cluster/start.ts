@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import {
   check,
   checkOptions,
+  chownRecursive,
   createTempDir,
   type OptionSchema,
+  unprivilegedUser,
   waitFor,
   withPortsRetry,
 } from '@infra/fixture-core'
@@ -24,7 +27,7 @@ export interface RedisClusterOptions {
   replicasPerMaster?: number
   /** `cluster-node-timeout` (default 1 000 ms; Redis' own default is 15 000). */
   nodeTimeoutMs?: number
-  /** Password of every node (`requirepass` + `masterauth`). */
+  /** Password of every node (`requirepass` + `masterauth`; default: random per cluster). */
   password?: string
   /** Options of every node. */
   server?: Omit<DataNodeOptions, 'databases'>
@@ -60,11 +63,15 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   const masters = options.masters ?? 3
   const perMaster = options.replicasPerMaster ?? 0
   const total = masters * (1 + perMaster)
-  const password = options.password
+  // random by default (in env() and the clients): another local user reaching a port gets NOAUTH
+  const password = options.password ?? randomBytes(18).toString('base64url')
   const timeoutMs = options.startTimeoutMs ?? 30_000
   const serverBin = redisServerBinary()
+  // as root, every node runs as the unprivileged user (like startRedis)
+  const ids = unprivilegedUser()
   const tempDir = await createTempDir('redis-cluster')
   try {
+    chownRecursive(tempDir.path, ids)
     return await withPortsRetry(2 * total, async (ports) => {
       const dataPorts = ports.slice(0, total)
       const busPorts = ports.slice(total)
@@ -78,14 +85,15 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
           confLine('cluster-announce-ip', '127.0.0.1'),
           'repl-diskless-sync-delay 0',
           'repl-ping-replica-period 1',
+          confLine('masterauth', password),
         ]
-        if (password !== undefined) extra.push(confLine('masterauth', password))
         return {
           name: `redis-cluster-${i}`,
           command: serverBin,
           dir,
           port,
           password,
+          ids,
           startTimeoutMs: timeoutMs,
           conf: `${buildServerConf({ ...(options.server ?? {}), databases: 16, password, port, dir })}${extra.join('\n')}\n`,
         }

@@ -32,6 +32,8 @@ describe('startRedisSentinel', () => {
     expect(ha.env()).toEqual({
       REDIS_SENTINELS: ha.sentinels.map((x) => `${x.host}:${x.port}`).join(','),
       REDIS_SENTINEL_MASTER: 'mymaster',
+      REDIS_PASSWORD: ha.password,
+      REDIS_SENTINEL_PASSWORD: ha.password,
     })
     const plain = ha.client()
     await plain.set('not-mine', '1')

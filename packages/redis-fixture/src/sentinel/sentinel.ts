@@ -50,7 +50,8 @@ export class RedisSentinel implements FixtureServer<RedisSentinelNamespace> {
   readonly sentinels: readonly HostPort[]
   readonly sentinelProcesses: readonly ServiceProcess[]
   readonly nodes: readonly SentinelDataNode[]
-  readonly password: string | undefined
+  /** The group's password: data nodes and sentinels (random per group unless given). */
+  readonly password: string
   private readonly clients = new ClientRegistry<Redis>()
   private readonly life = new FixtureLifecycle('redis-sentinel')
   private admin: Redis | undefined
@@ -61,7 +62,7 @@ export class RedisSentinel implements FixtureServer<RedisSentinelNamespace> {
       sentinels: HostPort[]
       sentinelProcesses: ServiceProcess[]
       nodes: SentinelDataNode[]
-      password: string | undefined
+      password: string
     },
     private readonly tempDir: TempDir,
   ) {
@@ -86,6 +87,7 @@ export class RedisSentinel implements FixtureServer<RedisSentinelNamespace> {
       sentinels: this.sentinels.map((s) => ({ host: s.host, port: s.port })),
       name: this.masterName,
       password: this.password,
+      sentinelPassword: this.password,
       sentinelRetryStrategy: (times: number) => Math.min(times * 50, 500),
       retryStrategy: (times: number) => Math.min(times * 20, 200),
       ...options,
@@ -98,14 +100,16 @@ export class RedisSentinel implements FixtureServer<RedisSentinelNamespace> {
   }
 
   /**
-   * `REDIS_SENTINELS` (`host:port,…`), `REDIS_SENTINEL_MASTER` (the master name) and, with a password,
-   * `REDIS_PASSWORD`: what a sentinel-aware client in another process needs.
+   * `REDIS_SENTINELS` (`host:port,…`), `REDIS_SENTINEL_MASTER` (the master name), `REDIS_PASSWORD` (data
+   * nodes) and `REDIS_SENTINEL_PASSWORD` (sentinels; the same value): what a sentinel-aware client in
+   * another process needs (ioredis: `password` + `sentinelPassword`).
    */
   env(): Record<string, string> {
     return {
       REDIS_SENTINELS: this.sentinels.map((s) => `${s.host}:${s.port}`).join(','),
       REDIS_SENTINEL_MASTER: this.masterName,
-      ...(this.password !== undefined ? { REDIS_PASSWORD: this.password } : {}),
+      REDIS_PASSWORD: this.password,
+      REDIS_SENTINEL_PASSWORD: this.password,
     }
   }
 
@@ -175,13 +179,16 @@ export class RedisSentinel implements FixtureServer<RedisSentinelNamespace> {
     let last: unknown
     for (const [i, s] of this.sentinels.entries()) {
       if (!this.sentinelProcesses[i]?.running) continue
-      const c = createRedisClient(s, {
-        ...internalOptions('sentinel-query'),
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-        connectTimeout: 1_000,
-        commandTimeout: 1_000,
-      })
+      const c = createRedisClient(
+        { ...s, password: this.password },
+        {
+          ...internalOptions('sentinel-query'),
+          maxRetriesPerRequest: 0,
+          retryStrategy: () => null,
+          connectTimeout: 1_000,
+          commandTimeout: 1_000,
+        },
+      )
       try {
         return await fn(c)
       } catch (err) {

@@ -1,11 +1,14 @@
+import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import {
   check,
   checkOptions,
+  chownRecursive,
   createTempDir,
   InvalidOptionsError,
   type OptionSchema,
   type ServiceProcess,
+  unprivilegedUser,
   waitFor,
   withPortsRetry,
 } from '@infra/fixture-core'
@@ -35,7 +38,10 @@ export interface RedisSentinelOptions {
   downAfterMs?: number
   /** `failover-timeout` (default 2 000; Redis' own default is 180 000). */
   failoverTimeoutMs?: number
-  /** Password of the data nodes (`requirepass` + `masterauth`, sentinel `auth-pass`). Sentinels need none. */
+  /**
+   * Password of every process of the group (default: random per group): data nodes `requirepass` +
+   * `masterauth`, sentinels `requirepass` (also used between sentinels) + `sentinel auth-pass`.
+   */
   password?: string
   /** Options for the data nodes. */
   server?: DataNodeOptions
@@ -62,7 +68,7 @@ function sentinelConf(o: {
   quorum: number
   downAfterMs: number
   failoverTimeoutMs: number
-  password?: string
+  password: string
 }): string {
   const lines = [
     confLine('port', o.port),
@@ -75,8 +81,10 @@ function sentinelConf(o: {
     confLine('sentinel', 'down-after-milliseconds', o.masterName, o.downAfterMs),
     confLine('sentinel', 'failover-timeout', o.masterName, o.failoverTimeoutMs),
     confLine('sentinel', 'parallel-syncs', o.masterName, 1),
+    // clients and the other sentinels (they use their own requirepass to talk to each other)
+    confLine('requirepass', o.password),
+    confLine('sentinel', 'auth-pass', o.masterName, o.password),
   ]
-  if (o.password !== undefined) lines.push(confLine('sentinel', 'auth-pass', o.masterName, o.password))
   return `${lines.join('\n')}\n`
 }
 
@@ -94,11 +102,7 @@ const SENTINEL_DEBUG_PERIODS = [
   100,
 ]
 
-async function queryNode<T>(
-  port: number,
-  password: string | undefined,
-  fn: (c: Redis) => Promise<T>,
-): Promise<T> {
+async function queryNode<T>(port: number, password: string, fn: (c: Redis) => Promise<T>): Promise<T> {
   const c = createRedisClient(
     { host: '127.0.0.1', port, password },
     { maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000, commandTimeout: 2_000 },
@@ -126,20 +130,23 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
   const sentinelCount = options.sentinels ?? 3
   const masterName = options.masterName ?? 'mymaster'
   const quorum = options.quorum ?? Math.floor(sentinelCount / 2) + 1
-  const password = options.password
+  // random by default (in env() and the clients): another local user reaching a port gets NOAUTH
+  const password = options.password ?? randomBytes(18).toString('base64url')
   const timeoutMs = options.startTimeoutMs ?? 30_000
   const serverBin = redisServerBinary()
   const sentinelCmd = redisSentinelCommand()
+  // as root, every process runs as the unprivileged user (like startRedis)
+  const ids = unprivilegedUser()
   const tempDir = await createTempDir('redis-sentinel')
   try {
+    chownRecursive(tempDir.path, ids)
     return await withPortsRetry(1 + replicas + sentinelCount, async (ports) => {
       const [masterPort, ...rest] = ports as [number, ...number[]]
       const replicaPorts = rest.slice(0, replicas)
       const sentinelPorts = rest.slice(replicas)
       const dataSpec = (port: number, i: number): NodeSpec => {
         const dir = path.join(tempDir.path, `node-${i}`)
-        const extra = ['repl-diskless-sync-delay 0']
-        if (password !== undefined) extra.push(confLine('masterauth', password))
+        const extra = ['repl-diskless-sync-delay 0', confLine('masterauth', password)]
         if (i > 0) extra.push(confLine('replicaof', '127.0.0.1', masterPort))
         return {
           name: i === 0 ? 'redis-master' : `redis-replica-${i}`,
@@ -147,6 +154,7 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
           dir,
           port,
           password,
+          ids,
           startTimeoutMs: timeoutMs,
           conf: buildServerConf({ ...(options.server ?? {}), password, port, dir }) + `${extra.join('\n')}\n`,
         }
@@ -174,6 +182,8 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
               extraArgs: sentinelCmd.extraArgs,
               dir,
               port,
+              password,
+              ids,
               startTimeoutMs: timeoutMs,
               conf: sentinelConf({
                 port,
@@ -191,15 +201,13 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
         started.push(...sentinelProcs)
         await Promise.all(
           sentinelPorts.map((p) =>
-            queryNode(p, undefined, (c) =>
-              c.call('SENTINEL', 'DEBUG', ...SENTINEL_DEBUG_PERIODS.map(String)),
-            ),
+            queryNode(p, password, (c) => c.call('SENTINEL', 'DEBUG', ...SENTINEL_DEBUG_PERIODS.map(String))),
           ),
         )
         await waitFor(
           async () => {
             for (const p of sentinelPorts) {
-              const flat = (await queryNode(p, undefined, (c) =>
+              const flat = (await queryNode(p, password, (c) =>
                 c.call('SENTINEL', 'MASTER', masterName),
               )) as string[]
               const m: Record<string, string> = {}

@@ -1,9 +1,8 @@
 // What another local user can reach: the loopback port, and it wants the per-run password that only
 // whoever holds `.url` has. As root, the server runs as the unprivileged user, not as root.
-import fs from 'node:fs'
-import net from 'node:net'
 import { UNPRIVILEGED_USER, unprivilegedUser } from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { processUid, rawCommand as raw } from '../test-support/unauthenticated.js'
 import type { RedisServer } from './redis-server.js'
 import { startRedis } from './start.js'
 
@@ -14,20 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis?.stop()
 })
-
-/** One raw RESP command without AUTH; resolves with the first reply line. */
-function raw(port: number, command: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(port, '127.0.0.1', () => sock.write(`${command}\r\n`))
-    sock.setEncoding('utf8')
-    sock.once('data', (d: string) => {
-      sock.destroy()
-      resolve(d.split('\r\n')[0]!)
-    })
-    sock.once('error', reject)
-    sock.setTimeout(5_000, () => sock.destroy(new Error('no answer')))
-  })
-}
 
 describe('a local Redis is not open to every local user', () => {
   it('without the password every command is refused; .url and env() carry it', async () => {
@@ -49,8 +34,7 @@ describe('a local Redis is not open to every local user', () => {
   })
 
   it.runIf(process.getuid?.() === 0)('as root, the server runs as the unprivileged user', () => {
-    const status = fs.readFileSync(`/proc/${redis.pid}/status`, 'utf8')
-    const uid = Number(/^Uid:\s+(\d+)/m.exec(status)![1])
+    const uid = processUid(redis.pid!)
     expect(uid).toBe(unprivilegedUser()!.uid)
     expect(uid).not.toBe(0)
     expect(UNPRIVILEGED_USER).toBeTruthy()
