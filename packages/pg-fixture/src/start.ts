@@ -123,7 +123,6 @@ const CONNECTION_INFO = {
   url: check.string(),
   template: check.string(),
   serverVersionNum: check.int(1),
-  dataDir: check.string(),
   users: check.configMap(),
 }
 
@@ -150,7 +149,6 @@ export function connectPostgres(
     url: info.url,
     template: info.template,
     serverVersionNum: info.serverVersionNum,
-    dataDir: info.dataDir,
     ...(info.users ? { users: info.users } : {}),
     poolSize: o.poolSize ?? 2,
   })
