@@ -1,10 +1,9 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { getWatchdog } from '../watchdog/watchdog.js'
 import { ownerAlive, writeOwnerFile } from './owner.js'
 import { ensureSafeDir, perUserName, privateDirMode } from './safe-dir.js'
-import { createTempDir, type TempDir } from './temp-dir.js'
+import { createRegisteredDir, createTempDir, type TempDir } from './temp-dir.js'
 
 const SHM = '/dev/shm'
 
@@ -135,26 +134,7 @@ export async function createServerDir(o: ServerDirOptions): Promise<TempDir> {
   if (!o.base) return createTempDir(o.prefix, { mode })
   reapDeadOwners({ ...o, base: o.base })
   const dir = path.join(o.base, `${o.prefix}-${process.pid}-${crypto.randomBytes(5).toString('hex')}`)
-  const watchdog = await getWatchdog()
-  await watchdog.registerDir(dir)
-  try {
-    fs.mkdirSync(dir, { mode })
-    fs.chmodSync(dir, mode) // the umask may have narrowed it
-    writeOwnerFile(dir)
-  } catch (err) {
-    fs.rmSync(dir, { recursive: true, force: true })
-    await watchdog.unregisterDir(dir).catch(() => {})
-    throw err
-  }
-  let removal: Promise<void> | undefined
-  const remove = () => {
-    removal ??= (async () => {
-      await fs.promises.rm(dir, { recursive: true, force: true, maxRetries: 3 })
-      await watchdog.unregisterDir(dir).catch(() => {})
-    })()
-    return removal
-  }
-  return { path: dir, remove, [Symbol.asyncDispose]: remove }
+  return createRegisteredDir(dir, mode, writeOwnerFile)
 }
 
 /**

@@ -12,17 +12,22 @@ export interface TempDir {
 }
 
 /**
- * A fresh directory under this run's directory, removed by `remove()`, and by the watchdog if the
- * runner dies first. Registered with the watchdog before it is created, so it can never leak.
+ * Creates `dir` (mode `mode`) registered with the watchdog before it exists, so it can never leak; then
+ * `init` fills it in. Removed by `remove()` (idempotent, shared) and by the watchdog if the runner dies.
  */
-export async function createTempDir(prefix = 'tmp', opts: { mode?: number } = {}): Promise<TempDir> {
-  const safe = prefix.replace(/[^a-zA-Z0-9_.-]/g, '-')
+export async function createRegisteredDir(
+  dir: string,
+  mode: number,
+  init?: (dir: string) => void,
+): Promise<TempDir> {
   const watchdog = await getWatchdog()
-  const dir = path.join(getRunDir(), `${safe}-${crypto.randomBytes(5).toString('hex')}`)
   await watchdog.registerDir(dir)
   try {
-    fs.mkdirSync(dir, { mode: opts.mode ?? 0o700 })
+    fs.mkdirSync(dir, { mode })
+    fs.chmodSync(dir, mode) // the umask may have narrowed it
+    init?.(dir)
   } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true })
     await watchdog.unregisterDir(dir).catch(() => {})
     throw err
   }
@@ -35,4 +40,13 @@ export async function createTempDir(prefix = 'tmp', opts: { mode?: number } = {}
     return removal
   }
   return { path: dir, remove, [Symbol.asyncDispose]: remove }
+}
+
+/** A fresh directory under this run's directory (see {@link createRegisteredDir}). */
+export function createTempDir(prefix = 'tmp', opts: { mode?: number } = {}): Promise<TempDir> {
+  const safe = prefix.replace(/[^a-zA-Z0-9_.-]/g, '-')
+  return createRegisteredDir(
+    path.join(getRunDir(), `${safe}-${crypto.randomBytes(5).toString('hex')}`),
+    opts.mode ?? 0o700,
+  )
 }
