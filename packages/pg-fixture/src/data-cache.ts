@@ -30,8 +30,14 @@ export interface CacheContext {
   timeoutMs: number
 }
 
+/** The binaries' part of a cache key: a data dir only fits the major (and build) that made it. */
 function binKey(bins: PgBinaries) {
-  return { source: bins.source, version: bins.version, dir: bins.source === 'embedded' ? null : bins.binDir }
+  return {
+    source: bins.source,
+    major: bins.major,
+    version: bins.version,
+    dir: bins.source === 'embedded' ? null : bins.binDir,
+  }
 }
 
 /** An initdb'd data directory (`<result>/data`), built once per (binaries, initdb flags). */
