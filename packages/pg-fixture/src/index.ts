@@ -12,7 +12,15 @@ export {
   UnsupportedOperationError,
   WaitTimeoutError,
 } from '@infra/fixture-core'
-export { embeddedPackageName, type PgBinaries, resolvePgBinaries } from './binaries.js'
+export type { PostgresUser } from './auth.js'
+export {
+  embeddedAliasLine,
+  embeddedPackageName,
+  PG_MAJORS,
+  type PgBinaries,
+  type PgMajor,
+  resolvePgBinaries,
+} from './binaries.js'
 export { MigrationError } from './errors.js'
 export {
   type PoolStats,

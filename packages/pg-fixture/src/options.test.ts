@@ -34,6 +34,30 @@ describe('resolveOptions', () => {
     [{ config: { port: 5432 } }, 'config.port'],
     [{ nonsense: true }, 'nonsense'],
     [{ config: { max_connections: [1] } }, 'config.max_connections'],
+    [{ version: 13 }, 'version'],
+    [{ version: '17.2' }, 'version'],
+    [{ tls: 'yes' }, 'tls'],
+    [{ tls: { requires: true } }, 'tls.requires'],
+    [{ password: '' }, 'password'],
+    [{ password: 'a\0b' }, 'password'],
+    [{ users: {} }, 'users'],
+    [{ users: [{ name: 'app' }] }, 'users[0].password'],
+    [{ users: [{ name: 'App', password: 'x' }] }, 'users[0].name'],
+    [{ users: [{ name: 'a; drop', password: 'x' }] }, 'users[0].name'],
+    [{ users: [{ name: 'postgres', password: 'x' }] }, 'users[0].name'],
+    [{ users: [{ name: 'a', password: 'x', auth: 'trust' }] }, 'auth'],
+    [{ users: [{ name: 'a', password: 'x', role: 'admin' }] }, 'role'],
+    [
+      {
+        users: [
+          { name: 'a', password: 'x' },
+          { name: 'a', password: 'y' },
+        ],
+      },
+      'users[1].name',
+    ],
+    [{ provider: 'external', url: 'postgres://h/db', tls: true }, 'tls'],
+    [{ provider: 'external', url: 'postgres://h/db', users: [] }, 'users'],
   ])('rejects %j naming %s', (opts, option) => {
     let err: unknown
     try {
@@ -43,6 +67,39 @@ describe('resolveOptions', () => {
     }
     expect(err).toBeInstanceOf(InvalidOptionsError)
     expect((err as Error).message).toContain(option)
+  })
+
+  it('reads version, tls, password and users', () => {
+    expect(resolveOptions({ version: '16' }, {}).version).toBe(16)
+    expect(resolveOptions({ version: 15 }, {}).version).toBe(15)
+    expect(resolveOptions({}, {}).version).toBeUndefined()
+    expect(resolveOptions({ tls: true }, {}).tls).toEqual({ require: false })
+    expect(resolveOptions({ tls: { require: true } }, {}).tls).toEqual({ require: true })
+    expect(resolveOptions({ tls: false }, {}).tls).toBeUndefined()
+    const users = [{ name: 'app', password: 'p', auth: 'md5' as const }]
+    expect(resolveOptions({ password: 'pw', users }, {})).toMatchObject({ password: 'pw', users })
+  })
+
+  it('resolves relative path settings against the cwd given, and only those', () => {
+    const o = resolveOptions(
+      {
+        config: {
+          hba_file: 'conf/pg_hba.conf',
+          ssl_key_file: '/abs/k.pem',
+          log_line_prefix: 'x/y',
+          ssl: true,
+        },
+      },
+      {},
+      'startPostgres()',
+      '/work/app',
+    )
+    expect(o.config).toEqual({
+      hba_file: '/work/app/conf/pg_hba.conf',
+      ssl_key_file: '/abs/k.pem',
+      log_line_prefix: 'x/y',
+      ssl: 'on',
+    })
   })
 
   it('renders config values as server settings', () => {
