@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AckedStream, checkStream } from '../test/failover-stream.js'
+import { testBrokerDefaults } from './broker/broker-config.js'
 import type { KafkaFixture } from './kafka-fixture.js'
 import { startKafka } from './start-kafka.js'
+import { idsCoveringPartitions } from './topics/transaction-warmup.js'
 
 // one 3-node cluster for the file; every test leaves all 3 brokers running
 let kafka: KafkaFixture
 
 beforeAll(async () => {
-  kafka = await startKafka({ nodes: 3 })
+  kafka = await startKafka({ nodes: 3, transactions: true })
 })
 
 afterAll(async () => {
@@ -28,6 +30,29 @@ describe('3-node KRaft cluster', () => {
       await admin.disconnect()
     }
     expect([1, 2, 3]).toContain(await kafka.activeController())
+  })
+
+  it('transactions: true — a transactional producer commits at once on every coordinator', async () => {
+    const topic = await kafka.createTopic({ partitions: 3 })
+    // one transactional id per __transaction_state partition: coordinators on all three nodes
+    const txnPartitions = Number(testBrokerDefaults(3)['transaction.state.log.num.partitions'])
+    for (const id of idsCoveringPartitions(`${kafka.topicPrefix}tx-`, txnPartitions)) {
+      const producer = kafka.client().producer({
+        transactionalId: id,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 50 },
+      })
+      await producer.connect()
+      try {
+        const tx = await producer.transaction()
+        await tx.send({ topic, messages: [{ value: id }] })
+        await tx.commit()
+      } finally {
+        await producer.disconnect()
+      }
+    }
+    expect(await kafka.consume(topic, { count: 4 })).toHaveLength(4)
   })
 
   it('RF 3 + min ISR 2 + acks=all: replicated on every broker', async () => {

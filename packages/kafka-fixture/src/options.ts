@@ -1,5 +1,5 @@
 import { check, InvalidOptionsError, type OptionCheck, type OptionSchema } from '@infra/fixture-core'
-import type { ConfigValue } from './broker/broker-config.js'
+import { type AdvertisedHost, type ConfigValue, FIXTURE_OWNED_CONFIG } from './broker/broker-config.js'
 import { isKafkaVersion } from './broker/kafka-version.js'
 import type { ClientLogLevel } from './clients/client-config.js'
 import type { KafkaProvider } from './kafka-fixture.js'
@@ -12,6 +12,16 @@ export interface KafkaOptions {
   provider?: KafkaProvider
   /** Number of combined broker+controller nodes (local). Default 1; 3 for a replicated cluster. */
   nodes?: number
+  /**
+   * Node id of the first node; the others follow (`firstNodeId` … `firstNodeId + nodes - 1`). Default 1;
+   * 0 for suites written against docker-compose clusters (ids 0..n-1).
+   */
+  firstNodeId?: number
+  /**
+   * Host name the brokers advertise (in metadata, so what clients connect to) and `brokers` / `env()` use.
+   * Default `'127.0.0.1'`. The listeners bind 127.0.0.1 either way.
+   */
+  advertisedHost?: AdvertisedHost
   /** Kafka version (local; jars from the cache). Default {@link DEFAULT_KAFKA_VERSION}. */
   version?: string
   /** An unpacked Apache Kafka distribution to run instead of the cached jars (or $KAFKA_HOME). */
@@ -24,8 +34,16 @@ export interface KafkaOptions {
   heapMb?: number
   /** Replace the default JVM flags (heap, GC, JIT) entirely. */
   jvmFlags?: string[]
-  /** Extra/overriding server.properties entries for every node. */
+  /**
+   * Extra/overriding server.properties entries for every node. Keys the fixture owns (`node.id`,
+   * `process.roles`, `listeners`, `advertised.listeners`, `log.dirs`, the quorum) are rejected.
+   */
   brokerConfig?: Record<string, ConfigValue>
+  /**
+   * Per-node entries, applied after `brokerConfig`: called with each node id before anything starts,
+   * e.g. `(id) => ({ 'broker.rack': id === 0 ? 'a' : 'b' })`. Same rules as `brokerConfig`.
+   */
+  nodeConfig?: (nodeId: number) => Record<string, ConfigValue> | undefined
   /** Finite wait for the cluster to be ready. Default 90 000 ms. */
   startTimeoutMs?: number
   /** Grace between SIGTERM and SIGKILL in stop(). Default 1 000 ms (test data is thrown away). */
@@ -41,6 +59,12 @@ export interface KafkaOptions {
   topicPrefix?: string
   /** Prepare the producer and the offsets topic in the background after start (local). Default true. */
   warmUp?: boolean
+  /**
+   * Make transactions ready before `startKafka()` resolves (local): `__transaction_state` created and
+   * every one of its partitions' coordinator loaded, so the first `producer.transaction()` neither waits
+   * nor meets COORDINATOR_NOT_AVAILABLE. Default false.
+   */
+  transactions?: boolean
   /** External bootstrap brokers, `host:port` (default: $INFRA_KAFKA_BROKERS, comma-separated). */
   externalBrokers?: string[]
 }
@@ -80,11 +104,36 @@ const version: OptionCheck = (value, key) => {
   }
 }
 
-const brokerConfig: OptionCheck = (value, key) => {
+/** A map of server.properties entries a user may set (not the ones the fixture owns). */
+export const brokerConfig: OptionCheck = (value, key) => {
   check.configMap()(value, key)
   for (const name of Object.keys((value as object | undefined) ?? {})) {
     if (!CONFIG_NAME.test(name)) throw new InvalidOptionsError(key, `'${name}' is not a config name`)
+    const owned = FIXTURE_OWNED_CONFIG[name]
+    if (owned) throw new InvalidOptionsError(key, `'${name}' is set by the fixture: ${owned}`)
   }
+}
+
+/**
+ * Each node's own overrides: `nodeConfig(id)` called once for every node id, its result checked like
+ * `brokerConfig` (the key in an error is `nodeConfig(<id>)`).
+ */
+export function nodeOverrides(
+  ids: readonly number[],
+  perNode: KafkaOptions['nodeConfig'],
+): Map<number, Record<string, ConfigValue>> {
+  const out = new Map<number, Record<string, ConfigValue>>()
+  for (const id of ids) {
+    let own: unknown
+    try {
+      own = perNode?.(id)
+    } catch (err) {
+      throw new InvalidOptionsError(`nodeConfig(${id})`, `threw: ${(err as Error)?.message ?? String(err)}`)
+    }
+    if (own !== undefined) brokerConfig(own, `nodeConfig(${id})`)
+    if (own !== undefined) out.set(id, own as Record<string, ConfigValue>)
+  }
+  return out
 }
 
 const provider = check.oneOf('local', 'external')
@@ -93,6 +142,8 @@ const clientLogLevel = check.oneOf('nothing', 'error', 'warn', 'info', 'debug')
 export const KAFKA_OPTIONS: OptionSchema<KafkaOptions> = {
   provider,
   nodes: check.int(1, 9),
+  firstNodeId: check.int(0, 1_000_000),
+  advertisedHost: check.oneOf('127.0.0.1', 'localhost'),
   version,
   kafkaHome: check.string(),
   java: check.string(),
@@ -100,12 +151,14 @@ export const KAFKA_OPTIONS: OptionSchema<KafkaOptions> = {
   heapMb: check.int(64),
   jvmFlags: check.arrayOf(check.string()),
   brokerConfig,
+  nodeConfig: check.func(),
   startTimeoutMs: check.ms(),
   stopGraceMs: check.ms({ allowZero: true }),
   brokerLogLevel: check.oneOf('ERROR', 'WARN', 'INFO', 'DEBUG'),
   clientLogLevel,
   topicPrefix,
   warmUp: check.boolean(),
+  transactions: check.boolean(),
   externalBrokers: check.arrayOf(address, { minLength: 1 }),
 }
 

@@ -19,6 +19,11 @@ describe('startKafka option validation (nothing starts)', () => {
     [{ topicPrefix: 'has space' }, 'topicPrefix'],
     [{ provider: 'docker' as never }, 'provider'],
     [{ brokerConfig: { 'bad key!': 1 } }, 'brokerConfig'],
+    [{ firstNodeId: -1 }, 'firstNodeId'],
+    [{ firstNodeId: 0.5 }, 'firstNodeId'],
+    [{ advertisedHost: '0.0.0.0' as never }, 'advertisedHost'],
+    [{ nodeConfig: { 'broker.rack': 'a' } as never }, 'nodeConfig'],
+    [{ transactions: 'yes' as never }, 'transactions'],
   ])('rejects %j', async (opts, option) => {
     const err = await startKafka(opts).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(InvalidOptionsError)
@@ -33,6 +38,47 @@ describe('startKafka option validation (nothing starts)', () => {
     expect(() => connectKafka({ brokers: ['127.0.0.1:1'], topicprefix: 'x-' } as never)).toThrow(
       /Did you mean 'topicPrefix'\?/,
     )
+  })
+
+  it.each([
+    'listeners',
+    'advertised.listeners',
+    'node.id',
+    'process.roles',
+    'controller.quorum.voters',
+    'log.dirs',
+  ])('brokerConfig may not set %s (the fixture owns it)', async (key) => {
+    const err = await startKafka({ brokerConfig: { [key]: 'x' } }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(InvalidOptionsError)
+    expect((err as InvalidOptionsError).option).toBe('brokerConfig')
+    expect((err as Error).message).toContain(`'${key}' is set by the fixture`)
+  })
+
+  it('nodeConfig is called for every node id and checked before anything starts', async () => {
+    const seen: number[] = []
+    const err = await startKafka({
+      nodes: 3,
+      firstNodeId: 0,
+      nodeConfig: (id): Record<string, string | number> => {
+        seen.push(id)
+        return id === 2 ? { 'node.id': 7 } : { 'broker.rack': `r${id}` }
+      },
+      // would fail later if anything started: no such jars
+      version: '0.0.1',
+    }).catch((e: unknown) => e)
+    expect(seen).toEqual([0, 1, 2])
+    expect(err).toBeInstanceOf(InvalidOptionsError)
+    expect((err as InvalidOptionsError).option).toBe('nodeConfig(2)')
+    expect((err as Error).message).toContain('use the firstNodeId option')
+    const thrown = await startKafka({
+      nodeConfig: () => {
+        throw new Error('boom')
+      },
+    }).catch((e: unknown) => e)
+    expect(thrown).toBeInstanceOf(InvalidOptionsError)
+    expect((thrown as Error).message).toContain('boom')
+    const bad = await startKafka({ nodeConfig: () => ({ 'x.y': [] as never }) }).catch((e: unknown) => e)
+    expect((bad as InvalidOptionsError).option).toBe('nodeConfig(1).x.y')
   })
 
   it('external provider needs brokers', async () => {

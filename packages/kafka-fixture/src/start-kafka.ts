@@ -8,8 +8,10 @@ import {
   type ConnectKafkaOptions,
   KAFKA_OPTIONS,
   type KafkaOptions,
+  nodeOverrides,
 } from './options.js'
 import { runPrefix } from './topics/topic-names.js'
+import { warmTransactions } from './topics/transaction-warmup.js'
 
 export const EXTERNAL_BROKERS_ENV = 'INFRA_KAFKA_BROKERS'
 
@@ -62,8 +64,16 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaFixtu
     })
   }
   const startTimeoutMs = o.startTimeoutMs ?? 90_000
+  const size = o.nodes ?? 1
+  const firstNodeId = o.firstNodeId ?? 1
+  const ids = Array.from({ length: size }, (_, i) => firstNodeId + i)
+  // every node's config is checked before anything starts
+  const perNode = nodeOverrides(ids, o.nodeConfig)
+  const advertisedHost = o.advertisedHost ?? LOOPBACK
   const cluster = await startLocalCluster({
-    size: o.nodes ?? 1,
+    size,
+    firstNodeId,
+    advertisedHost,
     version: o.version ?? DEFAULT_KAFKA_VERSION,
     kafkaHome: o.kafkaHome,
     java: o.java,
@@ -71,12 +81,13 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaFixtu
     heapMb: o.heapMb ?? 512,
     jvmFlags: o.jvmFlags,
     brokerConfig: o.brokerConfig,
+    nodeConfig: (id) => perNode.get(id),
     startTimeoutMs,
     logLevel: o.brokerLogLevel ?? 'WARN',
   })
   const kafka = new KafkaFixture({
     provider,
-    brokers: cluster.nodes.map((n) => `${LOOPBACK}:${n.brokerPort}`),
+    brokers: cluster.nodes.map((n) => `${advertisedHost}:${n.brokerPort}`),
     version: cluster.version,
     topicPrefix: o.topicPrefix ?? runPrefix('test'),
     clientLogLevel: o.clientLogLevel,
@@ -85,6 +96,14 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaFixtu
     startTimeoutMs,
     deleteOwnTopics: false,
   })
+  if (o.transactions) {
+    try {
+      await warmTransactions({ brokerList: kafka.brokers, cluster }, kafka.topicPrefix, startTimeoutMs)
+    } catch (err) {
+      await kafka.stop()
+      throw err
+    }
+  }
   if (o.warmUp !== false) kafka.warmUp()
   return kafka
 }

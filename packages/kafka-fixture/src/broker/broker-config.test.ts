@@ -36,6 +36,25 @@ describe('renderServerProperties', () => {
     expect(testBrokerDefaults(5)['offsets.topic.replication.factor']).toBe(3)
   })
 
+  it('advertises localhost when asked, still binding 127.0.0.1', () => {
+    const p = parse(
+      renderServerProperties({ node: cluster[0]!, cluster, logDir: '/d', advertisedHost: 'localhost' }),
+    )
+    expect(p.listeners).toBe('PLAINTEXT://127.0.0.1:1001,CONTROLLER://127.0.0.1:1002')
+    expect(p['advertised.listeners']).toBe('PLAINTEXT://localhost:1001')
+  })
+
+  it('keeps fencing slower than heartbeats and the first quorum election short', () => {
+    const d = testBrokerDefaults(3)
+    expect(Number(d['broker.session.timeout.ms'])).toBeGreaterThanOrEqual(
+      5 * Number(d['broker.heartbeat.interval.ms']),
+    )
+    expect(Number(d['controller.quorum.election.timeout.ms'])).toBeLessThan(
+      Number(d['controller.quorum.fetch.timeout.ms']),
+    )
+    expect(Number(d['log.index.size.max.bytes'])).toBeLessThan(Number(d['log.segment.bytes']))
+  })
+
   it('applies overrides last', () => {
     const p = parse(
       renderServerProperties({

@@ -8,13 +8,39 @@ export interface NodeAddress {
   controllerPort: number
 }
 
+/** The host name brokers advertise to clients (they always bind 127.0.0.1). */
+export type AdvertisedHost = 'localhost' | '127.0.0.1'
+
 export interface NodeConfigInput {
   node: NodeAddress
   /** Every node of the cluster (static KRaft voters). */
   cluster: readonly NodeAddress[]
   logDir: string
+  /** Host name in `advertised.listeners`. Default 127.0.0.1. */
+  advertisedHost?: AdvertisedHost
   /** User overrides, applied last. */
   overrides?: Readonly<Record<string, ConfigValue>>
+}
+
+/**
+ * Settings the fixture owns (the node's identity, roles, quorum, listeners and storage): a
+ * `brokerConfig` / `nodeConfig` that sets one is rejected, with what to use instead.
+ */
+export const FIXTURE_OWNED_CONFIG: Readonly<Record<string, string>> = {
+  'process.roles': 'every node is a combined broker+controller',
+  'node.id': 'use the firstNodeId option',
+  'broker.id': 'use the firstNodeId option',
+  'controller.quorum.voters': 'the fixture sets the static voters of its nodes',
+  'controller.quorum.bootstrap.servers': 'the fixture sets the static voters of its nodes',
+  listeners: 'the nodes listen on 127.0.0.1 on ephemeral ports',
+  'advertised.listeners': "use the advertisedHost option ('localhost' or '127.0.0.1')",
+  'controller.listener.names': 'the fixture names its listeners',
+  'inter.broker.listener.name': 'the fixture names its listeners',
+  'listener.security.protocol.map': 'the fixture names its listeners',
+  'log.dirs': "the node's data dir is formatted and removed by the fixture",
+  'log.dir': "the node's data dir is formatted and removed by the fixture",
+  'metadata.log.dir': "the node's data dir is formatted and removed by the fixture",
+  'zookeeper.connect': 'KRaft only',
 }
 
 /** `1@127.0.0.1:9093,2@…`: the static controller quorum. */
@@ -44,11 +70,16 @@ export function testBrokerDefaults(clusterSize: number): Record<string, ConfigVa
     'auto.create.topics.enable': true,
     'group.initial.rebalance.delay.ms': 0,
     'group.min.session.timeout.ms': 1000,
-    // KRaft liveness: a SIGKILLed broker is fenced (and dropped from ISRs) after 2 s
-    'broker.heartbeat.interval.ms': 250,
-    'broker.session.timeout.ms': 2000,
-    'controller.quorum.election.timeout.ms': 1000,
-    'controller.quorum.fetch.timeout.ms': 2000,
+    // KRaft liveness: a SIGKILLed broker is fenced (and dropped from ISRs) after 1.5 s (7 missed
+    // heartbeats: a busy machine's scheduling hiccup does not fence a live broker)
+    'broker.heartbeat.interval.ms': 200,
+    'broker.session.timeout.ms': 1500,
+    // the first election of a multi-node quorum waits a random 1–2 × the election timeout (and a
+    // split vote up to the backoff): short, so a 3-node cluster has a controller in ~0.3 s, not 1–2 s.
+    // A leader that stops answering is still only voted out after the fetch timeout.
+    'controller.quorum.election.timeout.ms': 300,
+    'controller.quorum.election.backoff.max.ms': 200,
+    'controller.quorum.fetch.timeout.ms': 1500,
     'replica.lag.time.max.ms': 5000,
     'replica.socket.timeout.ms': 5000,
     'replica.fetch.wait.max.ms': 100,
@@ -61,6 +92,9 @@ export function testBrokerDefaults(clusterSize: number): Record<string, ConfigVa
     'log.cleaner.threads': 1,
     'log.cleaner.dedupe.buffer.size': 4 * 1024 * 1024,
     'log.segment.bytes': 64 * 1024 * 1024,
+    // each partition's offset and time indexes are mapped at this size (10 MB by default); 1 MB
+    // holds a 64 MB segment's entries many times over
+    'log.index.size.max.bytes': 1024 * 1024,
     'log.retention.check.interval.ms': 300_000,
     'queued.max.requests': 200,
   }
@@ -78,7 +112,7 @@ export function renderServerProperties(input: NodeConfigInput): string {
     'node.id': node.nodeId,
     'controller.quorum.voters': quorumVoters(cluster),
     listeners: `PLAINTEXT://${LOOPBACK}:${node.brokerPort},CONTROLLER://${LOOPBACK}:${node.controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${LOOPBACK}:${node.brokerPort}`,
+    'advertised.listeners': `PLAINTEXT://${input.advertisedHost ?? LOOPBACK}:${node.brokerPort}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
     'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',

@@ -6,6 +6,7 @@ import { brokersVisible, type LocalCluster } from './local-cluster.js'
 
 export interface NodeInfo {
   id: number
+  /** `host:port` as the broker advertises it. */
   broker: string
   brokerPort: number
   controllerPort: number
@@ -18,9 +19,10 @@ export interface NodeInfo {
 
 /** State of each local node (none without a cluster). */
 export function describeNodes(cluster: LocalCluster | undefined): NodeInfo[] {
-  return (cluster?.nodes ?? []).map((n) => ({
+  if (!cluster) return []
+  return cluster.nodes.map((n) => ({
     id: n.nodeId,
-    broker: `${LOOPBACK}:${n.brokerPort}`,
+    broker: `${cluster.advertisedHost}:${n.brokerPort}`,
     brokerPort: n.brokerPort,
     controllerPort: n.controllerPort,
     pid: n.process.pid,

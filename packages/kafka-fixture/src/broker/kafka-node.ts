@@ -2,7 +2,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { LOOPBACK, ServiceProcess } from '@infra/fixture-core'
 import { fetchMetadata } from '../wire/kafka-wire.js'
-import { type ConfigValue, type NodeAddress, renderServerProperties } from './broker-config.js'
+import {
+  type AdvertisedHost,
+  type ConfigValue,
+  type NodeAddress,
+  renderServerProperties,
+} from './broker-config.js'
 import { stampNodeStorage } from './storage.js'
 
 export interface NodeLaunch {
@@ -15,6 +20,7 @@ export interface NodeLaunch {
   clusterId: string
   readyTimeoutMs: number
   brokerConfig?: Readonly<Record<string, ConfigValue>>
+  advertisedHost?: AdvertisedHost
 }
 
 export interface KafkaNode extends NodeAddress {
@@ -42,7 +48,16 @@ export function prepareNode(
   const logDir = path.join(dir, 'data')
   stampNodeStorage(launch.storageTemplate, logDir, node.nodeId, launch.clusterId)
   const props = path.join(dir, 'server.properties')
-  fs.writeFileSync(props, renderServerProperties({ node, cluster, logDir, overrides: launch.brokerConfig }))
+  fs.writeFileSync(
+    props,
+    renderServerProperties({
+      node,
+      cluster,
+      logDir,
+      advertisedHost: launch.advertisedHost,
+      overrides: launch.brokerConfig,
+    }),
+  )
   const service = new ServiceProcess({
     name: `kafka-${node.nodeId}`,
     command: launch.java,

@@ -10,7 +10,7 @@ import {
 } from '@infra/fixture-core'
 import { createClient } from '../clients/client-config.js'
 import { fetchMetadata } from '../wire/kafka-wire.js'
-import type { ConfigValue, NodeAddress } from './broker-config.js'
+import type { AdvertisedHost, ConfigValue, NodeAddress } from './broker-config.js'
 import { cdsArchive, cdsEnabled } from './cds.js'
 import { libsFingerprint, resolveKafkaLibs } from './jars.js'
 import { resolveJava } from './java.js'
@@ -27,7 +27,13 @@ export interface LocalClusterOptions {
   cds?: boolean
   heapMb: number
   jvmFlags?: readonly string[]
+  /** server.properties overrides for every node (checked by the caller). */
   brokerConfig?: Readonly<Record<string, ConfigValue>>
+  /** One node's overrides, applied after `brokerConfig` (checked by the caller). */
+  nodeConfig?: (nodeId: number) => Readonly<Record<string, ConfigValue>> | undefined
+  /** Id of the first node; the others follow. Default 1. */
+  firstNodeId?: number
+  advertisedHost?: AdvertisedHost
   startTimeoutMs: number
   logLevel: string
 }
@@ -36,6 +42,8 @@ export interface LocalCluster {
   version: string
   clusterId: string
   nodes: KafkaNode[]
+  /** The host in each broker's advertised listener (its listeners bind 127.0.0.1). */
+  advertisedHost: AdvertisedHost
   workDir: TempDir
   /** Whether the nodes run with the class-data-sharing archive. */
   cds: boolean
@@ -103,7 +111,7 @@ export async function startLocalCluster(
     ]
     await withPortsRetry(opts.size * 2, async (ports) => {
       const cluster: NodeAddress[] = Array.from({ length: opts.size }, (_, i) => ({
-        nodeId: i + 1,
+        nodeId: (opts.firstNodeId ?? 1) + i,
         brokerPort: ports[2 * i]!,
         controllerPort: ports[2 * i + 1]!,
       }))
@@ -118,7 +126,8 @@ export async function startLocalCluster(
             storageTemplate: template,
             clusterId,
             readyTimeoutMs: opts.startTimeoutMs,
-            brokerConfig: opts.brokerConfig,
+            brokerConfig: { ...opts.brokerConfig, ...opts.nodeConfig?.(addr.nodeId) },
+            advertisedHost: opts.advertisedHost,
           }),
         )
       }
@@ -140,6 +149,7 @@ export async function startLocalCluster(
       version: libs.version,
       clusterId,
       nodes,
+      advertisedHost: opts.advertisedHost ?? LOOPBACK,
       workDir,
       cds: archive !== undefined,
       waitForBrokers,
@@ -160,9 +170,10 @@ export async function startLocalCluster(
 
 /** Runs a throwaway single broker through a produce/consume round trip with the archive dump on. */
 async function buildCdsArchive(opts: LocalClusterOptions, archivePath: string): Promise<void> {
-  const cluster = await startLocalCluster({ ...opts, size: 1, cds: false, brokerConfig: undefined }, [
-    `-XX:ArchiveClassesAtExit=${archivePath}`,
-  ])
+  const cluster = await startLocalCluster(
+    { ...opts, size: 1, cds: false, brokerConfig: undefined, nodeConfig: undefined },
+    [`-XX:ArchiveClassesAtExit=${archivePath}`],
+  )
   try {
     const broker = `${LOOPBACK}:${cluster.nodes[0]!.brokerPort}`
     const client = createClient([broker])

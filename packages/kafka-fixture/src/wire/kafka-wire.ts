@@ -11,6 +11,7 @@ export type { WireOptions } from './kafka-wire-round-trip.js'
 
 const API_METADATA = 3
 const API_FIND_COORDINATOR = 10
+const API_INIT_PRODUCER_ID = 22
 const API_DESCRIBE_QUORUM = 55
 const CLIENT_ID = 'infra-kafka-fixture'
 
@@ -164,14 +165,61 @@ export async function findGroupCoordinator(
   groupId: string,
   opts: WireOptions = {},
 ): Promise<{ errorCode: number; nodeId: number }> {
+  const { errorCode, nodeId } = await findCoordinator(host, port, groupId, 'group', opts)
+  return { errorCode, nodeId }
+}
+
+export interface WireCoordinator {
+  /** 0, or e.g. 15 COORDINATOR_NOT_AVAILABLE while the internal topic is being created. */
+  errorCode: number
+  nodeId: number
+  host: string
+  port: number
+}
+
+/**
+ * FindCoordinator v1 for a consumer group or a transactional id. Asking makes the broker create the
+ * internal topic (`__consumer_offsets` / `__transaction_state`) on first use.
+ */
+export async function findCoordinator(
+  host: string,
+  port: number,
+  key: string,
+  keyType: 'group' | 'transaction',
+  opts: WireOptions = {},
+): Promise<WireCoordinator> {
   const header = new Writer().int16(API_FIND_COORDINATOR).int16(1).int32(1).string(CLIENT_ID).toBuffer()
-  const body = new Writer().string(groupId).int8(0).toBuffer()
+  const body = new Writer()
+    .string(key)
+    .int8(keyType === 'group' ? 0 : 1)
+    .toBuffer()
   const r = new Reader(await roundTrip(host, port, frame(header, body), opts))
   r.int32() // throttle_time_ms
   const errorCode = r.int16()
   r.nullableString() // error_message
   const nodeId = r.int32()
-  return { errorCode, nodeId }
+  const chost = r.string()
+  const cport = r.int32()
+  return { errorCode, nodeId, host: chost, port: cport }
+}
+
+/**
+ * InitProducerId v1 for a transactional id, sent to its transaction coordinator; returns the error code
+ * (0 once the coordinator has loaded the id's `__transaction_state` partition and fenced older epochs).
+ */
+export async function initTransactionalProducer(
+  host: string,
+  port: number,
+  transactionalId: string,
+  opts: WireOptions = {},
+): Promise<{ errorCode: number; producerId: bigint }> {
+  const header = new Writer().int16(API_INIT_PRODUCER_ID).int16(1).int32(1).string(CLIENT_ID).toBuffer()
+  const body = new Writer().string(transactionalId).int32(60_000).toBuffer()
+  const r = new Reader(await roundTrip(host, port, frame(header, body), opts))
+  r.int32() // throttle_time_ms
+  const errorCode = r.int16()
+  const producerId = r.int64()
+  return { errorCode, producerId }
 }
 
 /** Splits `host:port` at its last colon. */
