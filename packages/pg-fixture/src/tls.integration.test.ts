@@ -1,9 +1,13 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
+import { unprivilegedUser } from '@infra/fixture-core'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { pgCacheRoot } from './cache-root.js'
 import type { Postgres } from './postgres.js'
 import { startPostgres } from './start.js'
+import { cachedTls } from './tls.js'
 
 async function tryQuery(
   config: pg.ClientConfig,
@@ -48,6 +52,8 @@ describe('tls: true', () => {
     expect(await tryQuery({ connectionString: server.url })).toEqual({ ssl: true })
     await using db = await server.database()
     expect(await tryQuery({ connectionString: db.url })).toEqual({ ssl: true })
+    await using schema = await server.schema()
+    expect(await tryQuery({ connectionString: schema.url })).toEqual({ ssl: true })
     const env = server.env()
     expect(env.PGSSLMODE).toBe('verify-full')
     expect(env.PGSSLROOTCERT).toBe(server.tls!.caFile)
@@ -85,5 +91,30 @@ describe('tls: { require: true }', () => {
     expect(await tryQuery({ connectionString: server.url })).toEqual({ ssl: true })
     await using db = await server.database()
     expect(await tryQuery({ connectionString: db.url })).toEqual({ ssl: true })
+  })
+})
+
+describe('certificates of your own in config (relative paths, a key PostgreSQL would refuse for its mode)', () => {
+  it('are resolved against the cwd and copied into the data dir as 0600, and TLS works with them', async () => {
+    const mine = await cachedTls(pgCacheRoot(unprivilegedUser()))
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-own-cert-'))
+    try {
+      fs.copyFileSync(mine.certFile, path.join(dir, 'cert.pem'))
+      fs.copyFileSync(mine.keyFile, path.join(dir, 'key.pem'))
+      fs.chmodSync(path.join(dir, 'key.pem'), 0o644) // group/world readable: PostgreSQL would refuse it as is
+      const rel = (f: string) => path.relative(process.cwd(), path.join(dir, f))
+      await using server = await startPostgres({
+        migrationsKey: 'tls.integration',
+        poolSize: 1,
+        config: { ssl: true, ssl_cert_file: rel('cert.pem'), ssl_key_file: rel('key.pem') },
+      })
+      const ca = fs.readFileSync(mine.caFile, 'utf8')
+      expect(await tryQuery({ ...tcp(server), ssl: { ca, rejectUnauthorized: true } })).toEqual({ ssl: true })
+      expect(server.tls).toBeUndefined() // no tls option: .url does not ask for TLS
+      const key = fs.statSync(path.join(server.dataDir ?? '', 'fixture-ssl-key-file'))
+      expect(key.mode & 0o777).toBe(0o600)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
