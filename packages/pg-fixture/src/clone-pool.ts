@@ -1,18 +1,31 @@
 import { WaitTimeoutError } from '@infra/fixture-core'
 import type { AdminConnection } from './admin-connection.js'
+import { type CloneFingerprint, fingerprint, tryReuse } from './clone-reuse.js'
 import { ident } from './names.js'
+import { type PoolSizing, sizeClonePool } from './pool-sizing.js'
 
 export interface ClonePoolOptions {
+  /** The handle's admin connection: the first lane, and the one `close()` and `dropNow()` use. */
   admin: AdminConnection
+  /** Opens another admin connection, for clones made and dropped in parallel; without it one lane only. */
+  connect?: () => AdminConnection
+  /** Lanes (admin connections) busy at once at most. Default 4. */
+  maxParallel?: number
   template: string
   /** Prefix of every database this pool creates (unique per process). */
   prefix: string
-  /** Ready clones to keep. */
+  /** Ready clones to keep (shrunk by the sizing when space is short, see pool-sizing.ts). */
   size: number
   /** Use `STRATEGY FILE_COPY` (PostgreSQL ≥ 15). */
   fileCopy: boolean
-  /** Told about every background failure when it happens (a refill or a drop), e.g. for `DEBUG` output. */
-  onError?: (what: 'refill' | 'drop', err: unknown) => void
+  /** Hand a database given back untouched out again without a re-clone (see clone-reuse.ts; PostgreSQL ≥ 15). */
+  reuse?: boolean
+  /** Free bytes of the file system holding the server's data dir (statfs); undefined when not known. */
+  freeBytes?: () => number | undefined
+  /** Told about every background failure when it happens, e.g. for `DEBUG` output. */
+  onError?: (what: 'refill' | 'drop' | 'reuse' | 'sizing', err: unknown) => void
+  /** Told the size and cap chosen from the template's size and the free space. */
+  onSizing?: (sizing: PoolSizing) => void
 }
 
 interface Waiter {
@@ -23,23 +36,50 @@ interface Waiter {
 /** Dropped databases may lag behind by this many before drops take priority over refills. */
 const MAX_PENDING_DROPS = 16
 
+/** The connection went away (terminated, server restarted): no SQLSTATE, or class 08 / 57P. */
+function connectionLost(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code
+  return (
+    typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('08') || code.startsWith('57P')
+  )
+}
+
 /**
- * A pool of ready clones of a template database, refilled in the background one at a time
- * (IntegreSQL-style), so a test takes a database in about the time of a queue pop. Released
- * databases are dropped in the background when the pool is full.
+ * A pool of ready clones of a template database (IntegreSQL-style), so a test takes a database in about
+ * the time of a queue pop. Refills follow the demand: one clone at a time while at least half the pool is
+ * ready, else as many in parallel as are missing (waiting tests included), up to `maxParallel` lanes. Live
+ * clones (ready + handed out + waiting to be dropped) stay under a cap sized by the template's size and
+ * the free space; only a test that holds more than the cap at once gets clones beyond it. A database given
+ * back untouched is handed out again under a new name; any other is dropped in the background.
  */
 export class ClonePool {
   private readonly ready: string[] = []
   private readonly waiters: Waiter[] = []
+  private readonly returned: string[] = []
   private readonly toDrop: string[] = []
   private readonly created = new Set<string>()
+  private readonly handedOut = new Set<string>()
+  private readonly prints = new Map<string, CloneFingerprint>()
+  private readonly idleLanes: AdminConnection[]
+  private readonly extraLanes: AdminConnection[] = []
+  private readonly inflight = new Set<Promise<void>>()
+  private readonly maxParallel: number
+  private busy = 0
+  private creating = 0
+  private dropping = 0
   private seq = 0
-  private working: Promise<void> | undefined
+  private sizingStarted = false
+  private stalled = false
   private closed = false
+  /** The size and cap in force (known once the template's size was read). */
+  sizing: PoolSizing | undefined
   /** Last background error (a refill failed, e.g. while the server was down). */
   lastError: unknown
 
-  constructor(private readonly opts: ClonePoolOptions) {}
+  constructor(private readonly opts: ClonePoolOptions) {
+    this.idleLanes = [opts.admin]
+    this.maxParallel = opts.connect ? Math.max(1, opts.maxParallel ?? 4) : 1
+  }
 
   /** Ready clones right now. */
   get readyCount(): number {
@@ -49,33 +89,39 @@ export class ClonePool {
   get liveCount(): number {
     return this.created.size
   }
-
   /** Names of the databases this pool created that still exist. */
   get names(): string[] {
     return [...this.created]
   }
 
-  /** Starts filling the pool. */
+  /** Starts filling the pool (again, after a server restart). */
   warm(): void {
-    this.kick()
+    this.stalled = false
+    this.pump()
   }
 
-  /** A fresh clone: from the pool when one is ready, else the next one made. */
+  /** A fresh clone: from the pool when one is ready, else the next one made or given back untouched. */
   acquire(timeoutMs = 30_000): Promise<string> {
     if (this.closed) return Promise.reject(new Error('the clone pool is closed'))
+    this.stalled = false
     const name = this.ready.shift()
     if (name !== undefined) {
-      this.kick()
+      this.handedOut.add(name)
+      this.pump()
       return Promise.resolve(name)
     }
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         const i = this.waiters.indexOf(waiter)
         if (i >= 0) this.waiters.splice(i, 1)
+        const s = this.sizing
+        const full = s && this.created.size >= s.maxLive
         reject(
           new WaitTimeoutError(`a clone of template database '${this.opts.template}'`, timeoutMs, {
             cause: this.lastError,
-            detail: 'Is the server paused or down?',
+            detail: full
+              ? `${this.handedOut.size} clone(s) are handed out and the pool's cap is ${s.maxLive} (${s.reason}): give databases back with drop(), or free space`
+              : 'Is the server paused or down?',
           }),
         )
       }, timeoutMs)
@@ -90,99 +136,212 @@ export class ClonePool {
         },
       }
       this.waiters.push(waiter)
-      this.kick()
+      this.pump()
     })
   }
 
-  /** Hands a database back; it is dropped in the background. */
+  /** Hands a database back: handed out again if untouched, else dropped in the background. */
   release(name: string): void {
-    if (!this.created.has(name) || this.toDrop.includes(name)) return
-    this.toDrop.push(name)
-    this.kick()
+    if (!this.handedOut.delete(name)) return
+    this.stalled = false
+    if (this.opts.reuse && this.prints.has(name)) this.returned.push(name)
+    else this.toDrop.push(name)
+    this.pump()
   }
 
-  /** Drops `name` now (waits for the background work queued before it). */
+  /** Drops `name` now, on the admin connection (never handed out again). */
   async dropNow(name: string): Promise<void> {
-    const i = this.toDrop.indexOf(name)
-    if (i >= 0) this.toDrop.splice(i, 1)
-    await this.drop(name)
+    this.handedOut.delete(name)
+    for (const q of [this.toDrop, this.returned]) {
+      const i = q.indexOf(name)
+      if (i >= 0) q.splice(i, 1)
+    }
+    await this.drop(this.opts.admin, name)
   }
 
-  private kick(): void {
-    if (this.working || this.closed) return
-    this.working = this.work().finally(() => {
-      this.working = undefined
-    })
+  /** Forgets the extra connections (after the server was killed or restarted); the next query reconnects. */
+  resetConnections(): void {
+    for (const lane of this.extraLanes) lane.reset()
   }
 
-  private async work(): Promise<void> {
-    while (!this.closed) {
-      const wanted = this.waiters.length + this.opts.size - this.ready.length
-      if (this.toDrop.length > 0 && (wanted <= 0 || this.toDrop.length > MAX_PENDING_DROPS)) {
-        const name = this.toDrop.shift()!
-        try {
-          await this.drop(name)
-        } catch (err) {
-          this.lastError = err
-          this.opts.onError?.('drop', err)
-          this.toDrop.unshift(name)
-          return
-        }
-        continue
-      }
-      if (wanted <= 0) return
-      let name: string
-      try {
-        name = await this.create()
-      } catch (err) {
-        this.lastError = err
-        this.opts.onError?.('refill', err)
-        // give the error to one waiter instead of spinning; the next acquire() tries again
-        this.waiters.shift()?.reject(err)
-        return
-      }
-      const waiter = this.waiters.shift()
-      if (waiter) waiter.resolve(name)
-      else this.ready.push(name)
+  /** Starts what the demand calls for on every free lane. */
+  private pump(): void {
+    if (this.closed || this.stalled) return
+    if (!this.sizing) {
+      this.startSizing()
+      return
+    }
+    while (this.busy < this.maxParallel) {
+      const job = this.nextJob(this.sizing)
+      if (!job) return
+      this.run(job)
     }
   }
 
-  private async create(): Promise<string> {
+  private nextJob(sizing: PoolSizing): ((lane: AdminConnection) => Promise<void>) | undefined {
+    // a database given back untouched is the cheapest one to hand out
+    const back = this.returned.shift()
+    if (back !== undefined) return (lane) => this.reuse(lane, back)
+    const live = this.created.size
+    const mustDrop =
+      this.toDrop.length > 0 && (live >= sizing.maxLive || this.toDrop.length > MAX_PENDING_DROPS)
+    if (mustDrop) return this.dropJob()
+    const want = this.waiters.length + sizing.size - this.ready.length - this.creating
+    // adaptive: one at a time while half the pool is ready, else what is missing in parallel
+    const urgent = this.waiters.length > 0 || this.ready.length < Math.ceil(sizing.size / 2)
+    const parallel = urgent ? this.maxParallel : 1
+    // over the cap only for tests that hold every live clone already (nothing to drop or take back)
+    const room =
+      live < sizing.maxLive ||
+      (this.waiters.length > this.creating &&
+        this.ready.length === 0 &&
+        this.dropping === 0 &&
+        live === this.handedOut.size)
+    if (want > 0 && this.creating < parallel && room) return (lane) => this.create(lane)
+    if (this.toDrop.length > 0 && this.dropping === 0) return this.dropJob()
+    return undefined
+  }
+
+  private run(job: (lane: AdminConnection) => Promise<void>): void {
+    this.busy++
+    const lane = this.idleLanes.pop() ?? this.newLane()
+    const p: Promise<void> = job(lane).finally(() => {
+      this.busy--
+      this.idleLanes.push(lane)
+      this.inflight.delete(p)
+      this.pump()
+    })
+    this.inflight.add(p)
+  }
+
+  private newLane(): AdminConnection {
+    const lane = this.opts.connect!()
+    this.extraLanes.push(lane)
+    return lane
+  }
+
+  private startSizing(): void {
+    if (this.sizingStarted) return
+    this.sizingStarted = true
+    const free = this.opts.freeBytes?.()
+    const size = async (): Promise<number | undefined> => {
+      if (free === undefined) return undefined
+      try {
+        const r = await this.opts.admin.query<{ n: string }>('SELECT pg_database_size($1) AS n', [
+          this.opts.template,
+        ])
+        return Number(r.rows[0]!.n)
+      } catch (err) {
+        this.opts.onError?.('sizing', err)
+        return undefined
+      }
+    }
+    void size().then((templateBytes) => {
+      this.sizing = sizeClonePool({ requested: this.opts.size, templateBytes, freeBytes: free })
+      this.opts.onSizing?.(this.sizing)
+      this.pump()
+    })
+  }
+
+  private deliver(name: string): void {
+    const waiter = this.waiters.shift()
+    if (!waiter) return void this.ready.push(name)
+    this.handedOut.add(name)
+    waiter.resolve(name)
+  }
+
+  private async create(lane: AdminConnection): Promise<void> {
     const name = `${this.opts.prefix}${++this.seq}`
     const strategy = this.opts.fileCopy ? ' STRATEGY FILE_COPY' : ''
     this.created.add(name)
+    this.creating++
+    const sql = `CREATE DATABASE ${ident(name)} TEMPLATE ${ident(this.opts.template)}${strategy}`
     try {
-      await this.opts.admin.query(
-        `CREATE DATABASE ${ident(name)} TEMPLATE ${ident(this.opts.template)}${strategy}`,
-      )
+      // a lane whose connection was cut while idle reconnects on the second try
+      await lane.query(sql).catch((err) => (connectionLost(err) ? lane.query(sql) : Promise.reject(err)))
     } catch (err) {
       this.created.delete(name)
-      throw err
+      this.creating--
+      this.lastError = err
+      this.opts.onError?.('refill', err)
+      // give the error to one waiter instead of spinning; the next acquire() tries again
+      this.stalled = true
+      this.waiters.shift()?.reject(err)
+      return
     }
+    if (this.opts.reuse) {
+      // without a fingerprint the clone is simply never reused
+      await fingerprint(lane, name).then(
+        (fp) => this.prints.set(name, fp),
+        (err) => this.opts.onError?.('reuse', err),
+      )
+    }
+    this.creating--
     this.lastError = undefined
-    return name
+    this.deliver(name)
   }
 
-  private async drop(name: string): Promise<void> {
-    await this.opts.admin.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`)
+  private async reuse(lane: AdminConnection, name: string): Promise<void> {
+    const fp = this.prints.get(name)!
+    const fresh = `${this.opts.prefix}${++this.seq}`
+    this.created.add(fresh)
+    let clean: boolean
+    try {
+      clean = await tryReuse(lane, name, fresh, fp)
+    } catch (err) {
+      // the connection broke: whether the rename committed is unknown, drop either name
+      this.opts.onError?.('reuse', err)
+      this.prints.delete(name)
+      this.toDrop.push(name, fresh)
+      return
+    }
+    this.created.delete(clean ? name : fresh)
+    this.prints.delete(name)
+    if (!clean) return void this.toDrop.push(name)
+    this.prints.set(fresh, fp)
+    this.deliver(fresh)
+  }
+
+  private dropJob(): (lane: AdminConnection) => Promise<void> {
+    const name = this.toDrop.shift()!
+    return async (lane) => {
+      this.dropping++
+      try {
+        await this.drop(lane, name)
+      } catch (err) {
+        this.lastError = err
+        this.opts.onError?.('drop', err)
+        this.toDrop.unshift(name)
+        this.stalled = true // until the next acquire() or release()
+      } finally {
+        this.dropping--
+      }
+    }
+  }
+
+  private async drop(lane: AdminConnection, name: string): Promise<void> {
+    await lane.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`)
     this.created.delete(name)
+    this.prints.delete(name)
   }
 
   /**
-   * Stops refilling and drops what the pool created: `idle` = ready and released ones, `all` = also
+   * Stops refilling and drops what the pool created: `idle` = ready and given back ones, `all` = also
    * those still handed out, `none` = nothing (the server goes away anyway). Best effort when the server is gone.
    */
   async close(opts: { drop: 'none' | 'idle' | 'all' }): Promise<void> {
     this.closed = true
     for (const w of this.waiters.splice(0)) w.reject(new Error('the clone pool was closed'))
-    await this.working
-    const names =
-      opts.drop === 'all' ? [...this.created] : opts.drop === 'idle' ? [...this.ready, ...this.toDrop] : []
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
+    const idle = [...this.ready, ...this.returned, ...this.toDrop]
+    const names = opts.drop === 'all' ? [...this.created] : opts.drop === 'idle' ? idle : []
     this.ready.length = 0
+    this.returned.length = 0
     this.toDrop.length = 0
+    for (const lane of this.extraLanes.splice(0)) await lane.close().catch(() => {})
     for (const name of names) {
       try {
-        await this.drop(name)
+        await this.drop(this.opts.admin, name)
       } catch (err) {
         // best effort: a failed drop must not keep the rest (an abandoned clone is reaped by the next run
         // against the server, see clone-owner.ts); a lost connection ends the attempt

@@ -39,6 +39,8 @@ export interface PostgresConnectionInfo {
   template: string
   /** `server_version_num`, e.g. 170010. */
   serverVersionNum: number
+  /** Data dir of a local server (same machine): workers size their clone pools by its free space. */
+  dataDir?: string
   /** URLs of the `users` created at start, by name (database `postgres`). */
   users?: Record<string, string>
 }

@@ -18,6 +18,13 @@ export function databasePrefix(): string {
   return `infra_t${process.pid}_${randomId(2)}_`
 }
 
+/** Adds query parameters to a postgres URL (e.g. `application_name`), keeping everything else. */
+export function withParams(url: string, params: Record<string, string>): string {
+  const u = new URL(url)
+  for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v)
+  return u.toString()
+}
+
 /** Replaces the database of a postgres URL (keeps credentials, host and parameters). */
 export function withDatabase(url: string, database: string, params?: Record<string, string>): string {
   const u = new URL(url)

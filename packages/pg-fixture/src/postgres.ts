@@ -15,8 +15,10 @@ import type pg from 'pg'
 import { AdminConnection } from './admin-connection.js'
 import { claimOwner, reapAbandonedClones } from './clone-owner.js'
 import { ClonePool } from './clone-pool.js'
+import { REUSE_MIN_VERSION } from './clone-reuse.js'
 import type { PostgresConnectionInfo, TestDatabase, TestSchema, TestTransaction } from './handles.js'
-import { databasePrefix, withDatabase } from './names.js'
+import { databasePrefix, withDatabase, withParams } from './names.js'
+import { freeBytesAt } from './pool-sizing.js'
 import { descendantPids, isRunning, signalEach } from './process-tree.js'
 import type { ServerDir } from './server-dir.js'
 import { releaseSysvSegment } from './server-process.js'
@@ -38,7 +40,12 @@ export interface PostgresInit {
   poolSize: number
   process?: ServiceProcess
   dir?: ServerDir
+  /** Data dir of a server on this machine that another process started: sizes the clone pool by its free space. */
+  dataDir?: string
 }
+
+/** `application_name` of the clone pool's extra admin connections: not counted or terminated as clients. */
+const POOL_LANE = 'infra_pg_fixture_pool'
 
 const NOT_OURS: Record<string, string> = {
   external: 'the server is not ours to crash; start a local one with startPostgres() for fault tests',
@@ -72,6 +79,7 @@ export class Postgres implements FixtureServer<TestDatabase> {
   private readonly shared: SharedDatabase
   private readonly life = new FixtureLifecycle('postgres')
   private pausedBackends: number[] = []
+  private readonly sharedDataDir: string | undefined
 
   constructor(init: PostgresInit) {
     this.provider = init.provider
@@ -84,6 +92,7 @@ export class Postgres implements FixtureServer<TestDatabase> {
     this.serverVersionNum = init.serverVersionNum
     this.proc = init.process
     this.dir = init.dir
+    this.sharedDataDir = init.dataDir
     this.userUrls = init.users ?? {}
     // the admin session marks this handle's clones as owned by a live process (clone-owner.ts): also on a
     // server it started, which an external handle elsewhere may be reaping
@@ -94,9 +103,19 @@ export class Postgres implements FixtureServer<TestDatabase> {
       template: init.template,
       prefix: this.prefix,
       size: init.poolSize,
+      connect: () => new AdminConnection(withParams(init.url, { application_name: POOL_LANE })),
       fileCopy: init.serverVersionNum >= 150000,
+      reuse: init.serverVersionNum >= REUSE_MIN_VERSION,
+      freeBytes: () => {
+        const dataDir = this.dataDir ?? this.sharedDataDir
+        return dataDir ? freeBytesAt(dataDir) : undefined
+      },
       onError: (what, err) =>
         debug?.(`postgres :${this.port} clone pool ${what} failed: ${(err as Error).message ?? err}`),
+      onSizing: (s) =>
+        debug?.(
+          `postgres :${this.port} clone pool: ${s.size} ready, at most ${s.maxLive} live (${s.reason})`,
+        ),
     })
     debug?.(
       `postgres :${this.port} handle: provider ${this.provider}${this.attached ? ' (attached to a shared server)' : ''}, template ${this.template}, pool of ${init.poolSize}, clone prefix ${this.prefix}`,
@@ -111,6 +130,7 @@ export class Postgres implements FixtureServer<TestDatabase> {
       url: this.url,
       template: this.template,
       serverVersionNum: this.serverVersionNum,
+      ...((this.dataDir ?? this.sharedDataDir) ? { dataDir: this.dataDir ?? this.sharedDataDir } : {}),
       ...(Object.keys(this.userUrls).length > 0 ? { users: { ...this.userUrls } } : {}),
     }
   }
@@ -234,7 +254,8 @@ export class Postgres implements FixtureServer<TestDatabase> {
     this.life.assertRunning('connectionCount')
     const r = await this.admin.query<{ n: string }>(
       `SELECT count(*) AS n FROM pg_stat_activity
-        WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND ($1::text IS NULL OR datname = $1)`,
+        WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND application_name <> '${POOL_LANE}'
+          AND ($1::text IS NULL OR datname = $1)`,
       [database ?? null],
     )
     return Number(r.rows[0]!.n)
@@ -249,7 +270,7 @@ export class Postgres implements FixtureServer<TestDatabase> {
     const own = this.proc ? null : [...this.ownDatabases()]
     const r = await this.admin.query<{ n: string }>(
       `SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity
-        WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()
+        WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND application_name <> '${POOL_LANE}'
           AND ($1::text IS NULL OR datname = $1) AND ($2::text[] IS NULL OR datname = ANY($2))`,
       [database ?? null, own],
     )
@@ -296,6 +317,7 @@ export class Postgres implements FixtureServer<TestDatabase> {
     }
     this.pausedBackends = []
     this.admin.reset()
+    this.pool.resetConnections()
     await this.shared.reset()
   }
 
@@ -328,6 +350,7 @@ export class Postgres implements FixtureServer<TestDatabase> {
     const proc = this.lifecycle('restart')
     if (proc.paused) this.resumeProcess(proc)
     this.admin.reset()
+    this.pool.resetConnections()
     await this.shared.reset()
     await proc.restart()
     if (this.dataDir) await releaseSysvSegment(this.dataDir)

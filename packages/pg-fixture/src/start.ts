@@ -123,6 +123,7 @@ const CONNECTION_INFO = {
   url: check.string(),
   template: check.string(),
   serverVersionNum: check.int(1),
+  dataDir: check.string(),
   users: check.configMap(),
 }
 
@@ -149,6 +150,7 @@ export function connectPostgres(
     url: info.url,
     template: info.template,
     serverVersionNum: info.serverVersionNum,
+    dataDir: info.dataDir,
     ...(info.users ? { users: info.users } : {}),
     poolSize: o.poolSize ?? 2,
   })
