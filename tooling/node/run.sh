@@ -14,5 +14,6 @@ if (($# == 0)); then
   printf 'export PATH=%q:"$PATH"\n' "$dir"
   exit 0
 fi
+echo "node-run: Node $("$bin" --version) ($bin) for: $*" >&2
 export PATH="$dir:$PATH"
 exec "$@"
