@@ -72,3 +72,23 @@ describe('two vitest workers sharing one server from the global setup', () => {
     expect(new Set(seen.map((s) => s.pid)).size).toBe(2)
   })
 })
+
+describe('a global setup with tls, password, users and a relative hba_file', () => {
+  test('the worker connects over verified TLS, as the users of the run server', {
+    timeout: 120_000,
+  }, async () => {
+    const child = spawnVitest('test/fixtures/secured/vitest.config.ts', {}, pkg)
+    let output = ''
+    child.stdout!.on('data', (c) => {
+      output += c
+    })
+    child.stderr!.on('data', (c) => {
+      output += c
+    })
+    const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 110_000)
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+    clearTimeout(timer)
+    expect(code, output).toBe(0)
+    expect(output).toMatch(/1 passed/)
+  })
+})
