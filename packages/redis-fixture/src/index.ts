@@ -36,6 +36,12 @@ export {
   redisServerBinary,
 } from './node/binaries.js'
 export {
+  listRedisServers,
+  type RedisProduct,
+  type RedisServerBuild,
+  resolveRedisServer,
+} from './node/servers.js'
+export {
   type HostPort,
   type KillMasterResult,
   RedisSentinel,

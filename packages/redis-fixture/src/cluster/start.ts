@@ -5,6 +5,7 @@ import {
   checkOptions,
   chownRecursive,
   createTempDir,
+  InvalidOptionsError,
   type OptionSchema,
   unprivilegedUser,
   waitFor,
@@ -12,11 +13,12 @@ import {
 } from '@infra/fixture-core'
 import { createRedisClient } from '../client/client-factory.js'
 import { parseInfo } from '../client/server-info.js'
-import { redisServerBinary } from '../node/binaries.js'
 import { killAll, type NodeSpec, startNodes } from '../node/node-process.js'
 import { buildServerConf, confLine } from '../node/redis-conf.js'
-import { checkPassword, DATA_NODE_OPTIONS, type DataNodeOptions } from '../server/options.js'
+import { redisMajor, resolveRedisServer } from '../node/servers.js'
+import { checkPassword, checkVersion, DATA_NODE_OPTIONS, type DataNodeOptions } from '../server/options.js'
 import { type ClusterNode, RedisCluster } from './cluster.js'
+import { assertClusterPortsFree, fixedClusterPorts } from './fixed-ports.js'
 
 export const CLUSTER_SLOTS = 16384
 
@@ -31,6 +33,16 @@ export interface RedisClusterOptions {
   password?: string
   /** Options of every node. */
   server?: Omit<DataNodeOptions, 'databases'>
+  /**
+   * Fixed ports, one per node (masters first, then the replicas of master 0, 1, …); each node's cluster
+   * bus listens on port + 10000, which must be free too. No retry: a taken port is a `PortInUseError`.
+   * Default: ephemeral ports (and ephemeral bus ports).
+   */
+  ports?: readonly number[]
+  /** Fixed ports `basePort`, `basePort + 1`, … (like `ports`). */
+  basePort?: number
+  /** Which server runs the nodes (Redis ≥ 7.0 or Valkey), like `startRedis({ version })`. */
+  version?: string
   startTimeoutMs?: number
 }
 
@@ -42,6 +54,9 @@ const CLUSTER_OPTIONS: OptionSchema<RedisClusterOptions> = {
   nodeTimeoutMs: check.int(100, 600_000),
   password: checkPassword,
   server: check.object(CLUSTER_NODE_OPTIONS, 'startRedisCluster({ server })'),
+  ports: check.arrayOf(check.port()),
+  basePort: check.port(),
+  version: checkVersion,
   startTimeoutMs: check.ms(),
 }
 
@@ -66,15 +81,22 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   // random by default (in env() and the clients): another local user reaching a port gets NOAUTH
   const password = options.password ?? randomBytes(18).toString('base64url')
   const timeoutMs = options.startTimeoutMs ?? 30_000
-  const serverBin = redisServerBinary()
+  const fixed = fixedClusterPorts(options, total)
+  const build = resolveRedisServer(options.version)
+  if (redisMajor(build) < 7) {
+    throw new InvalidOptionsError(
+      'version',
+      `clusters need Redis 7.0 or newer (CLUSTER ADDSLOTSRANGE, cluster-port), ${build.path} is ${build.product} ${build.version}`,
+    )
+  }
+  const serverBin = build.path
+  if (fixed) await assertClusterPortsFree(fixed)
   // as root, every node runs as the unprivileged user (like startRedis)
   const ids = unprivilegedUser()
   const tempDir = await createTempDir('redis-cluster')
   try {
     chownRecursive(tempDir.path, ids)
-    return await withPortsRetry(2 * total, async (ports) => {
-      const dataPorts = ports.slice(0, total)
-      const busPorts = ports.slice(total)
+    const form = async (dataPorts: number[], busPorts: number[]): Promise<RedisCluster> => {
       const specs: NodeSpec[] = dataPorts.map((port, i) => {
         const dir = path.join(tempDir.path, `node-${i}`)
         const extra = [
@@ -171,7 +193,9 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       } finally {
         for (const c of conns) c.disconnect()
       }
-    })
+    }
+    if (fixed) return await form(fixed.data, fixed.bus)
+    return await withPortsRetry(2 * total, (ports) => form(ports.slice(0, total), ports.slice(total)))
   } catch (err) {
     await tempDir.remove()
     throw err

@@ -1,7 +1,8 @@
 import { resolveBinary } from '@infra/fixture-core'
 
 const INSTALL_HINT = 'apt-get install redis-server redis-sentinel (or bash tooling/bootstrap.sh)'
-const KNOWN_DIRS = ['/usr/bin', '/usr/local/bin', '/opt/homebrew/bin', '/usr/sbin']
+/** Well-known install dirs searched after PATH. */
+export const KNOWN_DIRS = ['/usr/bin', '/usr/local/bin', '/opt/homebrew/bin', '/usr/sbin']
 
 function redisBinary(name: string, envVar: string): string {
   return resolveBinary({ name, envVar, installHint: INSTALL_HINT, knownDirs: KNOWN_DIRS })

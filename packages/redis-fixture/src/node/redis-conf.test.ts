@@ -20,6 +20,13 @@ describe('redis.conf generation', () => {
     expect(conf).toContain('appendonly no\n')
     expect(conf).toContain('databases 256\n')
     expect(conf).toContain('dir /tmp/x\n')
+    expect(conf).toContain('appenddirname appendonlydir\n')
+  })
+
+  it('Redis 6 gets no appenddirname (a 7.0 directive it would refuse)', () => {
+    const conf = buildServerConf({ port: 1, dir: '/d', major: 6 })
+    expect(conf).not.toContain('appenddirname')
+    expect(conf).toContain('appendfilename appendonly.aof\n')
   })
 
   it('persistence, auth, limits and extra directives', () => {

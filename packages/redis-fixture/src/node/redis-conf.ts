@@ -15,7 +15,13 @@ export function quoteConfArg(value: string | number | boolean): string {
 export const DEFAULT_DATABASES = 256
 
 /** The `redis.conf` of a local test server: loopback, no daemon, persistence off unless asked. */
-export function buildServerConf(opts: RedisServerOptions & { port: number; dir: string }): string {
+export function buildServerConf(
+  opts: RedisServerOptions & {
+    port: number
+    dir: string /** Redis major (default 7): 6 has no appenddirname. */
+    major?: number
+  },
+): string {
   const lines: string[] = [
     confLine('port', opts.port),
     confLine('bind', '127.0.0.1'),
@@ -28,8 +34,8 @@ export function buildServerConf(opts: RedisServerOptions & { port: number; dir: 
     confLine('databases', opts.databases ?? DEFAULT_DATABASES),
     confLine('dbfilename', 'dump.rdb'),
     confLine('appendfilename', 'appendonly.aof'),
-    confLine('appenddirname', 'appendonlydir'),
   ]
+  if ((opts.major ?? 7) >= 7) lines.push(confLine('appenddirname', 'appendonlydir'))
   const persistence = opts.persistence ?? 'none'
   if (persistence === 'rdb') lines.push('save 3600 1 300 100 60 10000', confLine('appendonly', 'no'))
   else lines.push(confLine('save', ''), confLine('appendonly', persistence === 'aof'))

@@ -15,10 +15,17 @@ import {
 import type { Redis } from 'ioredis'
 import { createRedisClient } from '../client/client-factory.js'
 import { parseInfo } from '../client/server-info.js'
-import { redisSentinelCommand, redisServerBinary } from '../node/binaries.js'
+import { redisSentinelCommand } from '../node/binaries.js'
 import { killAll, type NodeSpec, startNodes } from '../node/node-process.js'
 import { buildServerConf, confLine } from '../node/redis-conf.js'
-import { checkName, checkPassword, DATA_NODE_OPTIONS, type DataNodeOptions } from '../server/options.js'
+import { redisMajor, resolveRedisServer } from '../node/servers.js'
+import {
+  checkName,
+  checkPassword,
+  checkVersion,
+  DATA_NODE_OPTIONS,
+  type DataNodeOptions,
+} from '../server/options.js'
 import { RedisSentinel } from './sentinel.js'
 
 export interface RedisSentinelOptions {
@@ -45,6 +52,11 @@ export interface RedisSentinelOptions {
   password?: string
   /** Options for the data nodes. */
   server?: DataNodeOptions
+  /**
+   * Which server runs every process (data nodes, and sentinels as `<server> --sentinel`), like
+   * `startRedis({ version })`: `'6.2'`, `'valkey-8'` … Default: `redis-server` + `redis-sentinel`.
+   */
+  version?: string
   startTimeoutMs?: number
 }
 
@@ -57,6 +69,7 @@ const SENTINEL_OPTIONS: OptionSchema<RedisSentinelOptions> = {
   failoverTimeoutMs: check.int(100, 3_600_000),
   password: checkPassword,
   server: check.object(DATA_NODE_OPTIONS, 'startRedisSentinel({ server })'),
+  version: checkVersion,
   startTimeoutMs: check.ms(),
 }
 
@@ -133,8 +146,13 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
   // random by default (in env() and the clients): another local user reaching a port gets NOAUTH
   const password = options.password ?? randomBytes(18).toString('base64url')
   const timeoutMs = options.startTimeoutMs ?? 30_000
-  const serverBin = redisServerBinary()
-  const sentinelCmd = redisSentinelCommand()
+  const build = resolveRedisServer(options.version)
+  const major = redisMajor(build)
+  const serverBin = build.path
+  const sentinelCmd =
+    options.version === undefined
+      ? redisSentinelCommand()
+      : { command: build.path, extraArgs: ['--sentinel'] }
   // as root, every process runs as the unprivileged user (like startRedis)
   const ids = unprivilegedUser()
   const tempDir = await createTempDir('redis-sentinel')
@@ -156,7 +174,9 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
           password,
           ids,
           startTimeoutMs: timeoutMs,
-          conf: buildServerConf({ ...(options.server ?? {}), password, port, dir }) + `${extra.join('\n')}\n`,
+          conf:
+            buildServerConf({ ...(options.server ?? {}), password, port, dir, major }) +
+            `${extra.join('\n')}\n`,
         }
       }
       const started: ServiceProcess[] = []
@@ -199,8 +219,9 @@ export async function startRedisSentinel(options: RedisSentinelOptions = {}): Pr
           }),
         )
         started.push(...sentinelProcs)
+        // SENTINEL DEBUG is 7.0+: a 6.2 group keeps Redis' periods (discovery and failover take longer)
         await Promise.all(
-          sentinelPorts.map((p) =>
+          (major >= 7 ? sentinelPorts : []).map((p) =>
             queryNode(p, password, (c) => c.call('SENTINEL', 'DEBUG', ...SENTINEL_DEBUG_PERIODS.map(String))),
           ),
         )

@@ -47,6 +47,8 @@ describe('startRedis() options', () => {
     [{ config: { save: 'x\ny' } }, 'config.save'],
     [{ isolation: 'schema' }, 'isolation'],
     [{ stopGraceMs: -1 }, 'stopGraceMs'],
+    [{ version: '7.x' }, 'version'],
+    [{ version: 'keydb-6' }, 'version'],
   ])('rejects %j naming %s', (opts, option) => {
     try {
       validateServerOptions(opts as never)
@@ -73,12 +75,11 @@ describe('unknown option keys throw InvalidOptionsError naming the key (and the 
       'server.maxclient',
       /Did you mean 'maxclients'\?/,
     ],
-    // no key is a likely typo of 'ports': the message lists the known ones instead
     [
       'startRedisCluster',
-      () => startRedisCluster({ ports: [7000, 7001] } as never),
-      'ports',
-      /Known options: masters, replicasPerMaster/,
+      () => startRedisCluster({ basePorts: 7000 } as never),
+      'basePorts',
+      /Did you mean 'basePort'\?/,
     ],
     [
       'startRedisCluster server',

@@ -1,4 +1,5 @@
 import { check, InvalidOptionsError, type OptionCheck, type OptionSchema } from '@infra/fixture-core'
+import { parseVersionSpec } from '../node/servers.js'
 
 export const EVICTION_POLICIES = [
   'noeviction',
@@ -32,6 +33,12 @@ export interface RedisServerOptions {
   url?: string
   /** Fixed port (default: ephemeral, retried on "address in use"). */
   port?: number
+  /**
+   * Which server to start when several are installed (local provider): `'7'`, `'6.2'`, `'7.0.15'`,
+   * `'redis-6.2'`, `'valkey'`, `'valkey-8.1'` — the newest match of `$REDIS_SERVER_BIN`, PATH, well-known
+   * dirs and `tooling/redis/fetch-servers.sh`'s installs. Default: `$REDIS_SERVER_BIN` → PATH (Debian's 7.0).
+   */
+  version?: string
   /** `none` (default, pure in-memory), `rdb` (snapshot on graceful stop) or `aof` (append-only file). */
   persistence?: Persistence
   /** AOF fsync policy (default `everysec`). */
@@ -124,12 +131,18 @@ export const DATA_NODE_OPTIONS: OptionSchema<DataNodeOptions> = {
   }),
 }
 
+/** A `version` option: `'7'`, `'6.2'`, `'redis-6.2'`, `'valkey-8'` … */
+export const checkVersion = refine(check.string(), (version: string, key) => {
+  parseVersionSpec(version, key)
+})
+
 /** Every option of {@link RedisServerOptions} and its check (the compiler reports a forgotten key). */
 export const SERVER_OPTIONS: OptionSchema<RedisServerOptions> = {
   ...DATA_NODE_OPTIONS,
   provider: check.oneOf('local', 'external'),
   url: refine(check.string(), (url: string, key) => checkRedisUrl(url, key)),
   port: check.port(),
+  version: checkVersion,
   password: refine(check.string(), (password: string, key) => noNewline(key, password)),
   users: check.arrayOf(check.object(ACL_USER)),
   isolation: check.oneOf('db', 'prefix'),

@@ -11,9 +11,9 @@ import {
   withTimeout,
 } from '@infra/fixture-core'
 import { type ConnectTarget, createRedisClient, parseRedisUrl } from '../client/client-factory.js'
-import { redisServerBinary } from '../node/binaries.js'
 import { startNode } from '../node/node-process.js'
 import { buildServerConf, DEFAULT_DATABASES } from '../node/redis-conf.js'
+import { redisMajor, resolveRedisServer } from '../node/servers.js'
 import { checkRedisUrl, type RedisServerOptions, SERVER_OPTIONS } from './options.js'
 import { type RedisConnectionInfo, RedisServer } from './redis-server.js'
 
@@ -61,7 +61,8 @@ async function startExternal(options: RedisServerOptions): Promise<RedisServer> 
 }
 
 async function startLocal(options: RedisServerOptions): Promise<RedisServer> {
-  const command = redisServerBinary()
+  const build = resolveRedisServer(options.version)
+  const command = build.path
   const name = options.name ?? 'redis'
   const tempDir = await createTempDir(name)
   // a random password by default (carried in .url): another local user reaching the port gets nothing
@@ -76,7 +77,7 @@ async function startLocal(options: RedisServerOptions): Promise<RedisServer> {
       dir: tempDir.path,
       confFile: 'redis.conf',
       port,
-      conf: buildServerConf({ ...options, password, port, dir: tempDir.path }),
+      conf: buildServerConf({ ...options, password, port, dir: tempDir.path, major: redisMajor(build) }),
       password,
       ids,
       startTimeoutMs: options.startTimeoutMs ?? 20_000,
@@ -85,7 +86,9 @@ async function startLocal(options: RedisServerOptions): Promise<RedisServer> {
   try {
     const proc = options.port ? await start(options.port) : await withPortRetry(start)
     const databases = options.databases ?? DEFAULT_DATABASES
-    debug?.(`redis :${proc.port} provider local: ${command}, directory ${tempDir.path}`)
+    debug?.(
+      `redis :${proc.port} provider local: ${build.product} ${build.version} (${command}), directory ${tempDir.path}`,
+    )
     return new RedisServer({
       provider: 'local',
       target: { host: '127.0.0.1', port: proc.port!, password, db: 0 },
