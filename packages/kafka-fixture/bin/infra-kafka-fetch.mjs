@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Fetches the Apache Kafka broker jars @infra/kafka-fixture runs, from Maven Central into the
-// fixtures cache (needs Java 17 and Maven). Usage: infra-kafka-fetch [version]
+// fixtures cache (needs Java 17 and Maven). Any Kafka release on Maven Central, one cache dir each.
+// Usage: infra-kafka-fetch [--version] <version>   (default: the package's default Kafka version)
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 

@@ -3,7 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { BinaryNotFoundError, type FixtureServer, InvalidOptionsError } from '@infra/fixture-core'
 import { describe, expect, expectTypeOf, it } from 'vitest'
-import { resolveKafkaLibs, versionOfLibs } from './broker/jars.js'
+import { checkVersionOfHome, fetchCommand, resolveKafkaLibs, versionOfLibs } from './broker/jars.js'
+import { DEFAULT_KAFKA_VERSION } from './broker/kafka-version.js'
 import type { KafkaFixture } from './kafka-fixture.js'
 import { connectKafka, parseBrokerList, startKafka } from './start-kafka.js'
 import type { KafkaTopic } from './topics/kafka-topic.js'
@@ -134,8 +135,10 @@ describe('jar resolution', () => {
       err = e
     }
     expect(err).toBeInstanceOf(BinaryNotFoundError)
-    expect((err as Error).message).toContain('bash tooling/bootstrap.sh')
-    expect((err as Error).message).toContain('npx infra-kafka-fetch 0.0.1')
+    expect((err as Error).message).toContain('npx infra-kafka-fetch --version 0.0.1')
+    expect((err as Error).message).toContain('bash tooling/kafka/fetch-jars.sh 0.0.1')
+    expect((err as Error).message).not.toContain('bootstrap.sh') // it fetches the default version only
+    expect(fetchCommand(DEFAULT_KAFKA_VERSION)).toContain('bash tooling/bootstrap.sh')
   })
 
   it('uses a KAFKA_HOME distribution and reads its version', () => {
@@ -151,6 +154,10 @@ describe('jar resolution', () => {
         version: '3.9.1',
         source: 'KAFKA_HOME',
       })
+      // an explicit version that is not the distribution's is refused before anything starts
+      expect(() => checkVersionOfHome('4.3.1', home)).toThrow(/kafkaHome=.* is Kafka 3\.9\.1/)
+      expect(() => checkVersionOfHome('3.9.1', home)).not.toThrow()
+      expect(() => checkVersionOfHome(undefined, home)).not.toThrow()
     } finally {
       fs.rmSync(home, { recursive: true, force: true })
     }

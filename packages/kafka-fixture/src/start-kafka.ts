@@ -1,4 +1,5 @@
 import { checkOptions, debugLogger, InvalidOptionsError, LOOPBACK } from '@infra/fixture-core'
+import { checkVersionOfHome } from './broker/jars.js'
 import { DEFAULT_KAFKA_VERSION } from './broker/kafka-version.js'
 import { startLocalCluster } from './broker/local-cluster.js'
 import { KafkaFixture } from './kafka-fixture.js'
@@ -63,6 +64,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaFixtu
       deleteOwnTopics: true,
     })
   }
+  checkVersionOfHome(o.version, o.kafkaHome)
   const startTimeoutMs = o.startTimeoutMs ?? 90_000
   const size = o.nodes ?? 1
   const firstNodeId = o.firstNodeId ?? 1

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { BinaryNotFoundError, cacheRoot, debugLogger, InvalidOptionsError } from '@infra/fixture-core'
-import { isKafkaVersion } from './kafka-version.js'
+import { DEFAULT_KAFKA_VERSION, isKafkaVersion } from './kafka-version.js'
 
 export const KAFKA_HOME_ENV = 'KAFKA_HOME'
 
@@ -20,9 +20,10 @@ export function cachedLibsDir(version: string): string {
   return path.join(cacheRoot(), 'kafka', version, 'libs')
 }
 
-/** The command that fetches the jars, for error messages and docs. */
+/** The commands that fetch the jars of `version` (any release on Maven Central), for errors and docs. */
 export function fetchCommand(version: string): string {
-  return `bash tooling/bootstrap.sh (in the infra monorepo), or npx infra-kafka-fetch ${version} (from @infra/kafka-fixture; needs Java 17 and Maven)`
+  const bootstrap = version === DEFAULT_KAFKA_VERSION ? 'bash tooling/bootstrap.sh or ' : ''
+  return `npx infra-kafka-fetch --version ${version} (from @infra/kafka-fixture; needs Java 17 and Maven), or in the infra monorepo ${bootstrap}bash tooling/kafka/fetch-jars.sh ${version}`
 }
 
 /** The Kafka version of a libs dir, from its `kafka_2.13-<version>.jar`. */
@@ -75,6 +76,23 @@ export function resolveKafkaLibs(opts: { version: string; kafkaHome?: string }):
   }
   debug?.(`jars from the cache ${dir} (Kafka ${opts.version})`)
   return { dir, version: opts.version, source: 'cache' }
+}
+
+/**
+ * A `version` asked for beside a `kafkaHome` / $KAFKA_HOME of another version is an
+ * `InvalidOptionsError` (the distribution would silently win otherwise).
+ */
+export function checkVersionOfHome(version: string | undefined, kafkaHome: string | undefined): void {
+  const home = kafkaHome ?? process.env[KAFKA_HOME_ENV]
+  if (!version || !home) return
+  const found = versionOfLibs(path.join(home, 'libs'))
+  if (found && found !== version) {
+    const label = kafkaHome ? 'kafkaHome' : `$${KAFKA_HOME_ENV}`
+    throw new InvalidOptionsError(
+      'version',
+      `'${version}' asked for, but ${label}=${home} is Kafka ${found}: omit version to run it, or unset ${label} to run the cached ${version} jars`,
+    )
+  }
 }
 
 /** A cheap fingerprint of a libs dir (names and sizes) for cache keys. */
