@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { InvalidOptionsError } from './index.js'
+import { EnvironmentError, InvalidOptionsError } from './index.js'
 import type { Postgres } from './postgres.js'
 import { startPostgres } from './start.js'
 
@@ -139,5 +139,31 @@ describe('an hba_file of your own (relative to the cwd)', () => {
     )
     expect(err).toBeInstanceOf(InvalidOptionsError)
     expect(String(err)).toMatch(/hba_file.*line 2/)
+  })
+})
+
+describe('a tmpDir too long for the unix socket', () => {
+  it('still starts by default (TCP trusted, as before), but asked-for auth is an EnvironmentError', async () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-long-'))
+    const tmpDir = path.join(base, 'd'.repeat(100))
+    fs.mkdirSync(tmpDir, { mode: 0o711 })
+    fs.chmodSync(base, 0o711)
+    try {
+      await using plain = await startPostgres({ migrationsKey: 'auth.integration', poolSize: 0, tmpDir })
+      expect(await tryQuery(plain.url)).toEqual({ u: 'postgres' })
+      const err = await startPostgres({
+        migrationsKey: 'auth.integration',
+        poolSize: 0,
+        tmpDir,
+        password: 'x',
+      }).then(
+        (s) => s.stop().then(() => undefined),
+        (e: unknown) => e,
+      )
+      expect(err).toBeInstanceOf(EnvironmentError)
+      expect(String(err)).toMatch(/unix socket.*shorter tmpDir/)
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true })
+    }
   })
 })

@@ -64,6 +64,10 @@ function socketDirUsable(dataDir: string): boolean {
   return path.join(dataDir, '.s.PGSQL.65535').length < 100
 }
 
+/** pg_hba.conf when the data dir path is too long for a unix socket (documented: TCP trusted then). */
+const TRUST_TCP =
+  '# written by @infra/pg-fixture: no unix socket here\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n'
+
 /** One query through the unix socket in the data dir. */
 async function socketQuery(
   dataDir: string,
@@ -231,10 +235,12 @@ export async function startPostgresProcess(opts: StartProcessOptions): Promise<S
       `The data dir ${opts.dataDir} is too long a path for PostgreSQL's unix socket (107 bytes), which the fixture needs to set passwords and users: pass a shorter tmpDir`,
     )
   }
-  if (secured) {
-    await fs.promises.writeFile(path.join(opts.dataDir, 'pg_hba.conf'), opts.hba ?? hbaConf())
-    settings.password_encryption = 'scram-sha-256'
-  }
+  // without a usable socket no password can be set: TCP is trusted (the copied data dir's rules want SCRAM)
+  await fs.promises.writeFile(
+    path.join(opts.dataDir, 'pg_hba.conf'),
+    secured ? (opts.hba ?? hbaConf()) : TRUST_TCP,
+  )
+  if (secured) settings.password_encryption = 'scram-sha-256'
   const proc = await withPortRetry((port) =>
     startService({
       name: opts.name ?? 'postgres',

@@ -88,8 +88,13 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
       durable: o.durable,
       config: { ...(tls ? installServerTls(tls, dataDir, ids) : {}), ...files.settings },
       timeoutMs: o.startTimeoutMs,
-      hba: hbaConf({ requireTls: o.tls?.require, users: o.users }),
-      setupSql: roleSql(SUPERUSER, password, o.users),
+      // asked-for auth needs the unix socket (a too long tmpDir path is then an error); the default does not
+      ...(o.password !== undefined || o.users.length > 0 || o.tls?.require
+        ? {
+            hba: hbaConf({ requireTls: o.tls?.require, users: o.users }),
+            setupSql: roleSql(SUPERUSER, password, o.users),
+          }
+        : {}),
       finalHba: files.hba,
     })
     debug?.(
