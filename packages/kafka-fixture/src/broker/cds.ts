@@ -23,6 +23,7 @@ export function cdsEnabled(option: boolean | undefined): boolean {
 export async function cdsArchive(
   inputs: Record<string, unknown>,
   build: (archivePath: string) => Promise<void>,
+  verify?: (archivePath: string) => Promise<void>,
 ): Promise<string | undefined> {
   const key = JSON.stringify(inputs)
   if (failedThisProcess.has(key)) {
@@ -42,6 +43,8 @@ export async function cdsArchive(
         if (!fs.existsSync(archive) || fs.statSync(archive).size === 0) {
           throw new Error('the JVM exited without writing the class-data archive')
         }
+        // a JVM that cannot map it (other build, other class path) must refuse it now, not run without it
+        await verify?.(archive)
       },
     })
     const archive = path.join(dir, 'kafka.jsa')
@@ -51,5 +54,33 @@ export async function cdsArchive(
     failedThisProcess.add(key)
     debug?.(`class-data archive not built, starting without it: ${(err as Error).message}`)
     return undefined
+  }
+}
+
+/**
+ * True when a JVM's output says it could not use its class-data archive (the JVM prints CDS warnings
+ * to stdout by default and then runs without it, i.e. slowly).
+ */
+export function cdsRefused(logLines: readonly string[]): boolean {
+  return logLines.some(
+    (l) => /\[warning\]\[cds/.test(l) || /shared archive file .*(?:mismatch|was created by)/i.test(l),
+  )
+}
+
+/**
+ * Sets a refused archive's cache entry aside (rename, then remove), so the next start builds a new
+ * one. The running JVMs keep their mapping; a concurrent reader sees the entry or nothing.
+ */
+export function discardCdsArchive(archivePath: string): void {
+  const dir = path.dirname(archivePath)
+  const aside = `${dir}.stale-${process.pid}-${Date.now()}`
+  try {
+    fs.renameSync(dir, aside)
+    fs.rmSync(aside, { recursive: true, force: true })
+    debug?.(`class-data archive ${archivePath} was refused by the JVM: discarded, the next start rebuilds it`)
+  } catch (err) {
+    debug?.(
+      `class-data archive ${archivePath} refused, and could not be discarded: ${(err as Error).message}`,
+    )
   }
 }

@@ -1,6 +1,6 @@
 import { BinaryNotFoundError } from '@infra/fixture-core'
 import { describe, expect, it } from 'vitest'
-import { parseJavaMajor, resolveJava } from './java.js'
+import { javaRelease, parseJavaMajor, resolveJava } from './java.js'
 
 describe('parseJavaMajor', () => {
   it('reads modern and legacy version strings', () => {
@@ -28,5 +28,21 @@ describe('resolveJava', () => {
   it('rejects a program that is not Java, saying why', () => {
     expect(() => resolveJava('/bin/true')).toThrow(BinaryNotFoundError)
     expect(() => resolveJava('/bin/true')).toThrow(/did not report a version/)
+  })
+})
+
+describe('javaRelease', () => {
+  it("reads the major and runtime build from the JDK's release file, without starting a JVM", () => {
+    const java = resolveJava()
+    const release = javaRelease(java.path)
+    // the machine's Java comes from a Debian package, which has a release file
+    expect(release?.major).toBe(java.major)
+    expect(java.identity).toContain(release!.runtime)
+    expect(java.identity).toMatch(/\|\d+:\d+$/)
+  })
+
+  it('is undefined for an executable outside a Java home', () => {
+    expect(javaRelease('/bin/true')).toBeUndefined()
+    expect(javaRelease('/nonexistent/bin/java')).toBeUndefined()
   })
 })

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
 import path from 'node:path'
 import { debugLogger, resolveBinary } from '@infra/fixture-core'
 
@@ -9,6 +10,11 @@ export const MIN_JAVA_MAJOR = 17
 export interface JavaInfo {
   path: string
   major: number
+  /**
+   * What a class-data archive is only valid for: the real path of the executable, its runtime version
+   * (the JDK's `release` file) and libjvm's size and mtime (an in-place upgrade changes them).
+   */
+  identity: string
 }
 
 const KNOWN_JAVA_DIRS = [
@@ -29,11 +35,58 @@ export function parseJavaMajor(output: string): number | undefined {
   return first === 1 && m[2] ? Number(m[2]) : first
 }
 
+/**
+ * The `release` file of the JDK/JRE an executable belongs to (`<home>/bin/java` → `<home>/release`):
+ * the Java version and runtime build without starting a JVM (a `java -version` costs ~100 ms, more on a
+ * busy machine). Undefined when there is none (then `java -version` decides).
+ */
+export function javaRelease(java: string): { major: number; runtime: string; home: string } | undefined {
+  try {
+    const home = path.dirname(path.dirname(fs.realpathSync(java)))
+    const text = fs.readFileSync(path.join(home, 'release'), 'utf8')
+    const version = /^JAVA_VERSION="([^"]+)"/m.exec(text)?.[1]
+    const major = version ? parseJavaMajor(`version "${version}"`) : undefined
+    if (major === undefined) return undefined
+    return { major, runtime: /^JAVA_RUNTIME_VERSION="([^"]+)"/m.exec(text)?.[1] ?? version!, home }
+  } catch {
+    return undefined
+  }
+}
+
+const identities = new Map<string, string>()
+
+function jvmIdentity(java: string): string {
+  let known = identities.get(java)
+  if (known === undefined) {
+    known = readJvmIdentity(java)
+    identities.set(java, known)
+  }
+  return known
+}
+
+function readJvmIdentity(java: string): string {
+  const real = fs.realpathSync(java)
+  const home = path.dirname(path.dirname(real))
+  const release = javaRelease(java)
+  const runtime =
+    release?.runtime ?? spawnSync(java, ['-version'], { encoding: 'utf8', timeout: 15_000 }).stderr ?? ''
+  let libjvm = 'no libjvm.so found'
+  for (const dir of ['lib/server', 'lib/client', 'jre/lib/amd64/server']) {
+    try {
+      const st = fs.statSync(path.join(home, dir, 'libjvm.so'))
+      libjvm = `${st.size}:${Math.round(st.mtimeMs)}`
+      break
+    } catch {}
+  }
+  return `${real}|${runtime.trim()}|${libjvm}`
+}
+
 /** `java -version` of each executable asked about, once per process: a major, or why there is none. */
 const majors = new Map<string, number | string>()
 
 function javaMajor(java: string): number | string {
   let known = majors.get(java)
+  if (known === undefined && java.includes('/')) known = javaRelease(java)?.major
   if (known === undefined) {
     const res = spawnSync(java, ['-version'], { encoding: 'utf8', timeout: 15_000 })
     const major = res.error ? undefined : parseJavaMajor(`${res.stderr ?? ''}${res.stdout ?? ''}`)
@@ -66,5 +119,5 @@ export function resolveJava(explicit?: string): JavaInfo {
   })
   const major = javaMajor(found) as number
   debug?.(`java ${found} (Java ${major})`)
-  return { path: found, major }
+  return { path: found, major, identity: jvmIdentity(found) }
 }

@@ -11,13 +11,13 @@ import {
 import { createClient } from '../clients/client-config.js'
 import { fetchMetadata } from '../wire/kafka-wire.js'
 import type { AdvertisedHost, ConfigValue, NodeAddress } from './broker-config.js'
-import { cdsArchive, cdsEnabled } from './cds.js'
+import { cdsArchive, cdsEnabled, cdsRefused, discardCdsArchive } from './cds.js'
 import { libsFingerprint, resolveKafkaLibs } from './jars.js'
 import { resolveJava } from './java.js'
 import { defaultJvmFlags } from './jvm.js'
 import { isLive, type KafkaNode, prepareNode } from './kafka-node.js'
-import { logConfigJvmArgs, writeLogConfig } from './log4j-config.js'
-import { randomKafkaUuid, storageTemplate } from './storage.js'
+import { logBackend, logConfigJvmArgs, writeLogConfig } from './log4j-config.js'
+import { randomKafkaUuid, runKafkaTool, storageTemplate } from './storage.js'
 
 export interface LocalClusterOptions {
   size: number
@@ -81,25 +81,19 @@ export async function startLocalCluster(
   opts: LocalClusterOptions,
   extraJvmArgs: readonly string[] = [],
 ): Promise<LocalCluster> {
-  const java = resolveJava(opts.java)
-  const libs = resolveKafkaLibs({ version: opts.version, kafkaHome: opts.kafkaHome })
-  const jvmFlags = opts.jvmFlags ? [...opts.jvmFlags] : defaultJvmFlags(opts.heapMb)
-  const cmd = { java: java.path, libsDir: libs.dir, jvmFlags }
-  const template = await storageTemplate(cmd, libs.version)
-  let archive: string | undefined
-  if (cdsEnabled(opts.cds) && !extraJvmArgs.some((a) => a.startsWith('-XX:ArchiveClassesAtExit'))) {
-    archive = await cdsArchive(
-      {
-        java: java.path,
-        javaMajor: java.major,
-        version: libs.version,
-        libs: libsFingerprint(libs.dir),
-        jvmFlags,
-      },
-      (archivePath) => buildCdsArchive(opts, archivePath),
+  // a process's first temp dir starts fixture-core's watchdog (a child process, 0.1–0.6 s): it starts
+  // while Java, the jars, the storage template and the class-data archive are looked up
+  const workDirStart = createTempDir('kafka')
+  workDirStart.catch(() => {})
+  const launch = await prepareLaunch(opts, extraJvmArgs).catch(async (err) => {
+    await workDirStart.then(
+      (d) => d.remove(),
+      () => {},
     )
-  }
-  const workDir = await createTempDir('kafka')
+    throw err
+  })
+  const { java, libs, jvmFlags, template, archive } = launch
+  const workDir = await workDirStart
   const nodes: KafkaNode[] = []
   try {
     const logConfig = writeLogConfig(workDir.path, opts.logLevel)
@@ -143,6 +137,7 @@ export async function startLocalCluster(
         intervalMs: 50,
       }).then(() => undefined)
     await waitForBrokers(opts.size, opts.startTimeoutMs)
+    if (archive && nodes.some((n) => cdsRefused(n.process.logs()))) discardCdsArchive(archive)
     debug?.(`ready: ${nodes.map((n) => `${LOOPBACK}:${n.brokerPort}`).join(',')} (cluster ${clusterId})`)
     let stopping: Promise<void> | undefined
     return {
@@ -166,6 +161,39 @@ export async function startLocalCluster(
     await workDir.remove()
     throw err
   }
+}
+
+/** Java, jars, JVM flags, the storage template and (unless off) the class-data archive. */
+async function prepareLaunch(opts: LocalClusterOptions, extraJvmArgs: readonly string[]) {
+  const java = resolveJava(opts.java)
+  const libs = resolveKafkaLibs({ version: opts.version, kafkaHome: opts.kafkaHome })
+  const jvmFlags = opts.jvmFlags ? [...opts.jvmFlags] : defaultJvmFlags(opts.heapMb)
+  const cmd = { java: java.path, libsDir: libs.dir, jvmFlags }
+  const template = await storageTemplate(cmd, libs.version)
+  let archive: string | undefined
+  if (cdsEnabled(opts.cds) && !extraJvmArgs.some((a) => a.startsWith('-XX:ArchiveClassesAtExit'))) {
+    archive = await cdsArchive(
+      {
+        // the exact JVM build (a Java update makes an archive unusable), the jar set, the flags, and
+        // what the archive was dumped over (the logging backend: see log4j-config.ts)
+        jvm: java.identity,
+        version: libs.version,
+        libs: libsFingerprint(libs.dir),
+        jvmFlags,
+        dump: `start+topic+produce+consume, logging ${logBackend()}`,
+      },
+      (archivePath) => buildCdsArchive(opts, archivePath),
+      // a JVM that cannot map the archive exits at once with -Xshare:on
+      (archivePath) =>
+        runKafkaTool(
+          { ...cmd, jvmFlags: [...jvmFlags, '-Xshare:on', `-XX:SharedArchiveFile=${archivePath}`] },
+          '-version',
+          [],
+          30_000,
+        ).then(() => undefined),
+    )
+  }
+  return { java, libs, jvmFlags, template, archive }
 }
 
 /** Runs a throwaway single broker through a produce/consume round trip with the archive dump on. */
