@@ -151,6 +151,26 @@ describe('ClonePool', () => {
     expect(p.liveCount).toBe(0)
   })
 
+  it('keeps the requested size when the template size cannot be read, and says so', async () => {
+    const r = recorder()
+    const errors: string[] = []
+    const sizes: { size: number; reason: string }[] = []
+    const p = pool(r, {
+      size: 2,
+      freeBytes: () => 64 * MB,
+      onSizing: (s) => sizes.push(s),
+      onError: (what) => errors.push(what),
+    })
+    r.failWith(Object.assign(new Error('server starting up'), { code: '57P03' }))
+    p.warm()
+    await until(() => sizes.length === 1)
+    expect(errors[0]).toBe('sizing')
+    expect(sizes[0]).toMatchObject({ size: 2, reason: expect.stringMatching(/unknown/) })
+    r.failWith(undefined)
+    await expect(p.acquire()).resolves.toMatch(/^p_\d+$/)
+    await p.close({ drop: 'none' })
+  })
+
   it('hands an untouched database out again under a new name, and drops a touched one', async () => {
     const r = recorder()
     const p = pool(r, { size: 1, reuse: true })
