@@ -42,6 +42,24 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('version'
     }
   })
 
+  it('explicit binaries must be the major asked for; a PG_BIN_DIR of another major is skipped, not used', async () => {
+    const default17 = await resolvePgBinaries({}, {})
+    expect(default17.major).toBe(17)
+    const wrong = await resolvePgBinaries({ version: 16, binDir: default17.binDir }, {}).catch(
+      (e: unknown) => e,
+    )
+    expect(wrong).toBeInstanceOf(BinaryNotFoundError)
+    expect(String(wrong)).toMatch(/PostgreSQL 17\.\d+, not the 16 asked for/)
+    const perMajor = await resolvePgBinaries({ version: 16 }, { PG_BIN_DIR_16: default17.binDir }).catch(
+      (e: unknown) => e,
+    )
+    expect(String(perMajor)).toMatch(/\$PG_BIN_DIR_16=.*PostgreSQL 17/)
+    const skipped = await resolvePgBinaries({ version: 16 }, { PG_BIN_DIR: default17.binDir })
+    expect(skipped).toMatchObject({ source: 'embedded', major: 16 })
+    const same = await resolvePgBinaries({ version: 17 }, { PG_BIN_DIR: default17.binDir })
+    expect(same).toMatchObject({ source: 'PG_BIN_DIR', major: 17, binDir: default17.binDir })
+  })
+
   it('the default is still PostgreSQL 17', async () => {
     await using server = await startPostgres({ migrationsKey: 'versions.integration', poolSize: 1 })
     expect(await serverVersion(server.url)).toMatch(/^17\./)
