@@ -36,10 +36,10 @@ describe('bad input', () => {
   })
 
   it('jars missing: names the bootstrap and fetch commands', async () => {
-    const err = await failure(startKafka({ version: '0.0.1' }))
+    const err = await failure(startKafka({ version: '3.99.0' }))
     expect(err).toBeInstanceOf(BinaryNotFoundError)
-    expect(err.message).toContain('npx infra-kafka-fetch --version 0.0.1')
-    expect(err.message).toContain('bash tooling/kafka/fetch-jars.sh 0.0.1')
+    expect(err.message).toContain('npx infra-kafka-fetch --version 3.99.0')
+    expect(err.message).toContain('bash tooling/kafka/fetch-jars.sh 3.99.0')
   })
 
   it('a KAFKA_HOME that is not a Kafka distribution is an error, not a silent fallback', async () => {

@@ -1,6 +1,6 @@
 import { check, InvalidOptionsError, type OptionCheck, type OptionSchema } from '@infra/fixture-core'
 import { type AdvertisedHost, type ConfigValue, FIXTURE_OWNED_CONFIG } from './broker/broker-config.js'
-import { isKafkaVersion } from './broker/kafka-version.js'
+import { compareKafkaVersions, isKafkaVersion, MIN_KAFKA_VERSION } from './broker/kafka-version.js'
 import type { ClientLogLevel } from './clients/client-config.js'
 import type { KafkaProvider } from './kafka-fixture.js'
 
@@ -99,8 +99,15 @@ const topicPrefix: OptionCheck = (value, key) => {
 }
 
 const version: OptionCheck = (value, key) => {
-  if (value !== undefined && !(typeof value === 'string' && isKafkaVersion(value))) {
+  if (value === undefined) return
+  if (!(typeof value === 'string' && isKafkaVersion(value))) {
     throw new InvalidOptionsError(key, `expected a version like 4.3.1, got ${JSON.stringify(value)}`)
+  }
+  if (compareKafkaVersions(value, MIN_KAFKA_VERSION) < 0) {
+    throw new InvalidOptionsError(
+      key,
+      `Kafka ${value} predates KRaft mode; the fixture runs KRaft nodes only (${MIN_KAFKA_VERSION} or later)`,
+    )
   }
 }
 

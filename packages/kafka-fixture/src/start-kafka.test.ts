@@ -15,6 +15,7 @@ describe('startKafka option validation (nothing starts)', () => {
     [{ nodes: 0 }, 'nodes'],
     [{ nodes: 2.5 }, 'nodes'],
     [{ version: 'latest' }, 'version'],
+    [{ version: '2.8.2' }, 'version'],
     [{ heapMb: 10 }, 'heapMb'],
     [{ startTimeoutMs: Number.POSITIVE_INFINITY }, 'startTimeoutMs'],
     [{ topicPrefix: 'has space' }, 'topicPrefix'],
@@ -65,7 +66,7 @@ describe('startKafka option validation (nothing starts)', () => {
         return id === 2 ? { 'node.id': 7 } : { 'broker.rack': `r${id}` }
       },
       // would fail later if anything started: no such jars
-      version: '0.0.1',
+      version: '3.99.0',
     }).catch((e: unknown) => e)
     expect(seen).toEqual([0, 1, 2])
     expect(err).toBeInstanceOf(InvalidOptionsError)
@@ -130,13 +131,13 @@ describe('jar resolution', () => {
   it('names the fetch command when jars are missing', () => {
     let err: unknown
     try {
-      resolveKafkaLibs({ version: '0.0.1' })
+      resolveKafkaLibs({ version: '3.99.0' })
     } catch (e) {
       err = e
     }
     expect(err).toBeInstanceOf(BinaryNotFoundError)
-    expect((err as Error).message).toContain('npx infra-kafka-fetch --version 0.0.1')
-    expect((err as Error).message).toContain('bash tooling/kafka/fetch-jars.sh 0.0.1')
+    expect((err as Error).message).toContain('npx infra-kafka-fetch --version 3.99.0')
+    expect((err as Error).message).toContain('bash tooling/kafka/fetch-jars.sh 3.99.0')
     expect((err as Error).message).not.toContain('bootstrap.sh') // it fetches the default version only
     expect(fetchCommand(DEFAULT_KAFKA_VERSION)).toContain('bash tooling/bootstrap.sh')
   })

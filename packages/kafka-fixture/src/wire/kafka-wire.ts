@@ -12,6 +12,7 @@ export type { WireOptions } from './kafka-wire-round-trip.js'
 const API_METADATA = 3
 const API_FIND_COORDINATOR = 10
 const API_INIT_PRODUCER_ID = 22
+const API_API_VERSIONS = 18
 const API_DESCRIBE_QUORUM = 55
 const CLIENT_ID = 'infra-kafka-fixture'
 
@@ -220,6 +221,29 @@ export async function initTransactionalProducer(
   const errorCode = r.int16()
   const producerId = r.int64()
   return { errorCode, producerId }
+}
+
+/** One API a broker serves, with the range of versions it accepts. */
+export interface WireApiVersion {
+  apiKey: number
+  minVersion: number
+  maxVersion: number
+}
+
+/**
+ * ApiVersions v0 (every broker version answers it): the API keys and version ranges the broker serves,
+ * which tell Kafka releases apart (4.0 removed Fetch v0–v3, KIP-896).
+ */
+export async function fetchApiVersions(
+  host: string,
+  port: number,
+  opts: WireOptions = {},
+): Promise<{ errorCode: number; apis: WireApiVersion[] }> {
+  const header = new Writer().int16(API_API_VERSIONS).int16(0).int32(1).string(CLIENT_ID).toBuffer()
+  const r = new Reader(await roundTrip(host, port, frame(header, Buffer.alloc(0)), opts))
+  const errorCode = r.int16()
+  const apis = r.array(() => ({ apiKey: r.int16(), minVersion: r.int16(), maxVersion: r.int16() }))
+  return { errorCode, apis }
 }
 
 /** Splits `host:port` at its last colon. */
