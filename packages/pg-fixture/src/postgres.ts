@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import {
   check,
   checkOptions,
@@ -16,6 +15,7 @@ import { AdminConnection } from './admin-connection.js'
 import { claimOwner, reapAbandonedClones } from './clone-owner.js'
 import { ClonePool } from './clone-pool.js'
 import { REUSE_MIN_VERSION } from './clone-reuse.js'
+import { connectionEnv, tlsOf } from './connection-env.js'
 import type { PostgresConnectionInfo, TestDatabase, TestSchema, TestTransaction } from './handles.js'
 import { databasePrefix, withDatabase, withParams } from './names.js'
 import { freeBytesAt } from './pool-sizing.js'
@@ -140,8 +140,7 @@ export class Postgres implements FixtureServer<TestDatabase> {
    * its file (`caFile`, the `sslrootcert` of `.url`). Undefined when the URL names no `sslrootcert`.
    */
   get tls(): { ca: string; caFile: string } | undefined {
-    const caFile = new URL(this.url).searchParams.get('sslrootcert')
-    return caFile ? { caFile, ca: readFileSync(caFile, 'utf8') } : undefined
+    return tlsOf(this.url)
   }
 
   /** Names of the `users` created at start. */
@@ -165,20 +164,7 @@ export class Postgres implements FixtureServer<TestDatabase> {
    * admin database; for a test's own database use `database()` and its `url`.
    */
   env(): Record<string, string> {
-    const u = new URL(this.url)
-    const env: Record<string, string> = {
-      DATABASE_URL: this.url,
-      PGHOST: this.host,
-      PGPORT: String(this.port),
-      PGUSER: decodeURIComponent(u.username || 'postgres'),
-      PGDATABASE: decodeURIComponent(u.pathname.slice(1) || 'postgres'),
-    }
-    if (u.password) env.PGPASSWORD = decodeURIComponent(u.password)
-    const sslmode = u.searchParams.get('sslmode')
-    const sslrootcert = u.searchParams.get('sslrootcert')
-    if (sslmode) env.PGSSLMODE = sslmode
-    if (sslrootcert) env.PGSSLROOTCERT = sslrootcert
-    return env
+    return connectionEnv(this.url)
   }
 
   /** The server process (local provider only). */
