@@ -155,7 +155,10 @@ export async function install(manager, dir, cacheRoot, { nodeBin } = {}) {
 /** The consumer's environment; with `nodeBin`, that Node comes first on PATH (`#!/usr/bin/env node` bins). */
 export function consumerEnv(nodeBin) {
   const env = cleanEnv({ CI: 'true' })
-  if (nodeBin) env.PATH = `${dirname(nodeBin)}${delimiter}${env.PATH ?? ''}`
+  if (nodeBin) {
+    env.PATH = `${dirname(nodeBin)}${delimiter}${env.PATH ?? ''}`
+    env.INFRA_RELEASE_NODE_BIN = nodeBin // the consumer's vitest checks that it runs on this Node
+  }
   return env
 }
 

@@ -1,6 +1,7 @@
 // Every installed package's `./vitest` subpath loads under the runner and has the contract's shape:
-// a ready `test` (with `extend`) and a fixtures object for `test.extend(...)`.
-import { readFileSync } from 'node:fs'
+// a ready `test` (with `extend`) and a fixtures object for `test.extend(...)`. And the runner runs on the
+// Node this consumer variant is for (the release test sets INFRA_RELEASE_NODE_BIN).
+import { readFileSync, realpathSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 
 interface Plan {
@@ -21,3 +22,12 @@ describe.each(plan.packages.filter((pkg) => pkg.subpaths.includes('./vitest')))(
     })
   },
 )
+
+it('runs on the Node of this consumer variant', () => {
+  // biome-ignore lint/suspicious/noUndeclaredEnvVars: set by the release test for this project, not a turbo task
+  const expected = process.env.INFRA_RELEASE_NODE_BIN
+  expect(expected, 'INFRA_RELEASE_NODE_BIN (set by the release test)').toBeTruthy()
+  expect(realpathSync(process.execPath), `vitest runs on Node ${process.version}`).toBe(
+    realpathSync(expected as string),
+  )
+})
