@@ -1,6 +1,4 @@
-import type pg from 'pg'
 import type { AdminConnection } from './admin-connection.js'
-import { ident } from './names.js'
 
 /**
  * The fast path for a database given back untouched: it is handed out again (under a new name) instead of
@@ -10,7 +8,7 @@ import { ident } from './names.js'
  * 1. `ALTER DATABASE … RENAME` to a fresh name succeeds. PostgreSQL refuses it while anyone is connected
  *    (prepared transactions included), and a client still connecting by the old name fails afterwards
  *    ("database does not exist"), so no late client of the old test can reach the next one. Checks and
- *    rename run in one transaction: a database found touched keeps its name and is dropped.
+ *    rename run in one transaction (one `DO` block): a database found touched keeps its name and is dropped.
  * 2. No client session was ever opened on it: in `pg_stat_database` `sessions`, transactions and tuple
  *    counters are 0 and its stats were never reset. A backend flushes its statistics before it leaves the
  *    process array, so once the rename succeeded every session that ended is counted. A session that only
@@ -46,10 +44,13 @@ export async function fingerprint(admin: AdminConnection, name: string): Promise
 }
 
 /** SQLSTATEs of a rename refused because of what was done with the database: not errors, just "touched". */
-const TOUCHED = new Set(['55006', '3D000', '42P04'])
+const TOUCHED = new Set(['55006', '3D000', '42P04', 'IFT01'])
 
-/** True when the database `$1` is untouched (rule 2–4 above); `$2` its fingerprint's row, `$3` its stats epoch. */
-const CHECK = `SELECT ${ROW} = $2
+/** An SQL string literal, whatever `standard_conforming_strings` says. */
+const lit = (s: string | null) => (s === null ? 'NULL' : `E'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`)
+
+/** True when the database `db` is untouched (rule 2–4 above) compared with `fp`. */
+const check = (db: string, fp: CloneFingerprint) => `(SELECT ${ROW} = ${lit(fp.row)}
     AND s.numbackends = 0 AND s.sessions = 0 AND s.xact_commit = 0 AND s.xact_rollback = 0
     AND s.tup_inserted = 0 AND s.tup_updated = 0 AND s.tup_deleted = 0 AND s.stats_reset IS NULL
     AND NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datid = d.oid)
@@ -57,43 +58,41 @@ const CHECK = `SELECT ${ROW} = $2
     AND NOT EXISTS (SELECT 1 FROM pg_shdescription WHERE objoid = d.oid AND classoid = 'pg_database'::regclass)
     AND NOT EXISTS (SELECT 1 FROM pg_prepared_xacts WHERE database = d.datname)
     AND NOT EXISTS (SELECT 1 FROM pg_replication_slots WHERE database = d.datname)
-    AND ${EPOCH} = $3
-    AND current_setting('track_counts')::boolean AS clean
+    AND ${EPOCH} = ${lit(fp.statsEpoch)}
+    AND current_setting('track_counts')::boolean
   FROM pg_database d JOIN pg_stat_database s ON s.datid = d.oid
- WHERE d.datname = $1`
+ WHERE d.datname = ${lit(db)})`
 
 /**
- * Renames the untouched database `name` to `fresh` (see the rule above), in one transaction: checked,
- * renamed, checked again (a session may have ended in between), committed only when clean. While it runs a
- * client connecting by the old name waits for it and then fails. True when the database now is `fresh`;
- * false when it was touched and still is `name`.
+ * Renames the untouched database `name` to `fresh` (see the rule above), in one transaction and one round
+ * trip: checked, renamed, checked again with fresh statistics (a session may have ended in between),
+ * committed only when clean. While it runs a client connecting by the old name waits for it and then fails.
+ * True when the database now is `fresh`; false when it was touched and still is `name`.
  */
-export function tryReuse(
+export async function tryReuse(
   admin: AdminConnection,
   name: string,
   fresh: string,
   fp: CloneFingerprint,
 ): Promise<boolean> {
-  const clean = async (c: pg.Client, db: string) =>
-    (await c.query<{ clean: boolean | null }>(CHECK, [db, fp.row, fp.statsEpoch])).rows[0]?.clean === true
-  return admin.session(async (c) => {
-    // a cheap refusal first: a database in use would keep the rename waiting up to 5 s for its sessions
-    if (!(await clean(c, name))) return false
-    await c.query('BEGIN')
-    try {
-      // the new name must survive a crash of a non-durable server (synchronous_commit off) like the clone does
-      await c.query('SET LOCAL synchronous_commit = on')
-      await c.query(`ALTER DATABASE ${ident(name)} RENAME TO ${ident(fresh)}`)
-      if (await clean(c, fresh)) {
-        await c.query('COMMIT')
-        return true
-      }
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {})
-      if (TOUCHED.has(String((err as { code?: unknown }).code))) return false
-      throw err
-    }
-    await c.query('ROLLBACK')
-    return false
-  })
+  const sql = `DO $reuse$ BEGIN
+  -- a cheap refusal first: a database in use would keep the rename waiting up to 5 s for its sessions
+  IF ${check(name, fp)} IS NOT TRUE THEN RETURN; END IF;
+  -- the new name must survive a crash of a non-durable server (synchronous_commit off) like the clone does
+  PERFORM set_config('synchronous_commit', 'on', true);
+  EXECUTE format('ALTER DATABASE %I RENAME TO %I', ${lit(name)}, ${lit(fresh)});
+  PERFORM pg_stat_clear_snapshot();
+  IF ${check(fresh, fp)} IS NOT TRUE THEN
+    RAISE EXCEPTION 'infra: database % was touched', ${lit(name)} USING ERRCODE = 'IFT01';
+  END IF;
+END $reuse$;
+SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${lit(fresh)}) AS clean`
+  if (sql.split('$reuse$').length !== 3) return false // a quote inside: not worth the risk
+  try {
+    const results = (await admin.query(sql)) as unknown as { rows: { clean?: boolean }[] }[]
+    return results[results.length - 1]?.rows[0]?.clean === true
+  } catch (err) {
+    if (TOUCHED.has(String((err as { code?: unknown }).code))) return false
+    throw err
+  }
 }
