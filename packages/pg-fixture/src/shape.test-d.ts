@@ -15,3 +15,19 @@ describe('Postgres has the fixture shape', () => {
     expectTypeOf<ReturnType<typeof connectPostgres>>().toEqualTypeOf<Postgres>()
   })
 })
+
+describe('server start options', () => {
+  it('version, tls, password and users are typed', () => {
+    type Options = NonNullable<Parameters<typeof startPostgres>[0]>
+    expectTypeOf<{ version: 16 }>().toExtend<Options>()
+    expectTypeOf<{ version: '14' }>().toExtend<Options>()
+    expectTypeOf<{ version: 13 }>().not.toExtend<Options>()
+    expectTypeOf<{ tls: { require: true } }>().toExtend<Options>()
+    expectTypeOf<{
+      users: [{ name: 'a'; password: 'b'; auth: 'md5'; superuser: true }]
+    }>().toExtend<Options>()
+    expectTypeOf<{ users: [{ name: 'a'; password: 'b'; auth: 'trust' }] }>().not.toExtend<Options>()
+    expectTypeOf<Postgres['userUrl']>().toEqualTypeOf<(name: string, database?: string) => string>()
+    expectTypeOf<Postgres['tls']>().toEqualTypeOf<{ ca: string; caFile: string } | undefined>()
+  })
+})
