@@ -1,5 +1,7 @@
+import fs from 'node:fs'
 import {
   BinaryNotFoundError,
+  getRunDir,
   InvalidOptionsError,
   ProcessExitedError,
   StartupTimeoutError,
@@ -53,6 +55,14 @@ describe('bad input', () => {
     expect(err).toBeInstanceOf(ProcessExitedError)
     expect(err.message).toContain('kafka-1')
     expect(err.message).toMatch(/num\.io\.threads/)
+    // … and its whole kept log is in a file under the run dir, named in the message
+    const file = /Broker log \(until the test run ends\): (\S+\.log)/.exec(err.message)?.[1]
+    expect(file, err.message).toBeDefined()
+    expect(file!.startsWith(getRunDir())).toBe(true)
+    const text = fs.readFileSync(file!, 'utf8')
+    expect(text).toContain('# Kafka node 1')
+    expect(text).toContain('the cluster failed to start')
+    expect(text).toMatch(/num\.io\.threads/)
   })
 
   it('a start that cannot finish in time fails with a finite timeout naming what it waited for', async () => {

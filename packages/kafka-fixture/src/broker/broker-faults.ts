@@ -1,4 +1,5 @@
 import { InvalidOptionsError, UnsupportedOperationError } from '@infra/fixture-core'
+import { startNodeLogged } from './broker-logs.js'
 import type { KafkaNode } from './kafka-node.js'
 import type { LocalCluster } from './local-cluster.js'
 
@@ -60,8 +61,10 @@ export class BrokerFaults {
 
   async restartBroker(id: number): Promise<void> {
     const n = this.node(id, 'restartBroker')
-    if (n.process.running) await n.process.restart({ graceMs: 15_000 })
-    else await n.process.start()
+    const { clusterId } = this.requireCluster('restartBroker')
+    await startNodeLogged(n, clusterId, () =>
+      n.process.running ? n.process.restart({ graceMs: 15_000 }) : n.process.start(),
+    )
   }
 
   async pauseBroker(id: number): Promise<void> {
@@ -91,7 +94,9 @@ export class BrokerFaults {
   async restartAll(): Promise<void> {
     const cluster = this.requireCluster('restart')
     await Promise.all(cluster.nodes.map((n) => n.process.stop({ graceMs: this.stopGraceMs })))
-    await Promise.all(cluster.nodes.map((n) => n.process.start()))
+    await Promise.all(
+      cluster.nodes.map((n) => startNodeLogged(n, cluster.clusterId, () => n.process.start())),
+    )
     await cluster.waitForBrokers(cluster.nodes.length, this.startTimeoutMs)
   }
 }

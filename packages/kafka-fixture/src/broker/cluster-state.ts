@@ -1,5 +1,6 @@
 import { LOOPBACK, waitFor } from '@infra/fixture-core'
 import { describeQuorum, hostPort } from '../wire/kafka-wire.js'
+import { brokerLogFile } from './broker-logs.js'
 import { isLive } from './kafka-node.js'
 import { type FixtureBrokers, metadataFrom } from './live-brokers.js'
 import { brokersVisible, type LocalCluster } from './local-cluster.js'
@@ -15,6 +16,11 @@ export interface NodeInfo {
   paused: boolean
   /** The node's directory (server.properties, data/), removed on stop. */
   dir: string
+  /**
+   * The file its logs were written to when it last failed to start or crashed (under the run dir, kept
+   * until the test run ends); undefined while it never failed. `brokerLogs(id)` has them in memory.
+   */
+  logFile: string | undefined
 }
 
 /** State of each local node (none without a cluster). */
@@ -29,6 +35,7 @@ export function describeNodes(cluster: LocalCluster | undefined): NodeInfo[] {
     running: n.process.running,
     paused: n.process.paused,
     dir: n.dir,
+    logFile: brokerLogFile(n),
   }))
 }
 

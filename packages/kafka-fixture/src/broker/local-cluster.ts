@@ -11,6 +11,7 @@ import {
 import { createClient } from '../clients/client-config.js'
 import { fetchMetadata } from '../wire/kafka-wire.js'
 import type { AdvertisedHost, ConfigValue, NodeAddress } from './broker-config.js'
+import { brokerLogFile, nameLogFiles, watchForCrash, writeBrokerLog } from './broker-logs.js'
 import { cdsArchive, cdsEnabled, cdsRefused, discardCdsArchive } from './cds.js'
 import { libsFingerprint, resolveKafkaLibs } from './jars.js'
 import { resolveJava } from './java.js'
@@ -95,9 +96,9 @@ export async function startLocalCluster(
   const { java, libs, jvmFlags, template, archive } = launch
   const workDir = await workDirStart
   const nodes: KafkaNode[] = []
+  const clusterId = randomKafkaUuid()
   try {
     const logConfig = writeLogConfig(workDir.path, opts.logLevel)
-    const clusterId = randomKafkaUuid()
     const extra = [
       ...logConfigJvmArgs(logConfig),
       ...(archive ? [`-XX:SharedArchiveFile=${archive}`] : []),
@@ -135,8 +136,16 @@ export async function startLocalCluster(
         what: `all ${expected} Kafka brokers to be registered and unfenced on every running node`,
         timeoutMs,
         intervalMs: 50,
-      }).then(() => undefined)
+      }).then(
+        () => undefined,
+        (err: unknown) => {
+          // a node that crashed since the start has its log file: name it
+          nameLogFiles(err, nodes.map(brokerLogFile))
+          throw err
+        },
+      )
     await waitForBrokers(opts.size, opts.startTimeoutMs)
+    for (const n of nodes) watchForCrash(n, clusterId)
     if (archive && nodes.some((n) => cdsRefused(n.process.logs()))) discardCdsArchive(archive)
     debug?.(`ready: ${nodes.map((n) => `${LOOPBACK}:${n.brokerPort}`).join(',')} (cluster ${clusterId})`)
     let stopping: Promise<void> | undefined
@@ -158,6 +167,12 @@ export async function startLocalCluster(
     }
   } catch (err) {
     await Promise.all(nodes.map((n) => n.process.kill()))
+    // the in-memory logs go with the handle: every node that ran gets a file under the run dir
+    const started = nodes.filter((n) => n.process.pid !== undefined)
+    nameLogFiles(
+      err,
+      started.map((n) => writeBrokerLog(n, clusterId, 'the cluster failed to start')),
+    )
     await workDir.remove()
     throw err
   }
