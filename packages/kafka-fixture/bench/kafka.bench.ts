@@ -11,9 +11,12 @@ import { DEFAULT_KAFKA_VERSION } from '../src/broker/kafka-version.js'
 import { randomKafkaUuid, runKafkaTool } from '../src/broker/storage.js'
 import { type KafkaFixture, type KafkaOptions, startKafka } from '../src/index.js'
 import { AckedStream, checkStream } from '../test/failover-stream.js'
+import { beforeOptions, withLog4jCore } from './before-settings.js'
+import { startupBreakdown } from './breakdown.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+const CLUSTER_RUNS = Number(process.env.BENCH_CLUSTER_RUNS ?? 3)
 const ONLY_CLUSTER = process.env.BENCH_ONLY === 'cluster'
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000)
 const results: Record<string, number> = {}
@@ -30,13 +33,34 @@ async function roundTrip(kafka: KafkaFixture): Promise<void> {
   await kafka.consume(topic, { count: 1, timeoutMs: 30_000 })
 }
 
-/** start → a produce/consume round trip works; stop is not timed. */
-async function readyTimes(label: string, opts: KafkaOptions, runs: number, before?: () => Promise<number>) {
+/** CPU time (user+system, ms) the node JVMs have used so far: on a shared machine, steadier than wall time. */
+function jvmCpuMs(kafka: KafkaFixture): number {
+  let ms = 0
+  for (const n of kafka.nodes) {
+    if (!n.pid) continue
+    const fields = fs.readFileSync(`/proc/${n.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // clock ticks (USER_HZ = 100)
+  }
+  return ms
+}
+
+/**
+ * start → a produce/consume round trip works; stop is not timed. `cpu` gets the JVMs' CPU time per
+ * node when start returned (ready).
+ */
+async function readyTimes(
+  label: string,
+  opts: KafkaOptions,
+  runs: number,
+  before?: () => Promise<number>,
+  cpu?: number[],
+) {
   const times: number[] = []
   for (let i = 0; i < runs; i++) {
     const extra = before ? await before() : 0
     const t0 = performance.now()
     const kafka = await startKafka(opts)
+    cpu?.push(jvmCpuMs(kafka) / kafka.nodes.length)
     try {
       await roundTrip(kafka)
       times.push(performance.now() - t0 + extra)
@@ -76,13 +100,40 @@ async function distributionStyleFormat(): Promise<number> {
 }
 
 async function main() {
+  // the machine's load (`uptime`) with each run: the figures are only comparable at similar load
   results.load_avg_1m_at_start = Number(os.loadavg()[0]!.toFixed(2))
+  results.load_avg_5m_at_start = Number(os.loadavg()[1]!.toFixed(2))
   results.cpus = os.cpus().length
 
-  // warm the caches (storage template, CDS archive) so the runs measure steady state
+  // warm the caches (storage template, CDS archives: ours and the before-state's) so the runs
+  // measure steady state
   await readyTimes('warm-up', { nodes: 1 }, 1)
+  await withLog4jCore(() => readyTimes('warm-up (before)', beforeOptions({ nodes: 1 }), 1))
   if (!ONLY_CLUSTER) await singleBroker()
+  await cluster3Ready()
   await cluster3()
+  results.before_failover_resume_ms = await withLog4jCore(async () => {
+    const before = await startKafka(beforeOptions({ nodes: 3 }))
+    try {
+      const f = await failoverResume(before, 'before')
+      results.before_failover_lost_messages = f.check.lost
+      return f.resumeMs
+    } finally {
+      await before.stop()
+    }
+  })
+  if (!ONLY_CLUSTER) {
+    Object.assign(results, await startupBreakdown('single', { nodes: 1 }))
+    Object.assign(
+      results,
+      await withLog4jCore(() => startupBreakdown('before_single', beforeOptionsForBreakdown(1))),
+    )
+  }
+  Object.assign(results, await startupBreakdown('cluster3', { nodes: 3 }))
+  Object.assign(
+    results,
+    await withLog4jCore(() => startupBreakdown('before_cluster3', beforeOptionsForBreakdown(3))),
+  )
   results.load_avg_1m_at_end = Number(os.loadavg()[0]!.toFixed(2))
   const out = path.join(here, 'results', ONLY_CLUSTER ? 'kafka-cluster-only.tmp' : 'kafka.json')
   fs.mkdirSync(path.dirname(out), { recursive: true })
@@ -108,17 +159,34 @@ async function singleBroker() {
     brokerConfig: { 'group.initial.rebalance.delay.ms': 3000, 'num.network.threads': 3, 'num.io.threads': 8 },
   }
   const ours: number[] = []
+  const oursCpu: number[] = []
   const noCds: number[] = []
+  const before: number[] = []
+  const beforeCpu: number[] = []
   const anchor: number[] = []
   for (let i = 0; i < RUNS; i++) {
-    ours.push(...(await readyTimes('single broker', { nodes: 1 }, 1)))
+    ours.push(...(await readyTimes('single broker', { nodes: 1 }, 1, undefined, oursCpu)))
     noCds.push(...(await readyTimes('single broker, no CDS', { nodes: 1, cds: false }, 1)))
+    before.push(
+      ...(await withLog4jCore(() =>
+        readyTimes('single broker, before', beforeOptions({ nodes: 1 }), 1, undefined, beforeCpu),
+      )),
+    )
     anchor.push(...(await readyTimes('anchor (distribution-style)', anchorOpts, 1, distributionStyleFormat)))
   }
-  results.single_broker_ready_p50_ms = Math.round(p50(ours))
-  results.single_broker_ready_no_cds_p50_ms = Math.round(p50(noCds))
-  results.anchor_single_broker_ready_p50_ms = Math.round(p50(anchor))
-  results.single_broker_ready_speedup_vs_anchor = Number((p50(anchor) / p50(ours)).toFixed(2))
+  // ready = startKafka returned and a topic create + produce + consume round trip worked
+  results.single_ready_p50_ms = Math.round(p50(ours))
+  results.before_single_ready_p50_ms = Math.round(p50(before))
+  results.anchor_single_ready_p50_ms = Math.round(p50(anchor))
+  results.single_ready_no_cds_p50_ms = Math.round(p50(noCds))
+  results.single_jvm_cpu_at_ready_p50_ms = Math.round(p50(oursCpu))
+  results.before_single_jvm_cpu_at_ready_p50_ms = Math.round(p50(beforeCpu))
+  results.single_ready_speedup_vs_anchor = Number((p50(anchor) / p50(ours)).toFixed(2))
+  // the keys of earlier runs, same values
+  results.single_broker_ready_p50_ms = results.single_ready_p50_ms
+  results.single_broker_ready_no_cds_p50_ms = results.single_ready_no_cds_p50_ms
+  results.anchor_single_broker_ready_p50_ms = results.anchor_single_ready_p50_ms
+  results.single_broker_ready_speedup_vs_anchor = results.single_ready_speedup_vs_anchor
 
   // topic → consumer joined → first message consumed, on a warm single broker
   {
@@ -143,8 +211,65 @@ async function singleBroker() {
   }
 }
 
+function beforeOptionsForBreakdown(nodes: number) {
+  const o = beforeOptions({ nodes })
+  return { nodes, jvmFlags: o.jvmFlags, brokerConfig: o.brokerConfig }
+}
+
+/** 3-node cluster ready (every node lists all 3 brokers, then a round trip), ours and before, in turns. */
+async function cluster3Ready() {
+  const ours: number[] = []
+  const oursCpu: number[] = []
+  const before: number[] = []
+  const beforeCpu: number[] = []
+  for (let i = 0; i < CLUSTER_RUNS; i++) {
+    ours.push(...(await readyTimes('3-node cluster', { nodes: 3 }, 1, undefined, oursCpu)))
+    before.push(
+      ...(await withLog4jCore(() =>
+        readyTimes('3-node cluster, before', beforeOptions({ nodes: 3 }), 1, undefined, beforeCpu),
+      )),
+    )
+  }
+  results.cluster3_ready_p50_ms = Math.round(p50(ours))
+  results.before_cluster3_ready_p50_ms = Math.round(p50(before))
+  results.cluster3_jvm_cpu_per_node_at_ready_p50_ms = Math.round(p50(oursCpu))
+  results.before_cluster3_jvm_cpu_per_node_at_ready_p50_ms = Math.round(p50(beforeCpu))
+}
+
+/**
+ * Kills the leader of a partition whose leader is not the active controller (so no controller
+ * election is mixed in) under an acks=all stream; resumeMs is from the kill to the first batch the
+ * brokers acknowledged after it (-1: none). Restarts the broker and checks what was acknowledged.
+ */
+async function failoverResume(cluster: KafkaFixture, label: string) {
+  const ftopic = await cluster.createTopic({ partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 })
+  const controller = await cluster.activeController()
+  let leader = await cluster.partitionLeader(ftopic, 0)
+  for (let p = 1; p < 3 && leader === controller; p++) leader = await cluster.partitionLeader(ftopic, p)
+  const stream = new AckedStream(cluster, ftopic, 3)
+  await stream.start()
+  let killedAt = 0
+  try {
+    await stream.waitForMoreAcks(1_000)
+    await cluster.killBroker(leader)
+    killedAt = Date.now() // the JVM is gone
+    await stream.waitForMoreAcks(1_000, 60_000)
+    await cluster.restartBroker(leader)
+    await stream.waitForMoreAcks(500, 60_000)
+  } finally {
+    await stream.stop()
+  }
+  await cluster.waitForTopic(ftopic, { fullIsr: true, timeoutMs: 60_000 })
+  const check = await checkStream(cluster, stream, 60_000)
+  const resumeMs = stream.firstAckAfter(killedAt) ?? -1
+  log(
+    `${label} failover (killed ${leader}, controller ${controller}): ${JSON.stringify(check, (k, v) => (k === 'seen' ? undefined : v))}, resume ${resumeMs} ms`,
+  )
+  return { resumeMs, check, acked: stream.ackedCount, leaderWasController: leader === controller }
+}
+
 async function cluster3() {
-  // 3-node cluster: ready time, throughput with RF 3 / min ISR 2 / acks=all, leader failover
+  // 3-node cluster: throughput with RF 3 / min ISR 2 / acks=all, leader failover
   const t0 = performance.now()
   const cluster = await startKafka({ nodes: 3 })
   results.cluster3_ready_ms = Math.round(performance.now() - t0)
@@ -186,33 +311,13 @@ async function cluster3() {
     results.consume_msgs_per_s = Math.round(MESSAGES / (consumeMs / 1000))
     log(`consume ${MESSAGES}: ${consumeMs.toFixed(0)} ms (includes the group join)`)
 
-    const ftopic = await cluster.createTopic({ partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 })
-    const leader = await cluster.partitionLeader(ftopic, 0)
-    // KRaft: when the dead leader was also the active controller, a controller election comes first
-    results.failover_killed_leader_was_controller = (await cluster.activeController()) === leader ? 1 : 0
-    const stream = new AckedStream(cluster, ftopic, 3)
-    await stream.start()
-    let killedAt = 0
-    try {
-      await stream.waitForMoreAcks(1_000)
-      await cluster.killBroker(leader)
-      killedAt = Date.now() // the JVM is gone
-      await stream.waitForMoreAcks(1_000, 60_000)
-      await cluster.restartBroker(leader)
-      await stream.waitForMoreAcks(500, 60_000)
-    } finally {
-      await stream.stop()
-    }
-    await cluster.waitForTopic(ftopic, { fullIsr: true, timeoutMs: 60_000 })
-    const check = await checkStream(cluster, stream, 60_000)
-    results.failover_lost_messages = check.lost
-    results.failover_out_of_order = check.outOfOrder
-    results.failover_duplicates = check.duplicates
-    results.failover_acked_messages = stream.ackedCount
-    results.failover_resume_ms = stream.firstAckAfter(killedAt) ?? -1
-    log(
-      `failover: ${JSON.stringify(check, (k, v) => (k === 'seen' ? undefined : v))}, resume ${results.failover_resume_ms} ms`,
-    )
+    const f = await failoverResume(cluster, 'ours')
+    results.failover_lost_messages = f.check.lost
+    results.failover_out_of_order = f.check.outOfOrder
+    results.failover_duplicates = f.check.duplicates
+    results.failover_acked_messages = f.acked
+    results.failover_resume_ms = f.resumeMs
+    results.failover_killed_leader_was_controller = f.leaderWasController ? 1 : 0
   } finally {
     await cluster.stop()
   }

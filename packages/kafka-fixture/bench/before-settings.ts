@@ -1,0 +1,45 @@
+// The start path as it was before the speed work of issue #23 (commit 5b212a3), re-created in the same
+// run so "before" and "after" see the same (shared, noisy) machine: log4j-core as the logging backend,
+// the old heap/young-generation flags, the old KRaft liveness and election settings, 10 MB indexes.
+// The fixture-side changes that only help a process's first start (Java version from the release file,
+// the watchdog started in parallel) do not show in these steady-state runs.
+import type { KafkaOptions } from '../src/index.js'
+
+export const BEFORE_JVM_FLAGS = [
+  '-Xms128m',
+  '-Xmx512m',
+  '-XX:+UseSerialGC',
+  '-XX:TieredStopAtLevel=1',
+  '-XX:-UsePerfData',
+  '-XX:+ExitOnOutOfMemoryError',
+  '-Djava.awt.headless=true',
+]
+
+export const BEFORE_BROKER_CONFIG = {
+  'broker.heartbeat.interval.ms': 250,
+  'broker.session.timeout.ms': 2000,
+  'controller.quorum.election.timeout.ms': 1000,
+  'controller.quorum.election.backoff.max.ms': 1000,
+  'controller.quorum.fetch.timeout.ms': 2000,
+  'log.index.size.max.bytes': 10 * 1024 * 1024,
+}
+
+export function beforeOptions(opts: KafkaOptions): KafkaOptions {
+  return {
+    ...opts,
+    jvmFlags: BEFORE_JVM_FLAGS,
+    brokerConfig: { ...BEFORE_BROKER_CONFIG, ...opts.brokerConfig },
+  }
+}
+
+/** Runs `fn` with the brokers on log4j-core (read when a start builds its JVM arguments). */
+export async function withLog4jCore<T>(fn: () => Promise<T>): Promise<T> {
+  const saved = process.env.INFRA_KAFKA_LOG4J_CORE
+  process.env.INFRA_KAFKA_LOG4J_CORE = '1'
+  try {
+    return await fn()
+  } finally {
+    if (saved === undefined) delete process.env.INFRA_KAFKA_LOG4J_CORE
+    else process.env.INFRA_KAFKA_LOG4J_CORE = saved
+  }
+}
