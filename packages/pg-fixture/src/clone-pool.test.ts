@@ -150,8 +150,9 @@ describe('ClonePool', () => {
     expect(p.liveCount).toBe(2)
     // a test that holds every live clone still gets one more (nothing could be freed)
     const c = await p.acquire()
-    const d = await p.acquire(2_000)
-    expect(new Set([b, c, d]).size).toBe(3)
+    const [d, e] = await Promise.all([p.acquire(2_000), p.acquire(2_000)])
+    expect(new Set([b, c, d, e]).size).toBe(4)
+    expect(p.readyCount).toBe(0) // and none is kept ready beyond the cap
     await p.close({ drop: 'all' })
     expect(p.liveCount).toBe(0)
   })

@@ -67,6 +67,7 @@ export class ClonePool {
   private busy = 0
   private creating = 0
   private dropping = 0
+  private checking = 0
   private seq = 0
   private sizingStarted = false
   private stalled = false
@@ -195,8 +196,9 @@ export class ClonePool {
       live < sizing.maxLive ||
       (this.waiters.length > this.creating &&
         this.ready.length === 0 &&
+        this.toDrop.length === 0 &&
         this.dropping === 0 &&
-        live === this.handedOut.size)
+        this.checking === 0)
     if (want > 0 && this.creating < parallel && room) return (lane) => this.create(lane)
     if (this.toDrop.length > 0 && this.dropping === 0) return this.dropJob()
     return undefined
@@ -286,6 +288,7 @@ export class ClonePool {
     const fresh = `${this.opts.prefix}${++this.seq}`
     this.created.add(fresh)
     let clean: boolean
+    this.checking++
     try {
       clean = await tryReuse(lane, name, fresh, fp)
     } catch (err) {
@@ -294,6 +297,8 @@ export class ClonePool {
       this.prints.delete(name)
       this.toDrop.push(name, fresh)
       return
+    } finally {
+      this.checking--
     }
     this.created.delete(clean ? name : fresh)
     this.prints.delete(name)
