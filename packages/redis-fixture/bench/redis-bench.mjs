@@ -5,7 +5,13 @@ import net from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { RedisMemoryServer } from 'redis-memory-server'
-import { redisServerBinary, startRedis, startRedisSentinel } from '../dist/index.js'
+import {
+  listRedisServers,
+  redisServerBinary,
+  resolveRedisServer,
+  startRedis,
+  startRedisSentinel,
+} from '../dist/index.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const START_RUNS = Number(process.env.BENCH_START_RUNS ?? 20)
@@ -66,6 +72,24 @@ for (let i = 0; i < START_RUNS; i++) {
   anchor.push(await startAnchor())
 }
 
+// the other servers found (tooling/redis/fetch-servers.sh): start → ready of each, `version` option
+const VERSION_RUNS = Number(process.env.BENCH_VERSION_RUNS ?? 10)
+const def = resolveRedisServer()
+const byServer = {}
+for (const b of listRedisServers()) {
+  if (b.product === def.product && b.version === def.version) continue
+  const version = b.product === 'valkey' ? `valkey-${b.version}` : b.version
+  const times = []
+  for (let i = 0; i < VERSION_RUNS; i++) {
+    const t0 = performance.now()
+    const r = await startRedis({ version })
+    times.push(performance.now() - t0)
+    await r.stop()
+  }
+  const [major, minor] = b.version.split('.')
+  byServer[`start_p50_ms_${b.product}_${major}_${minor}`] = round(p50(times), 2)
+}
+
 const redis = await startRedis()
 await redis.preparePool()
 const isolate = []
@@ -113,6 +137,7 @@ const result = {
   start_p50_ms: round(p50(ours), 2),
   anchor_redis_memory_server_p50_ms: round(p50(anchor), 2),
   start_vs_anchor_ratio: round(p50(ours) / p50(anchor), 3),
+  ...byServer,
   isolate_p50_ms: round(p50(isolate), 4),
   isolate_prefix_p50_ms: round(p50(isolatePrefix), 4),
   release_p50_ms: round(p50(release), 4),

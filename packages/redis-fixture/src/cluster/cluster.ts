@@ -19,7 +19,7 @@ import { escapeGlob, Keyspace, type RedisClusterNamespace, scanAll } from '../is
 export interface ClusterNode {
   readonly host: string
   readonly port: number
-  /** Cluster bus port (set explicitly: ephemeral port + 10000 would overflow). */
+  /** Cluster bus port: port + 10000 with fixed `ports`/`basePort`, else ephemeral (port + 10000 would overflow). */
   readonly busPort: number
   /** Node id (`CLUSTER MYID`). */
   readonly id: string
