@@ -5,7 +5,7 @@ import { AdminConnection } from './admin-connection.js'
 import { fingerprint, tryReuse } from './clone-reuse.js'
 import type { TestDatabase } from './handles.js'
 import type { Postgres } from './postgres.js'
-import { startPostgres } from './start.js'
+import { connectPostgres, startPostgres } from './start.js'
 
 let server: Postgres
 /** Reconnects after the crash test's kill. */
@@ -107,6 +107,17 @@ describe('the clone pool against a real server', () => {
     const grant = await server.database()
     await admin.query(`GRANT CONNECT ON DATABASE "${grant.name}" TO PUBLIC`)
     expect(await giveBack(grant)).toBeUndefined()
+  })
+
+  it('gives workers the data dir, so their pools size by its free space too', async () => {
+    expect(server.connectionInfo.dataDir).toBe(server.dataDir)
+    const worker = connectPostgres(server.connectionInfo, { poolSize: 1 })
+    try {
+      await using db = await worker.database()
+      await withClient(db.url, (c) => c.query('SELECT 1'))
+    } finally {
+      await worker.stop()
+    }
   })
 
   it('re-clones a database handed out before a crash (the crash discarded the statistics)', async () => {
