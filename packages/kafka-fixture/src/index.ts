@@ -10,11 +10,11 @@ export {
   UnsupportedOperationError,
   WaitTimeoutError,
 } from '@infra/fixture-core'
-export type { ConfigValue } from './broker/broker-config.js'
-export { testBrokerDefaults } from './broker/broker-config.js'
+export type { AdvertisedHost, ConfigValue } from './broker/broker-config.js'
+export { FIXTURE_OWNED_CONFIG, testBrokerDefaults } from './broker/broker-config.js'
 export { cachedLibsDir, fetchCommand, KAFKA_HOME_ENV, resolveKafkaLibs } from './broker/jars.js'
 export { JAVA_ENV_VAR, resolveJava } from './broker/java.js'
-export { DEFAULT_KAFKA_VERSION } from './broker/kafka-version.js'
+export { DEFAULT_KAFKA_VERSION, MIN_KAFKA_VERSION } from './broker/kafka-version.js'
 export {
   type ClientLogLevel,
   TEST_RETRY,

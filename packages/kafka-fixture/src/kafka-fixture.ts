@@ -134,7 +134,10 @@ export class KafkaFixture implements FixtureServer<KafkaTopic> {
     }
   }
 
-  /** Bootstrap addresses, `['127.0.0.1:port', …]` (all nodes, also those currently killed). */
+  /**
+   * Bootstrap addresses, `['127.0.0.1:port', …]` (`localhost:port` with `advertisedHost: 'localhost'`; all
+   * nodes, also those currently killed).
+   */
   get brokers(): string[] {
     return [...this.where.brokerList]
   }
@@ -154,7 +157,7 @@ export class KafkaFixture implements FixtureServer<KafkaTopic> {
     return this.where.cluster?.clusterId
   }
 
-  /** Node ids of the local cluster (1..n); empty for external brokers. */
+  /** Node ids of the local cluster (`firstNodeId`…, default 1..n); empty for external brokers. */
   get nodeIds(): number[] {
     return this.faults.nodeIds
   }
