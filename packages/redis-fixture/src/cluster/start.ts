@@ -86,7 +86,10 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
   if (redisMajor(build) < 7) {
     throw new InvalidOptionsError(
       'version',
-      `clusters need Redis 7.0 or newer (CLUSTER ADDSLOTSRANGE, cluster-port), ${build.path} is ${build.product} ${build.version}`,
+      `clusters need Redis 7.0 or newer (CLUSTER ADDSLOTSRANGE, cluster-port), ${build.path} is ${build.product} ${build.version}` +
+        (options.version === undefined
+          ? ": pass version: '7' or 'valkey', or point REDIS_SERVER_BIN at a newer build"
+          : ''),
     )
   }
   const serverBin = build.path

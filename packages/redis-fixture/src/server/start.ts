@@ -35,6 +35,8 @@ async function startExternal(options: RedisServerOptions): Promise<RedisServer> 
   }
   if (!options.url) checkRedisUrl(url, 'INFRA_REDIS_URL')
   const target = parseRedisUrl(url)
+  if (options.version !== undefined)
+    debug?.(`version '${options.version}' is ignored: the external server is what it is`)
   debug?.(
     `redis :${target.port} provider external (${options.url ? 'url option' : 'INFRA_REDIS_URL'}, ${target.host})`,
   )
