@@ -21,7 +21,9 @@ describe('clusterDirBase', () => {
     try {
       if (fs.existsSync('/dev/shm') && clusterDirBase(undefined, 1) !== undefined) {
         expect(clusterDirBase(undefined, 1_000_000)).toBeUndefined()
-        expect(String(warn.mock.calls[0]?.[0])).toMatch(/preallocating there may need: using the disk temp dir/)
+        expect(String(warn.mock.calls[0]?.[0])).toMatch(
+          /preallocating there may need: using the disk temp dir/,
+        )
       }
     } finally {
       warn.mockRestore()
