@@ -15,7 +15,7 @@ export const USAGE = `Usage:
   infra doctor [services…] [--json]                 which servers this machine can start, what to install
   infra cache path | prune [--dry-run]              the fixtures' build cache
 
-Services: ${SERVICES.map((s) => (s.cluster ? `${s.name}[:N]` : s.name)).join(' ')}
+Services: ${SERVICES.map((s) => `${s.name}${s.versioned ? '[@version]' : ''}${s.cluster ? '[:N]' : ''}`).join(' ')}
 (or the names in infra.config.json; with no services named, all of the config's).`
 
 const FLAGS = {

@@ -29,6 +29,24 @@ describe('infra run', () => {
     expect(bad.code).toBe(7)
   })
 
+  it('starts the server version asked for after @ (pg@16, redis@6.2)', async () => {
+    const versions = `
+const pg = require('pg'); const Redis = require('ioredis')
+;(async () => {
+  const c = new pg.Client({ connectionString: process.env.DATABASE_URL }); await c.connect()
+  const { rows } = await c.query('show server_version'); await c.end()
+  const r = new Redis(process.env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 }); await r.connect()
+  const info = await r.info('server'); r.disconnect()
+  console.log(JSON.stringify({ pg: rows[0].server_version, redis: /redis_version:(\\S+)/.exec(info)[1] }))
+})().catch((e) => { console.error(e); process.exit(98) })`
+    const r = await infra(['run', 'pg@16', 'redis@6.2', '--', 'node', '-e', versions]).done
+    expect(r.stderr).not.toMatch(/Error/)
+    expect(r.code).toBe(0)
+    const reported = JSON.parse(r.stdout) as { pg: string; redis: string }
+    expect(reported.pg).toMatch(/^16\./)
+    expect(reported.redis).toMatch(/^6\.2\./)
+  })
+
   it('forwards SIGTERM to the command and exits 128+15 after stopping the services', async () => {
     const { child, done } = infra([
       'run',

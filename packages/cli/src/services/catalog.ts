@@ -18,6 +18,8 @@ export interface ServiceKind {
   packageName: string
   /** Whether `name:N` (a cluster of N nodes, option `nodes`) is allowed. */
   cluster: boolean
+  /** Whether `name@V` (option `version`: the server version to start) is allowed. */
+  versioned: boolean
   /** The env names `env()` gives (documented; the values come from the running server). */
   envNames: readonly string[]
   load(): Promise<Module>
@@ -59,6 +61,7 @@ export const SERVICES: readonly ServiceKind[] = [
     aliases: ['postgres', 'postgresql'],
     packageName: '@infra/pg-fixture',
     cluster: false,
+    versioned: true,
     envNames: ['DATABASE_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGDATABASE', 'PGPASSWORD'],
     load: () => importOptional('@infra/pg-fixture'),
     start: starter('startPostgres'),
@@ -75,6 +78,7 @@ export const SERVICES: readonly ServiceKind[] = [
     aliases: [],
     packageName: '@infra/redis-fixture',
     cluster: false,
+    versioned: true,
     envNames: ['REDIS_URL'],
     load: () => importOptional('@infra/redis-fixture'),
     start: starter('startRedis'),
@@ -85,6 +89,7 @@ export const SERVICES: readonly ServiceKind[] = [
     aliases: [],
     packageName: '@infra/kafka-fixture',
     cluster: true,
+    versioned: true,
     envNames: ['KAFKA_BROKERS'],
     load: () => importOptional('@infra/kafka-fixture'),
     start: starter('startKafka'),
@@ -104,6 +109,7 @@ export const SERVICES: readonly ServiceKind[] = [
     aliases: ['mariadb'],
     packageName: '@infra/mysql-fixture',
     cluster: false,
+    versioned: false,
     envNames: [
       'MYSQL_URL',
       'MYSQL_HOST',
@@ -124,6 +130,7 @@ export const SERVICES: readonly ServiceKind[] = [
     aliases: [],
     packageName: '@infra/etcd-fixture',
     cluster: true,
+    versioned: false,
     envNames: ['ETCD_ENDPOINTS'],
     load: () => importOptional('@infra/etcd-fixture'),
     start: starter('startEtcd'),
@@ -134,6 +141,7 @@ export const SERVICES: readonly ServiceKind[] = [
     aliases: [],
     packageName: '@infra/clickhouse-fixture',
     cluster: false,
+    versioned: false,
     envNames: ['CLICKHOUSE_URL'],
     load: () => importOptional('@infra/clickhouse-fixture'),
     start: starter('startClickHouse'),
@@ -150,6 +158,7 @@ export const SERVICES: readonly ServiceKind[] = [
     aliases: ['influx'],
     packageName: '@infra/influxdb-fixture',
     cluster: false,
+    versioned: false,
     envNames: ['INFLUXDB_URL'],
     load: () => importOptional('@infra/influxdb-fixture'),
     start: starter('startInfluxDB'),
@@ -160,6 +169,7 @@ export const SERVICES: readonly ServiceKind[] = [
     aliases: [],
     packageName: '@infra/toxiproxy-fixture',
     cluster: false,
+    versioned: false,
     envNames: ['TOXIPROXY_URL'],
     load: () => importOptional('@infra/toxiproxy-fixture'),
     start: starter('startToxiproxy'),

@@ -22,6 +22,22 @@ describe('parseServiceArg', () => {
     expect(() => parseServiceArg('kafka:x')).toThrow(/number from 1 to 9/)
   })
 
+  it('takes a server version after @, with or without a node count', () => {
+    expect(parseServiceArg('pg@16').options).toEqual({ version: 16 })
+    expect(parseServiceArg('redis@7.0').options).toEqual({ version: '7.0' })
+    expect(parseServiceArg('kafka@3.9.2:3')).toMatchObject({
+      name: 'kafka@3.9.2:3',
+      options: { version: '3.9.2', nodes: 3 },
+    })
+    expect(parseServiceArg('kafka@3.9.2:3').kind.name).toBe('kafka')
+  })
+
+  it('rejects a version on a service without a version choice, and an empty or odd one', () => {
+    expect(() => parseServiceArg('etcd@3.4')).toThrow(/only pg, redis, kafka take '@version'/)
+    expect(() => parseServiceArg('pg@')).toThrow(/version after '@' must look like/)
+    expect(() => parseServiceArg('pg@x;1')).toThrow(UsageError)
+  })
+
   it('names the nearest service when one is unknown', () => {
     expect(() => findKind('postgress')).toThrow(UnknownServiceError)
     expect(() => findKind('postgress')).toThrow(/Did you mean 'postgres'\?/)

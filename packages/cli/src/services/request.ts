@@ -43,16 +43,33 @@ export function findKind(name: string): ServiceKind {
   )
 }
 
+function versionOf(arg: string, kind: ServiceKind, version: string | undefined): Record<string, unknown> {
+  if (version === undefined) return {}
+  if (!/^[0-9][0-9A-Za-z.-]*$/.test(version)) {
+    throw new UsageError(`'${arg}': the version after '@' must look like 16, 7.0 or 3.9.2`)
+  }
+  if (!kind.versioned) {
+    throw new UsageError(
+      `'${arg}': ${kind.name} has no version choice; only ${SERVICES.filter((s) => s.versioned)
+        .map((s) => s.name)
+        .join(', ')} take '@version'`,
+    )
+  }
+  return { version: /^\d+$/.test(version) ? Number(version) : version }
+}
+
 /**
  * Turns one command-line word into a request: a config entry's name (`orders-db`), or a service kind
- * with an optional node count (`pg`, `kafka:3`, `etcd:3`).
+ * with an optional server version and node count (`pg`, `pg@16`, `kafka:3`, `kafka@3.9.2:3`, `etcd:3`).
  */
 export function parseServiceArg(arg: string, config?: InfraConfig): ServiceRequest {
   const fromConfig = config?.services[arg]
   if (fromConfig) return fromConfig
-  const [base = '', count, ...rest] = arg.split(':')
+  const [spec = '', count, ...rest] = arg.split(':')
+  const [base = '', version] = spec.split(/@(.*)/s)
   const kind = findKind(base)
-  if (count === undefined) return { name: arg, kind, options: {} }
+  const options = versionOf(arg, kind, version)
+  if (count === undefined) return { name: arg, kind, options }
   if (rest.length > 0 || !/^[1-9]$/.test(count)) {
     throw new UsageError(`'${arg}': the node count after ':' must be a number from 1 to 9`)
   }
@@ -63,5 +80,5 @@ export function parseServiceArg(arg: string, config?: InfraConfig): ServiceReque
         .join(' and ')} take a node count`,
     )
   }
-  return { name: arg, kind, options: { nodes: Number(count) } }
+  return { name: arg, kind, options: { ...options, nodes: Number(count) } }
 }
