@@ -167,6 +167,16 @@ export class Postgres implements FixtureServer<TestDatabase> {
     return connectionEnv(this.url)
   }
 
+  /**
+   * This handle's clone pool right now: `ready` clones, `live` ones (ready + handed out + not yet dropped),
+   * and the `size` and `maxLive` cap chosen from the template's size and the data dir's free space (undefined
+   * until the pool first ran).
+   */
+  get clonePool(): { ready: number; live: number; size?: number; maxLive?: number } {
+    const s = this.pool.sizing
+    return { ready: this.pool.readyCount, live: this.pool.liveCount, size: s?.size, maxLive: s?.maxLive }
+  }
+
   /** The server process (local provider only). */
   get process(): ServiceProcess | undefined {
     return this.proc
