@@ -4,6 +4,7 @@ import { testBrokerDefaults } from './broker/broker-config.js'
 import type { KafkaFixture } from './kafka-fixture.js'
 import { startKafka } from './start-kafka.js'
 import { idsCoveringPartitions } from './topics/transaction-warmup.js'
+import { findCoordinator, initTransactionalProducer } from './wire/kafka-wire.js'
 
 // one 3-node cluster for the file; every test leaves all 3 brokers running
 let kafka: KafkaFixture
@@ -32,16 +33,25 @@ describe('3-node KRaft cluster', () => {
     expect([1, 2, 3]).toContain(await kafka.activeController())
   })
 
-  it('transactions: true — a transactional producer commits at once on every coordinator', async () => {
+  it('transactions: true — every coordinator answers at once after start; a transactional producer commits on each', async () => {
     const topic = await kafka.createTopic({ partitions: 3 })
     // one transactional id per __transaction_state partition: coordinators on all three nodes
     const txnPartitions = Number(testBrokerDefaults(3)['transaction.state.log.num.partitions'])
-    for (const id of idsCoveringPartitions(`${kafka.topicPrefix}tx-`, txnPartitions)) {
+    const ids = idsCoveringPartitions(`${kafka.topicPrefix}tx-`, txnPartitions)
+    // right after start, without retries: each coordinator answers and has its partition loaded
+    const coordinators = new Set<number>()
+    for (const id of ids) {
+      const c = await findCoordinator('127.0.0.1', kafka.nodes[0]!.brokerPort, id, 'transaction')
+      expect(c.errorCode, `FindCoordinator for '${id}'`).toBe(0)
+      expect((await initTransactionalProducer('127.0.0.1', c.port, id)).errorCode).toBe(0)
+      coordinators.add(c.nodeId)
+    }
+    expect(coordinators.size).toBeGreaterThan(1)
+    for (const id of ids) {
       const producer = kafka.client().producer({
         transactionalId: id,
         idempotent: true,
         maxInFlightRequests: 1,
-        retry: { retries: 1, initialRetryTime: 50, maxRetryTime: 50 },
       })
       await producer.connect()
       try {
