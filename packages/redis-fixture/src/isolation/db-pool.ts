@@ -14,6 +14,13 @@ redis.call('FLUSHDB')
 redis.call('SELECT', ARGV[2])
 return redis.call('SADD', KEYS[1], ARGV[1])`
 
+// FLUSHDB of a DB given back while the server was down, before a restart's seed frees it again.
+const FLUSH_SCRIPT = `
+redis.call('SELECT', ARGV[1])
+redis.call('FLUSHDB')
+redis.call('SELECT', ARGV[2])
+return 1`
+
 /**
  * A pool of logical databases, shared across processes through a set on the server itself (SPOP is
  * atomic), so parallel vitest workers never get the same DB. One DB is fetched ahead of time, so
@@ -22,6 +29,8 @@ return redis.call('SADD', KEYS[1], ARGV[1])`
 export class DbPool {
   private spare: Promise<number | null> | undefined
   private readonly leased = new Set<number>()
+  /** DBs given back while the server was down: flushed before the next {@link seed} frees them. */
+  private readonly unflushed = new Set<number>()
 
   constructor(
     private readonly conn: Redis,
@@ -36,6 +45,10 @@ export class DbPool {
 
   /** (Re)fills the free set with every DB of the range except those leased by this process. */
   async seed(): Promise<void> {
+    for (const db of this.unflushed) {
+      await this.conn.eval(FLUSH_SCRIPT, 0, db, this.controlDb)
+      this.unflushed.delete(db)
+    }
     const free: number[] = []
     for (let db = this.firstDb; db <= this.lastDb; db++) if (!this.leased.has(db)) free.push(db)
     this.spare = undefined
@@ -89,6 +102,14 @@ export class DbPool {
   async release(db: number): Promise<void> {
     if (!this.leased.delete(db)) return
     await this.conn.eval(RELEASE_SCRIPT, 1, POOL_KEY, db, this.controlDb)
+  }
+
+  /**
+   * Gives `db` back while the server is down (crashed, not yet restarted): nothing can be flushed now, so
+   * it stays out of the free set until a restart's {@link seed} flushes it (it may hold persisted keys).
+   */
+  abandon(db: number): void {
+    if (this.leased.delete(db)) this.unflushed.add(db)
   }
 
   /** Gives the prefetched DB back (call before disconnecting). */

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { FixtureStateError, isPidAlive, UnsupportedOperationError } from '@infra/fixture-core'
+import { FixtureStateError, isPidAlive, UnsupportedOperationError, withTimeout } from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RedisServer } from './redis-server.js'
 import { connectRedis, startRedis } from './start.js'
@@ -212,6 +212,21 @@ describe('persistence', () => {
     await redis.kill()
     await redis.restart()
     expect(await c.get('counter')).toBe('42')
+  })
+
+  it('a namespace released after kill() gives its DB back at once; the restart flushes it before reuse', async () => {
+    await using redis = await startRedis({ persistence: 'aof', appendfsync: 'always', databases: 4 })
+    const ns = await redis.isolated()
+    await ns.client().set('left-behind', '1')
+    await redis.kill()
+    await withTimeout(ns.release(), 5_000, 'ns.release() after kill()')
+    await redis.restart()
+    // databases 4: DBs 1 and 2 are the pool (0 is the default DB, 3 the bookkeeping); both come back empty
+    const [a, b] = [await redis.isolated(), await redis.isolated()]
+    expect([a.db, b.db].sort()).toEqual([1, 2])
+    expect(await a.client().dbsize()).toBe(0)
+    expect(await b.client().dbsize()).toBe(0)
+    await Promise.all([a.release(), b.release()])
   })
 
   it('none: restart() starts empty', async () => {

@@ -222,7 +222,8 @@ export class RedisServer implements FixtureServer<RedisNamespace> {
         mode,
         prefix: '',
         channelPrefix: `db${db}:`,
-        cleanup: () => pool.release(db),
+        // after kill() (no restart yet) the server cannot flush: the DB waits for the restart's re-seed
+        cleanup: async () => (this.process && !this.process.running ? pool.abandon(db) : pool.release(db)),
       })
     }
     const prefix = `infra:${crypto.randomBytes(6).toString('hex')}:`
