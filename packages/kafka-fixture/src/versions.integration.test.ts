@@ -12,7 +12,7 @@ import { fetchApiVersions } from './wire/kafka-wire.js'
 
 // Two Kafka releases in one run: the default (fetched by tooling/bootstrap.sh) and another one, fetched
 // here from Maven Central into the jar cache on a fresh machine (once; later runs find it cached).
-const OTHER_VERSION = '3.9.2'
+const OTHER_VERSION = '3.9.2' // tooling/bootstrap.sh fetches it too
 const FETCH_TIMEOUT_MS = 300_000
 const API_FETCH = 1
 
