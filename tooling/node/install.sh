@@ -48,7 +48,8 @@ trap 'rm -rf "$TMP"' EXIT
 # a run from inside `pnpm run` / `npm run` must not hand its npm_config_* to this unrelated install
 while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep -i '^npm_config_' || true)
 echo "node-install: npm i node@$VERSION into $DEST" >&2
-npm install --prefix "$TMP" --no-save --no-package-lock --no-audit --no-fund --prefer-offline \
+# the package's preinstall fetches node-<os>-<arch>: scripts must run whatever the user's npmrc says
+npm install --prefix "$TMP" --no-save --no-package-lock --no-audit --no-fund --prefer-offline --ignore-scripts=false \
   --loglevel=error "node@$VERSION" >&2
 if ! matches "$TMP/node_modules/node/bin/node"; then
   got="$("$TMP/node_modules/node/bin/node" --version 2>&1 || echo 'no runnable binary')"
