@@ -11,9 +11,18 @@ function recorder(delayMs = 1) {
   const log: string[] = []
   let fail: Error | undefined
   let inFlight = 0
-  const state = { maxCreatesInFlight: 0, templateBytes: 10 * MB, clean: true, connections: 1 }
-  const conn = () => {
+  const state = {
+    maxCreatesInFlight: 0,
+    templateBytes: 10 * MB,
+    clean: true,
+    connections: 1,
+    refuseLanes: false,
+  }
+  const conn = (lane = false) => {
     const query = async (sql: string) => {
+      if (lane && state.refuseLanes && sql === 'SELECT 1') {
+        throw Object.assign(new Error('sorry, too many clients already'), { code: '53300' })
+      }
       const isCreate = sql.startsWith('CREATE')
       if (isCreate) state.maxCreatesInFlight = Math.max(state.maxCreatesInFlight, ++inFlight)
       await new Promise((r) => setTimeout(r, delayMs))
@@ -39,7 +48,7 @@ function recorder(delayMs = 1) {
   }
   const connect = () => {
     state.connections++
-    return conn()
+    return conn(true)
   }
   return { admin: conn(), connect, log, state, failWith: (e: Error | undefined) => (fail = e) }
 }
@@ -112,17 +121,34 @@ describe('ClonePool', () => {
     const p = pool(r, { size: 4, connect: r.connect, maxParallel: 3 })
     p.warm()
     await until(() => p.readyCount === 4)
-    expect(r.state.maxCreatesInFlight).toBe(3) // empty pool: what is missing, bounded by the lanes
+    // empty pool: what is missing in parallel (new lanes open one at a time)
+    expect(r.state.maxCreatesInFlight).toBeGreaterThanOrEqual(2)
     r.state.maxCreatesInFlight = 0
     await p.acquire() // 3 of 4 ready: a background refill, one at a time
     await until(() => p.readyCount === 4)
     expect(r.state.maxCreatesInFlight).toBe(1)
     r.state.maxCreatesInFlight = 0
-    // a burst: 4 ready, 7 asked for at once → waiters, so parallel again
-    const burst = await Promise.all(Array.from({ length: 7 }, () => p.acquire()))
-    expect(new Set(burst).size).toBe(7)
+    // a burst: 4 ready, 12 asked for at once → waiters, so parallel again, bounded by the lanes
+    const burst = await Promise.all(Array.from({ length: 12 }, () => p.acquire()))
+    expect(new Set(burst).size).toBe(12)
     expect(r.state.maxCreatesInFlight).toBe(3)
     expect(r.state.connections).toBe(3) // never more lanes than maxParallel (the admin one included)
+    await p.close({ drop: 'none' })
+  })
+
+  it('keeps to the connections it has when the server refuses more (max_connections)', async () => {
+    const r = recorder(3)
+    r.state.refuseLanes = true
+    const errors: unknown[] = []
+    const p = pool(r, {
+      size: 0,
+      connect: r.connect,
+      onError: (what, err) => errors.push([what, (err as { code: string }).code]),
+    })
+    const got = await Promise.all(Array.from({ length: 5 }, () => p.acquire(5_000)))
+    expect(new Set(got).size).toBe(5)
+    expect(errors).toEqual([['connect', '53300']]) // tried once, then stayed on the admin connection
+    expect(r.state.maxCreatesInFlight).toBe(1)
     await p.close({ drop: 'none' })
   })
 

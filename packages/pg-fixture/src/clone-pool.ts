@@ -23,7 +23,7 @@ export interface ClonePoolOptions {
   /** Free bytes of the file system holding the server's data dir (statfs); undefined when not known. */
   freeBytes?: () => number | undefined
   /** Told about every background failure when it happens, e.g. for `DEBUG` output. */
-  onError?: (what: 'refill' | 'drop' | 'reuse' | 'sizing', err: unknown) => void
+  onError?: (what: 'refill' | 'drop' | 'reuse' | 'sizing' | 'connect', err: unknown) => void
   /** Told the size and cap chosen from the template's size and the free space. */
   onSizing?: (sizing: PoolSizing) => void
 }
@@ -63,11 +63,15 @@ export class ClonePool {
   private readonly idleLanes: AdminConnection[]
   private readonly extraLanes: AdminConnection[] = []
   private readonly inflight = new Set<Promise<void>>()
-  private readonly maxParallel: number
+  /** Lanes allowed now: lowered when another connection is refused (e.g. `max_connections` reached). */
+  private maxParallel: number
+  /** Jobs whose new lane could not connect: run first on the next free lane. */
+  private readonly retry: ((lane: AdminConnection) => Promise<void>)[] = []
   private busy = 0
   private creating = 0
   private dropping = 0
   private checking = 0
+  private opening = false
   private seq = 0
   private sizingStarted = false
   private stalled = false
@@ -79,7 +83,7 @@ export class ClonePool {
 
   constructor(private readonly opts: ClonePoolOptions) {
     this.idleLanes = [opts.admin]
-    this.maxParallel = opts.connect ? Math.max(1, opts.maxParallel ?? 4) : 1
+    this.maxParallel = this.lanesAllowed()
   }
 
   /** Ready clones right now. */
@@ -95,9 +99,14 @@ export class ClonePool {
     return [...this.created]
   }
 
+  private lanesAllowed(): number {
+    return this.opts.connect ? Math.max(1, this.opts.maxParallel ?? 4) : 1
+  }
+
   /** Starts filling the pool (again, after a server restart). */
   warm(): void {
     this.stalled = false
+    this.maxParallel = this.lanesAllowed()
     this.pump()
   }
 
@@ -172,7 +181,8 @@ export class ClonePool {
       this.startSizing()
       return
     }
-    while (this.busy < this.maxParallel) {
+    // new lanes open one at a time: a server refusing connections is asked once, not once per lane
+    while (this.busy < this.maxParallel && (this.idleLanes.length > 0 || !this.opening)) {
       const job = this.nextJob(this.sizing)
       if (!job) return
       this.run(job)
@@ -180,6 +190,8 @@ export class ClonePool {
   }
 
   private nextJob(sizing: PoolSizing): ((lane: AdminConnection) => Promise<void>) | undefined {
+    const again = this.retry.shift()
+    if (again) return again
     // a database given back untouched is the cheapest one to hand out
     const back = this.returned.shift()
     if (back !== undefined) return (lane) => this.reuse(lane, back)
@@ -206,18 +218,38 @@ export class ClonePool {
 
   private run(job: (lane: AdminConnection) => Promise<void>): void {
     this.busy++
-    const lane = this.idleLanes.pop() ?? this.newLane()
-    const p: Promise<void> = job(lane).finally(() => {
-      this.busy--
+    const idle = this.idleLanes.pop()
+    if (!idle) this.opening = true
+    const work = async () => {
+      const lane = idle ?? (await this.openLane())
+      if (!lane) return void this.retry.push(job)
+      await job(lane)
       this.idleLanes.push(lane)
+    }
+    const p: Promise<void> = work().finally(() => {
+      this.busy--
       this.inflight.delete(p)
       this.pump()
     })
     this.inflight.add(p)
   }
 
-  private newLane(): AdminConnection {
+  /**
+   * Another admin connection, connected; undefined when the server refuses it (`max_connections` reached by
+   * many workers' pools, or the server is down): the pool then keeps to the lanes it has until `warm()`.
+   */
+  private async openLane(): Promise<AdminConnection | undefined> {
     const lane = this.opts.connect!()
+    try {
+      await lane.query('SELECT 1')
+    } catch (err) {
+      this.maxParallel = 1 + this.extraLanes.length
+      this.opts.onError?.('connect', err)
+      await lane.close().catch(() => {})
+      return undefined
+    } finally {
+      this.opening = false
+    }
     this.extraLanes.push(lane)
     return lane
   }
