@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { quorumVoters, renderServerProperties, testBrokerDefaults } from './broker-config.js'
+import {
+  machineLoadPerCpu,
+  quorumElectionConfig,
+  quorumVoters,
+  renderServerProperties,
+  testBrokerDefaults,
+} from './broker-config.js'
 
 const cluster = [
   { nodeId: 1, brokerPort: 1001, controllerPort: 1002 },
@@ -44,15 +50,23 @@ describe('renderServerProperties', () => {
     expect(p['advertised.listeners']).toBe('PLAINTEXT://localhost:1001')
   })
 
-  it('keeps fencing slower than heartbeats and the first quorum election short', () => {
-    const d = testBrokerDefaults(3)
+  it('keeps fencing slower than heartbeats and the first quorum election short on a quiet machine', () => {
+    const d = testBrokerDefaults(3, 0.2)
     expect(Number(d['broker.session.timeout.ms'])).toBeGreaterThanOrEqual(
       5 * Number(d['broker.heartbeat.interval.ms']),
     )
+    expect(d['controller.quorum.election.timeout.ms']).toBe(300)
     expect(Number(d['controller.quorum.election.timeout.ms'])).toBeLessThan(
       Number(d['controller.quorum.fetch.timeout.ms']),
     )
     expect(Number(d['log.index.size.max.bytes'])).toBeLessThan(Number(d['log.segment.bytes']))
+  })
+
+  it("uses Kafka's election timing on a busy machine (late nodes would keep re-electing)", () => {
+    expect(testBrokerDefaults(3, 1.5)['controller.quorum.election.timeout.ms']).toBe(1000)
+    expect(testBrokerDefaults(3, 1.5)['controller.quorum.election.backoff.max.ms']).toBe(1000)
+    expect(quorumElectionConfig(0.99)['controller.quorum.election.timeout.ms']).toBe(300)
+    expect(typeof machineLoadPerCpu()).toBe('number')
   })
 
   it('applies overrides last', () => {

@@ -1,3 +1,4 @@
+import os from 'node:os'
 import { LOOPBACK } from '@infra/fixture-core'
 
 export type ConfigValue = string | number | boolean
@@ -48,12 +49,38 @@ export function quorumVoters(cluster: readonly NodeAddress[]): string {
   return cluster.map((n) => `${n.nodeId}@${LOOPBACK}:${n.controllerPort}`).join(',')
 }
 
+/** The 1-minute load average per CPU: above 1, runnable processes wait for a core. */
+export function machineLoadPerCpu(): number {
+  const cpus = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
+  return os.loadavg()[0]! / Math.max(1, cpus)
+}
+
+/**
+ * KRaft election timing. A new multi-node quorum elects its first leader after a random 1–2 × the
+ * election timeout: 300 ms gives a quiet machine's 3-node cluster a controller ~1 s sooner than
+ * Kafka's 1000 ms. On a busy machine (load per CPU ≥ 1) nodes come up seconds apart and a short
+ * timeout makes the late ones start new elections over and over (measured: 2–3 s of churn against
+ * ~0.5 s), so there Kafka's defaults apply. A leader that stops answering is voted out after the
+ * fetch timeout either way.
+ */
+export function quorumElectionConfig(loadPerCpu: number): Record<string, ConfigValue> {
+  const quiet = loadPerCpu < 1
+  return {
+    'controller.quorum.election.timeout.ms': quiet ? 300 : 1000,
+    'controller.quorum.election.backoff.max.ms': quiet ? 200 : 1000,
+  }
+}
+
 /**
  * Broker settings tuned for tests on a small machine: combined broker+controller (KRaft), loopback
  * only, internal topics sized and replicated to the cluster, no initial rebalance delay, short
- * session timeouts so failover takes seconds, few threads, small buffers.
+ * session timeouts so failover takes seconds, few threads, small buffers; the quorum's election
+ * timing follows the machine's load (see {@link quorumElectionConfig}).
  */
-export function testBrokerDefaults(clusterSize: number): Record<string, ConfigValue> {
+export function testBrokerDefaults(
+  clusterSize: number,
+  loadPerCpu = machineLoadPerCpu(),
+): Record<string, ConfigValue> {
   const rf = Math.min(3, clusterSize)
   const minIsr = Math.min(2, rf)
   return {
@@ -74,11 +101,7 @@ export function testBrokerDefaults(clusterSize: number): Record<string, ConfigVa
     // heartbeats: a busy machine's scheduling hiccup does not fence a live broker)
     'broker.heartbeat.interval.ms': 200,
     'broker.session.timeout.ms': 1500,
-    // the first election of a multi-node quorum waits a random 1–2 × the election timeout (and a
-    // split vote up to the backoff): short, so a 3-node cluster has a controller in ~0.3 s, not 1–2 s.
-    // A leader that stops answering is still only voted out after the fetch timeout.
-    'controller.quorum.election.timeout.ms': 300,
-    'controller.quorum.election.backoff.max.ms': 200,
+    ...quorumElectionConfig(loadPerCpu),
     'controller.quorum.fetch.timeout.ms': 1500,
     'replica.lag.time.max.ms': 5000,
     'replica.socket.timeout.ms': 5000,
