@@ -30,6 +30,7 @@ function recorder(delayMs = 1) {
       if (fail) throw fail
       if (sql.startsWith('SELECT pg_database_size')) return { rows: [{ n: String(state.templateBytes) }] }
       if (sql.includes('AS row')) return { rows: [{ row: '{"oid": 1}', epoch: 'e' }] }
+      if (sql.includes('AS used')) return { rows: [{ used: !state.clean }] }
       if (sql.startsWith('DO $reuse$')) {
         // the reuse transaction: renamed when clean (the names are the format() arguments)
         const [, from, to] = /RENAME TO %I', E'(p_\d+)', E'(p_\d+)'/.exec(sql)!

@@ -88,6 +88,13 @@ export async function tryReuse(
 END $reuse$;
 SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ${lit(fresh)}) AS clean`
   if (sql.split('$reuse$').length !== 3) return false // a quote inside: not worth the risk
+  // most databases come back used: a plain query tells so without the transaction below
+  const used = await admin.query<{ used: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM pg_stat_database WHERE datname = $1
+        AND (sessions > 0 OR numbackends > 0 OR xact_commit > 0 OR xact_rollback > 0)) AS used`,
+    [name],
+  )
+  if (used.rows[0]?.used !== false) return false
   try {
     const results = (await admin.query(sql)) as unknown as { rows: { clean?: boolean }[] }[]
     return results[results.length - 1]?.rows[0]?.clean === true
