@@ -72,6 +72,7 @@ export class ClonePool {
   private dropping = 0
   private checking = 0
   private opening = false
+  private pumpQueued = false
   private seq = 0
   private sizingStarted = false
   private stalled = false
@@ -117,7 +118,14 @@ export class ClonePool {
     const name = this.ready.shift()
     if (name !== undefined) {
       this.handedOut.add(name)
-      this.pump()
+      // the refill starts after the test got its database, not before
+      if (!this.pumpQueued) {
+        this.pumpQueued = true
+        setImmediate(() => {
+          this.pumpQueued = false
+          this.pump()
+        })
+      }
       return Promise.resolve(name)
     }
     return new Promise<string>((resolve, reject) => {
