@@ -2,6 +2,7 @@
 import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { unprivilegedUser } from '@infra/fixture-core'
@@ -116,7 +117,7 @@ async function burstOnly() {
   const server = await startPostgres({ migrations: path.join(here, 'migrations') })
   try {
     const previous = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, 'utf8')) : {}
-    writeResults({ ...previous, ...(await burstBench(server)) })
+    writeResults({ ...previous, ...(await burstBench(server)), burst_load_avg_1m: round(os.loadavg()[0]!) })
     console.log(`machine: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}`)
   } finally {
     await server.stop()
@@ -176,6 +177,7 @@ async function main() {
       schema_p50_ms: round(pct(schema, 50)),
       transaction_p50_ms: round(pct(transaction, 50)),
       ...(await burstBench(server)),
+      load_avg_1m: round(os.loadavg()[0]!),
     }
     writeResults(results)
     const version = execFileSync('uptime', { encoding: 'utf8' }).trim()
