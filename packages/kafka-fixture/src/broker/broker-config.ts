@@ -58,13 +58,14 @@ export function machineLoadPerCpu(): number {
 /**
  * KRaft election timing. A new multi-node quorum elects its first leader after a random 1–2 × the
  * election timeout: 300 ms gives a quiet machine's 3-node cluster a controller ~1 s sooner than
- * Kafka's 1000 ms. On a busy machine (load per CPU ≥ 1) nodes come up seconds apart and a short
+ * Kafka's 1000 ms (a test run's own brokers and runner make a load of 1–2 per CPU: still quiet). On
+ * a busy machine (load per CPU ≥ 2) nodes come up seconds apart and a short
  * timeout makes the late ones start new elections over and over (measured: 2–3 s of churn against
  * ~0.5 s), so there Kafka's defaults apply. A leader that stops answering is voted out after the
  * fetch timeout either way.
  */
 export function quorumElectionConfig(loadPerCpu: number): Record<string, ConfigValue> {
-  const quiet = loadPerCpu < 1
+  const quiet = loadPerCpu < 2
   return {
     'controller.quorum.election.timeout.ms': quiet ? 300 : 1000,
     'controller.quorum.election.backoff.max.ms': quiet ? 200 : 1000,
