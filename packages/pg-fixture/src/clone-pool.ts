@@ -2,6 +2,7 @@ import { WaitTimeoutError } from '@infra/fixture-core'
 import type { AdminConnection } from './admin-connection.js'
 import { type CloneFingerprint, fingerprint, tryReuse } from './clone-reuse.js'
 import { ident } from './names.js'
+import { type LaneJob, PoolLanes } from './pool-lanes.js'
 import { type PoolSizing, sizeClonePool } from './pool-sizing.js'
 
 export interface ClonePoolOptions {
@@ -60,18 +61,10 @@ export class ClonePool {
   private readonly created = new Set<string>()
   private readonly handedOut = new Set<string>()
   private readonly prints = new Map<string, CloneFingerprint>()
-  private readonly idleLanes: AdminConnection[]
-  private readonly extraLanes: AdminConnection[] = []
-  private readonly inflight = new Set<Promise<void>>()
-  /** Lanes allowed now: lowered when another connection is refused (e.g. `max_connections` reached). */
-  private maxParallel: number
-  /** Jobs whose new lane could not connect: run first on the next free lane. */
-  private readonly retry: ((lane: AdminConnection) => Promise<void>)[] = []
-  private busy = 0
+  private readonly lanes: PoolLanes
   private creating = 0
   private dropping = 0
   private checking = 0
-  private opening = false
   private pumpQueued = false
   private seq = 0
   private sizingStarted = false
@@ -83,8 +76,9 @@ export class ClonePool {
   lastError: unknown
 
   constructor(private readonly opts: ClonePoolOptions) {
-    this.idleLanes = [opts.admin]
-    this.maxParallel = this.lanesAllowed()
+    this.lanes = new PoolLanes(opts.admin, opts.connect, opts.maxParallel ?? 4, (err) =>
+      opts.onError?.('connect', err),
+    )
   }
 
   /** Ready clones right now. */
@@ -100,14 +94,10 @@ export class ClonePool {
     return [...this.created]
   }
 
-  private lanesAllowed(): number {
-    return this.opts.connect ? Math.max(1, this.opts.maxParallel ?? 4) : 1
-  }
-
   /** Starts filling the pool (again, after a server restart). */
   warm(): void {
     this.stalled = false
-    this.maxParallel = this.lanesAllowed()
+    this.lanes.restore()
     this.pump()
   }
 
@@ -179,7 +169,7 @@ export class ClonePool {
 
   /** Forgets the extra connections (after the server was killed or restarted); the next query reconnects. */
   resetConnections(): void {
-    for (const lane of this.extraLanes) lane.reset()
+    this.lanes.reset()
   }
 
   /** Starts what the demand calls for on every free lane. */
@@ -189,16 +179,15 @@ export class ClonePool {
       this.startSizing()
       return
     }
-    // new lanes open one at a time: a server refusing connections is asked once, not once per lane
-    while (this.busy < this.maxParallel && (this.idleLanes.length > 0 || !this.opening)) {
+    while (this.lanes.free) {
       const job = this.nextJob(this.sizing)
       if (!job) return
-      this.run(job)
+      this.lanes.run(job, () => this.pump())
     }
   }
 
-  private nextJob(sizing: PoolSizing): ((lane: AdminConnection) => Promise<void>) | undefined {
-    const again = this.retry.shift()
+  private nextJob(sizing: PoolSizing): LaneJob | undefined {
+    const again = this.lanes.takeRetry()
     if (again) return again
     // a database given back untouched is the cheapest one to hand out
     const back = this.returned.shift()
@@ -210,7 +199,7 @@ export class ClonePool {
     const want = this.waiters.length + sizing.size - this.ready.length - this.creating
     // adaptive: one at a time while half the pool is ready, else what is missing in parallel
     const urgent = this.waiters.length > 0 || this.ready.length < Math.ceil(sizing.size / 2)
-    const parallel = urgent ? this.maxParallel : 1
+    const parallel = urgent ? this.lanes.parallel : 1
     // over the cap only for tests that hold every live clone already (nothing to drop or take back)
     const room =
       live < sizing.maxLive ||
@@ -222,44 +211,6 @@ export class ClonePool {
     if (want > 0 && this.creating < parallel && room) return (lane) => this.create(lane)
     if (this.toDrop.length > 0 && this.dropping === 0) return this.dropJob()
     return undefined
-  }
-
-  private run(job: (lane: AdminConnection) => Promise<void>): void {
-    this.busy++
-    const idle = this.idleLanes.pop()
-    if (!idle) this.opening = true
-    const work = async () => {
-      const lane = idle ?? (await this.openLane())
-      if (!lane) return void this.retry.push(job)
-      await job(lane)
-      this.idleLanes.push(lane)
-    }
-    const p: Promise<void> = work().finally(() => {
-      this.busy--
-      this.inflight.delete(p)
-      this.pump()
-    })
-    this.inflight.add(p)
-  }
-
-  /**
-   * Another admin connection, connected; undefined when the server refuses it (`max_connections` reached by
-   * many workers' pools, or the server is down): the pool then keeps to the lanes it has until `warm()`.
-   */
-  private async openLane(): Promise<AdminConnection | undefined> {
-    const lane = this.opts.connect!()
-    try {
-      await lane.query('SELECT 1')
-    } catch (err) {
-      this.maxParallel = 1 + this.extraLanes.length
-      this.opts.onError?.('connect', err)
-      await lane.close().catch(() => {})
-      return undefined
-    } finally {
-      this.opening = false
-    }
-    this.extraLanes.push(lane)
-    return lane
   }
 
   private startSizing(): void {
@@ -347,7 +298,7 @@ export class ClonePool {
     this.deliver(fresh)
   }
 
-  private dropJob(): (lane: AdminConnection) => Promise<void> {
+  private dropJob(): LaneJob {
     const name = this.toDrop.shift()!
     return async (lane) => {
       this.dropping++
@@ -377,13 +328,12 @@ export class ClonePool {
   async close(opts: { drop: 'none' | 'idle' | 'all' }): Promise<void> {
     this.closed = true
     for (const w of this.waiters.splice(0)) w.reject(new Error('the clone pool was closed'))
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
+    await this.lanes.close()
     const idle = [...this.ready, ...this.returned, ...this.toDrop]
     const names = opts.drop === 'all' ? [...this.created] : opts.drop === 'idle' ? idle : []
     this.ready.length = 0
     this.returned.length = 0
     this.toDrop.length = 0
-    for (const lane of this.extraLanes.splice(0)) await lane.close().catch(() => {})
     for (const name of names) {
       try {
         await this.drop(this.opts.admin, name)
