@@ -5,7 +5,8 @@ import {
   UnsupportedOperationError,
 } from '@infra/fixture-core'
 import type { Etcd3, IOptions } from 'etcd3'
-import { ClientRegistry } from './clients.js'
+import { ClientRegistry } from './client/clients.js'
+import { type EtcdNamespace, PrefixNamespace } from './client/namespace.js'
 import {
   currentLeader,
   describeMembers,
@@ -13,11 +14,10 @@ import {
   type LeaderInfo,
   type StateTarget,
   waitForLeader,
-} from './cluster-state.js'
-import type { LocalCluster } from './local-cluster.js'
-import { type EtcdNamespace, PrefixNamespace } from './namespace.js'
-import { noNetworkFaults, type PartitionOptions, type PeerNetwork } from './network-faults.js'
-import { NodeFaults } from './node-faults.js'
+} from './cluster/cluster-state.js'
+import type { LocalCluster } from './cluster/local-cluster.js'
+import { noNetworkFaults, type PartitionOptions, type PeerNetwork } from './faults/network-faults.js'
+import { NodeFaults } from './faults/node-faults.js'
 import type { EtcdProvider } from './options.js'
 
 /** What another process needs to reach the cluster: what the vitest global setup provides. */

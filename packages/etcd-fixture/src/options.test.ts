@@ -1,7 +1,7 @@
 import { type FixtureServer, InvalidOptionsError } from '@infra/fixture-core'
 import { describe, expect, expectTypeOf, it } from 'vitest'
+import type { EtcdNamespace } from './client/namespace.js'
 import type { Etcd } from './etcd.js'
-import type { EtcdNamespace } from './namespace.js'
 import { connectEtcd, parseEndpoints, startEtcd } from './start-etcd.js'
 
 describe('startEtcd options (checked before anything starts)', () => {

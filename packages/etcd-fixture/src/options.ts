@@ -1,8 +1,8 @@
 import { check, InvalidOptionsError, type OptionCheck, type OptionSchema } from '@infra/fixture-core'
 import type { IOptions } from 'etcd3'
-import type { PeerUrlMapper } from './etcd-args.js'
-import { checkNetworkFaults, type NetworkFaults } from './network-faults.js'
-import type { RaftTimings } from './timings.js'
+import type { PeerUrlMapper } from './cluster/etcd-args.js'
+import type { RaftTimings } from './cluster/timings.js'
+import { checkNetworkFaults, type NetworkFaults } from './faults/network-faults.js'
 
 export type EtcdProvider = 'local' | 'external'
 export type EtcdLogLevel = 'debug' | 'info' | 'warn' | 'error'

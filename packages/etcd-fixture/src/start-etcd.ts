@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto'
 import { checkOptions, InvalidOptionsError } from '@infra/fixture-core'
 import type { IOptions } from 'etcd3'
-import { etcdBinary } from './binary.js'
+import { etcdBinary } from './cluster/binary.js'
+import { startLocalCluster } from './cluster/local-cluster.js'
+import { defaultTimings, type RaftTimings } from './cluster/timings.js'
 import { Etcd, type EtcdConnectionInfo } from './etcd.js'
-import { startLocalCluster } from './local-cluster.js'
 import { checkEndpoint, ETCD_OPTION_SCHEMA, type EtcdOptions } from './options.js'
-import { defaultTimings, type RaftTimings } from './timings.js'
 
 export const EXTERNAL_ENDPOINTS_ENV = 'INFRA_ETCD_ENDPOINTS'
 

@@ -1,8 +1,8 @@
 // @infra/etcd-fixture/vitest (ESM only): one etcd cluster per test run, one namespace per test.
 import { composeGlobalSetups, defineServerFixtures, lazyCallable } from '@infra/fixture-core/vitest'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
+import type { EtcdNamespace } from './client/namespace.js'
 import type { Etcd, EtcdConnectionInfo } from './etcd.js'
-import type { EtcdNamespace } from './namespace.js'
 import type { EtcdOptions } from './options.js'
 import { connectEtcd, startEtcd } from './start-etcd.js'
 

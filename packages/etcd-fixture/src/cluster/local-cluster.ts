@@ -1,10 +1,10 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import { PortInUseError, type PortRetryOptions, type TempDir, withPortsRetry } from '@infra/fixture-core'
+import { advertisedPeerUrl, type NetworkFaults, PeerNetwork } from '../faults/network-faults.js'
 import { createClusterDir } from './data-dir.js'
 import { advertisedPeerUrls, type PeerUrlMapper, planNodes } from './etcd-args.js'
 import { type EtcdNode, type NodeSpawn, prepareNode } from './etcd-node.js'
-import { advertisedPeerUrl, type NetworkFaults, PeerNetwork } from './network-faults.js'
 import type { RaftTimings } from './timings.js'
 
 export interface LocalClusterOptions {

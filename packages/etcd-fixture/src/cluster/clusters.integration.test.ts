@@ -8,11 +8,11 @@ import {
   StartupTimeoutError,
 } from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startForwarder } from '../test/etcd-helpers.js'
+import { startForwarder } from '../../test/etcd-helpers.js'
+import type { Etcd } from '../etcd.js'
+import { startEtcd } from '../start-etcd.js'
 import { etcdBinary } from './binary.js'
-import type { Etcd } from './etcd.js'
 import { startLocalCluster } from './local-cluster.js'
-import { startEtcd } from './start-etcd.js'
 import { TUNED_TIMINGS } from './timings.js'
 
 describe('a 1-node cluster', () => {

@@ -1,9 +1,9 @@
 import { startToxiproxy, type Toxiproxy } from '@infra/toxiproxy-fixture'
 import { GRPCDeadlineExceededError } from 'etcd3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Etcd } from './etcd.js'
-import { nodeStatus } from './gateway.js'
-import { startEtcd } from './start-etcd.js'
+import { nodeStatus } from '../cluster/gateway.js'
+import type { Etcd } from '../etcd.js'
+import { startEtcd } from '../start-etcd.js'
 
 // One Toxiproxy and one 3-node cluster whose peer traffic runs through it (a link per node pair).
 let toxiproxy: Toxiproxy

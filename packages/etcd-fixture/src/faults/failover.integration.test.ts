@@ -1,9 +1,9 @@
 import { GRPCDeadlineExceededError, type Namespace } from 'etcd3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { putUntilOk, recordPuts, type SeenEvent } from '../test/etcd-helpers.js'
-import type { Etcd } from './etcd.js'
-import type { EtcdNamespace } from './namespace.js'
-import { startEtcd } from './start-etcd.js'
+import { putUntilOk, recordPuts, type SeenEvent } from '../../test/etcd-helpers.js'
+import type { EtcdNamespace } from '../client/namespace.js'
+import type { Etcd } from '../etcd.js'
+import { startEtcd } from '../start-etcd.js'
 
 // One 3-node cluster for the file: each test leaves it whole again (every node running, one leader).
 let etcd: Etcd

@@ -1,7 +1,7 @@
 import { InvalidOptionsError } from '@infra/fixture-core'
-import { type LeaderInfo, type StateTarget, waitForCatchUp, waitForLeader } from './cluster-state.js'
-import type { EtcdNode } from './etcd-node.js'
-import { startNodesTogether } from './local-cluster.js'
+import { type LeaderInfo, type StateTarget, waitForCatchUp, waitForLeader } from '../cluster/cluster-state.js'
+import type { EtcdNode } from '../cluster/etcd-node.js'
+import { startNodesTogether } from '../cluster/local-cluster.js'
 
 /** A local node as the cluster-state queries see it. */
 export function nodeTarget(node: EtcdNode): StateTarget {

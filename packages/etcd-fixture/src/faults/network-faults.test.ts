@@ -1,8 +1,8 @@
 import { InvalidOptionsError } from '@infra/fixture-core'
 import { describe, expect, it } from 'vitest'
-import { planNodes } from './etcd-args.js'
+import { planNodes } from '../cluster/etcd-args.js'
+import { startEtcd } from '../start-etcd.js'
 import { advertisedPeerUrl, hostsFileFor, inOwnHostsFile, pairAddress } from './network-faults.js'
-import { startEtcd } from './start-etcd.js'
 
 const fakeToxiproxy = { isolated: async () => ({}) as never }
 

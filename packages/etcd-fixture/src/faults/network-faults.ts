@@ -7,7 +7,7 @@ import {
   PortInUseError,
   UnsupportedOperationError,
 } from '@infra/fixture-core'
-import { type EtcdNodeAddress, nodeName } from './etcd-args.js'
+import { type EtcdNodeAddress, nodeName } from '../cluster/etcd-args.js'
 
 /**
  * What `startEtcd({ networkFaults })` needs: a Toxiproxy handle from `@infra/toxiproxy-fixture` (or one of
