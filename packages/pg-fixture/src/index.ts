@@ -12,16 +12,6 @@ export {
   UnsupportedOperationError,
   WaitTimeoutError,
 } from '@infra/fixture-core'
-export type { PostgresUser } from './auth.js'
-export {
-  embeddedAliasLine,
-  embeddedPackageName,
-  PG_MAJORS,
-  type PgBinaries,
-  type PgMajor,
-  resolvePgBinaries,
-} from './binaries.js'
-export { MigrationError } from './errors.js'
 export {
   type PoolStats,
   type PostgresConnectionInfo,
@@ -29,7 +19,17 @@ export {
   type TestDatabase,
   type TestSchema,
   type TestTransaction,
-} from './handles.js'
+} from './connection/handles.js'
+export { MigrationError } from './errors.js'
 export type { MigrateFn, PostgresOptions } from './options.js'
-export { Postgres } from './postgres.js'
-export { type ConnectPostgresOptions, connectPostgres, startPostgres } from './start.js'
+export type { PostgresUser } from './security/auth.js'
+export {
+  embeddedAliasLine,
+  embeddedPackageName,
+  PG_MAJORS,
+  type PgBinaries,
+  type PgMajor,
+  resolvePgBinaries,
+} from './server/binaries.js'
+export { Postgres } from './server/postgres.js'
+export { type ConnectPostgresOptions, connectPostgres, startPostgres } from './server/start.js'

@@ -1,7 +1,7 @@
 import { InvalidOptionsError } from '@infra/fixture-core'
 import { describe, expect, it } from 'vitest'
 import { resolveOptions } from './options.js'
-import { connectPostgres } from './start.js'
+import { connectPostgres } from './server/start.js'
 
 describe('resolveOptions', () => {
   it('defaults to a local provider with a small pool', () => {

@@ -6,9 +6,9 @@ import {
   type OptionSchema,
 } from '@infra/fixture-core'
 import type pg from 'pg'
-import { PASSWORD, type PostgresUser, USERS } from './auth.js'
-import { PG_MAJORS, type PgMajor } from './binaries.js'
-import { resolveConfigPaths } from './config-files.js'
+import { PASSWORD, type PostgresUser, USERS } from './security/auth.js'
+import { PG_MAJORS, type PgMajor } from './server/binaries.js'
+import { resolveConfigPaths } from './server/config-files.js'
 
 /** A migration function: runs against the template database once per migrations hash. */
 export type MigrateFn = (client: pg.Client) => Promise<void>

@@ -1,9 +1,9 @@
 // Type-level checks (tsc): the handle has the one fixture shape, and its isolated resource is disposable.
 import type { FixtureServer } from '@infra/fixture-core'
 import { describe, expectTypeOf, it } from 'vitest'
-import type { TestDatabase } from './handles.js'
-import type { Postgres } from './postgres.js'
-import type { connectPostgres, startPostgres } from './start.js'
+import type { TestDatabase } from './connection/handles.js'
+import type { Postgres } from './server/postgres.js'
+import type { connectPostgres, startPostgres } from './server/start.js'
 
 describe('Postgres has the fixture shape', () => {
   it('satisfies FixtureServer<TestDatabase>', () => {

@@ -3,11 +3,11 @@ import { check, checkOptions, composeGlobalSetups, lazyCallable } from '@infra/f
 import { defineServerFixtures, type ProvideTarget } from '@infra/fixture-core/vitest'
 import pg from 'pg'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
-import { resolveConfigPaths } from './config-files.js'
-import type { PostgresConnectionInfo, TestDatabase } from './handles.js'
+import type { PostgresConnectionInfo, TestDatabase } from './connection/handles.js'
 import { POSTGRES_OPTIONS, type PostgresOptions } from './options.js'
-import type { Postgres } from './postgres.js'
-import { connectPostgres, startPostgres } from './start.js'
+import { resolveConfigPaths } from './server/config-files.js'
+import type { Postgres } from './server/postgres.js'
+import { connectPostgres, startPostgres } from './server/start.js'
 
 /** The key under which {@link postgresGlobalSetup} provides the server's connection info. */
 export const PG_PROVIDE_KEY = 'infraPg'
@@ -119,5 +119,5 @@ export const pgFixtures: PgFixtureDefinitions = createPgFixtures()
 /** vitest's `test` with `pgServer`, `db` and `pool` (compose: `baseTest.extend(pgFixtures).extend(...)`). */
 export const test: TestAPI<PgFixtures> = lazyCallable(() => baseTest.extend(pgFixtures))
 
-export { poolStats } from './handles.js'
+export { poolStats } from './connection/handles.js'
 export { composeGlobalSetups }

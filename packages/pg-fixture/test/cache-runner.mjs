@@ -1,4 +1,4 @@
-// One "run" for src/cache-verify.integration.test.ts: starts PostgreSQL with the migrations in
+// One "run" for src/template/cache-verify.integration.test.ts: starts PostgreSQL with the migrations in
 // MIGRATIONS_DIR (a 1000-row table), prints the row count of a fresh database and where the table
 // file of the cached template lives, then stops.
 import pg from 'pg'

@@ -1,4 +1,4 @@
-// A test runner stand-in for src/orphan.integration.test.ts: starts PostgreSQL, holds a connection
+// A test runner stand-in for src/server/orphan.integration.test.ts: starts PostgreSQL, holds a connection
 // (a backend), prints what it started as one JSON line, then idles until it is SIGKILLed.
 import { getWatchdog } from '@infra/fixture-core'
 import pg from 'pg'

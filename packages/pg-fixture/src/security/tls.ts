@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { BinaryNotFoundError, EnvironmentError, type UserIds } from '@infra/fixture-core'
-import { buildCached } from './cache-root.js'
+import { buildCached } from '../server/cache-root.js'
 
 const execFileAsync = promisify(execFile)
 

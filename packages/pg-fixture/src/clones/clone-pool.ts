@@ -1,5 +1,5 @@
 import { WaitTimeoutError } from '@infra/fixture-core'
-import type { AdminConnection } from './admin-connection.js'
+import type { AdminConnection } from '../connection/admin-connection.js'
 import { type CloneFingerprint, fingerprint, tryReuse } from './clone-reuse.js'
 import { ident } from './names.js'
 import { type LaneJob, PoolLanes } from './pool-lanes.js'

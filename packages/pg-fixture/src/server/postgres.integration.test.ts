@@ -1,6 +1,6 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { poolStats } from './handles.js'
+import { poolStats } from '../connection/handles.js'
 import type { Postgres } from './postgres.js'
 import { startPostgres } from './start.js'
 

@@ -3,9 +3,9 @@ import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { EnvironmentError, InvalidOptionsError } from './index.js'
-import type { Postgres } from './postgres.js'
-import { startPostgres } from './start.js'
+import { EnvironmentError, InvalidOptionsError } from '../index.js'
+import type { Postgres } from '../server/postgres.js'
+import { startPostgres } from '../server/start.js'
 
 async function tryQuery(config: pg.ClientConfig | string, sql = 'SELECT current_user AS u') {
   const c = new pg.Client(typeof config === 'string' ? { connectionString: config } : config)

@@ -3,10 +3,10 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
-import { MigrationError } from './errors.js'
-import { startPostgres } from './start.js'
+import { MigrationError } from '../errors.js'
+import { startPostgres } from '../server/start.js'
 
-const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../test/fixtures/migrations')
+const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/migrations')
 
 async function rows<R extends pg.QueryResultRow>(url: string, sql: string): Promise<R[]> {
   const c = new pg.Client({ connectionString: url })

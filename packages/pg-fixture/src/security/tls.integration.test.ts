@@ -4,9 +4,9 @@ import path from 'node:path'
 import { unprivilegedUser } from '@infra/fixture-core'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pgCacheRoot } from './cache-root.js'
-import type { Postgres } from './postgres.js'
-import { startPostgres } from './start.js'
+import { pgCacheRoot } from '../server/cache-root.js'
+import type { Postgres } from '../server/postgres.js'
+import { startPostgres } from '../server/start.js'
 import { cachedTls } from './tls.js'
 
 async function tryQuery(

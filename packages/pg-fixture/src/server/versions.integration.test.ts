@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { describe, expect, it } from 'vitest'
+import { BinaryNotFoundError } from '../index.js'
 import { embeddedAliasLine, resolvePgBinaries } from './binaries.js'
-import { BinaryNotFoundError } from './index.js'
 import { startPostgres } from './start.js'
 
 async function serverVersion(url: string): Promise<string> {

@@ -11,18 +11,23 @@ import {
   waitFor,
 } from '@infra/fixture-core'
 import type pg from 'pg'
-import { AdminConnection } from './admin-connection.js'
-import { claimOwner, reapAbandonedClones } from './clone-owner.js'
-import { ClonePool } from './clone-pool.js'
-import { REUSE_MIN_VERSION } from './clone-reuse.js'
-import { connectionEnv, tlsOf } from './connection-env.js'
-import type { PostgresConnectionInfo, TestDatabase, TestSchema, TestTransaction } from './handles.js'
-import { databasePrefix, withDatabase, withParams } from './names.js'
-import { freeBytesAt } from './pool-sizing.js'
+import { claimOwner, reapAbandonedClones } from '../clones/clone-owner.js'
+import { ClonePool } from '../clones/clone-pool.js'
+import { REUSE_MIN_VERSION } from '../clones/clone-reuse.js'
+import { databasePrefix, withDatabase, withParams } from '../clones/names.js'
+import { freeBytesAt } from '../clones/pool-sizing.js'
+import { SharedDatabase } from '../clones/shared-database.js'
+import { AdminConnection } from '../connection/admin-connection.js'
+import { connectionEnv, tlsOf } from '../connection/connection-env.js'
+import type {
+  PostgresConnectionInfo,
+  TestDatabase,
+  TestSchema,
+  TestTransaction,
+} from '../connection/handles.js'
 import { descendantPids, isRunning, signalEach } from './process-tree.js'
 import type { ServerDir } from './server-dir.js'
 import { releaseSysvSegment } from './server-process.js'
-import { SharedDatabase } from './shared-database.js'
 
 const debug = debugLogger('infra:postgres')
 

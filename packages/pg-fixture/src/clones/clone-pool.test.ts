@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AdminConnection } from './admin-connection.js'
+import type { AdminConnection } from '../connection/admin-connection.js'
 import { ClonePool, type ClonePoolOptions } from './clone-pool.js'
 
 const MB = 2 ** 20

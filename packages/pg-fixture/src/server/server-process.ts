@@ -14,7 +14,7 @@ import {
   withPortRetry,
 } from '@infra/fixture-core'
 import pg from 'pg'
-import { hbaConf, roleSql } from './auth.js'
+import { hbaConf, roleSql } from '../security/auth.js'
 import type { PgBinaries } from './binaries.js'
 
 const execFileAsync = promisify(execFile)

@@ -8,21 +8,21 @@ import {
   InvalidOptionsError,
   unprivilegedUser,
 } from '@infra/fixture-core'
-import { AdminConnection } from './admin-connection.js'
-import { hbaConf, roleSql } from './auth.js'
+import { reapAbandonedClones } from '../clones/clone-owner.js'
+import { AdminConnection } from '../connection/admin-connection.js'
+import type { PostgresConnectionInfo } from '../connection/handles.js'
+import { checkPostgresUrl, POOL_SIZE, type PostgresOptions, resolveOptions } from '../options.js'
+import { hbaConf, roleSql } from '../security/auth.js'
+import { cachedTls, installServerTls } from '../security/tls.js'
+import { cachedTemplate } from '../template/data-cache.js'
+import { loadMigrations, templateName } from '../template/migrations.js'
+import { ensureTemplate } from '../template/template-remote.js'
 import { resolvePgBinaries } from './binaries.js'
 import { pgCacheRoot } from './cache-root.js'
-import { reapAbandonedClones } from './clone-owner.js'
 import { prepareConfigFiles } from './config-files.js'
-import { cachedTemplate } from './data-cache.js'
-import type { PostgresConnectionInfo } from './handles.js'
-import { loadMigrations, templateName } from './migrations.js'
-import { checkPostgresUrl, POOL_SIZE, type PostgresOptions, resolveOptions } from './options.js'
 import { Postgres } from './postgres.js'
 import { copyDataDir, createServerDir, dirBytes } from './server-dir.js'
 import { adminUrl, newPassword, SUPERUSER, startPostgresProcess } from './server-process.js'
-import { ensureTemplate } from './template-remote.js'
-import { cachedTls, installServerTls } from './tls.js'
 
 const debug = debugLogger('infra:postgres')
 

@@ -7,9 +7,9 @@ import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Postgres } from './postgres.js'
-import { serverDirBase } from './server-dir.js'
-import { startPostgres } from './start.js'
+import type { Postgres } from '../server/postgres.js'
+import { serverDirBase } from '../server/server-dir.js'
+import { startPostgres } from '../server/start.js'
 
 let server: Postgres
 beforeAll(async () => {

@@ -1,7 +1,7 @@
-import { AdminConnection } from './admin-connection.js'
-import type { TestSchema, TestTransaction } from './handles.js'
+import { AdminConnection } from '../connection/admin-connection.js'
+import type { TestSchema, TestTransaction } from '../connection/handles.js'
+import { ReusableClients } from '../connection/reusable-clients.js'
 import { ident, randomId, withDatabase } from './names.js'
-import { ReusableClients } from './reusable-clients.js'
 
 /**
  * The cheaper isolations of a `Postgres` handle, both in one shared database (a clone of the template, one

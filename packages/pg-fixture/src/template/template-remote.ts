@@ -1,6 +1,6 @@
-import type { AdminConnection } from './admin-connection.js'
+import { ident, randomId, withDatabase } from '../clones/names.js'
+import type { AdminConnection } from '../connection/admin-connection.js'
 import { type MigrationSet, migrateDatabase, templateName } from './migrations.js'
-import { ident, randomId, withDatabase } from './names.js'
 
 /**
  * Makes sure the migrated template exists on an external server, keyed by the migrations hash:

@@ -4,11 +4,11 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { chownRecursive, EnvironmentError, type UserIds } from '@infra/fixture-core'
 import pg from 'pg'
-import type { PgBinaries } from './binaries.js'
-import { buildCached } from './cache-root.js'
+import type { PgBinaries } from '../server/binaries.js'
+import { buildCached } from '../server/cache-root.js'
+import { copyDataDir } from '../server/server-dir.js'
+import { adminUrl, newPassword, SUPERUSER, startPostgresProcess } from '../server/server-process.js'
 import { type MigrationSet, migrateDatabase, templateName } from './migrations.js'
-import { copyDataDir } from './server-dir.js'
-import { adminUrl, newPassword, SUPERUSER, startPostgresProcess } from './server-process.js'
 
 const execFileAsync = promisify(execFile)
 

@@ -1,4 +1,4 @@
-import type { AdminConnection } from './admin-connection.js'
+import type { AdminConnection } from '../connection/admin-connection.js'
 
 /**
  * The fast path for a database given back untouched: it is handed out again (under a new name) instead of

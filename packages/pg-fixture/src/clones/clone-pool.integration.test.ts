@@ -1,11 +1,11 @@
 import { waitFor } from '@infra/fixture-core'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AdminConnection } from './admin-connection.js'
+import { AdminConnection } from '../connection/admin-connection.js'
+import type { TestDatabase } from '../connection/handles.js'
+import type { Postgres } from '../server/postgres.js'
+import { connectPostgres, startPostgres } from '../server/start.js'
 import { fingerprint, tryReuse } from './clone-reuse.js'
-import type { TestDatabase } from './handles.js'
-import type { Postgres } from './postgres.js'
-import { connectPostgres, startPostgres } from './start.js'
 
 let server: Postgres
 /** Reconnects after the crash test's kill. */

@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { hashInputs, InvalidOptionsError } from '@infra/fixture-core'
 import pg from 'pg'
-import { MigrationError } from './errors.js'
-import type { MigrateFn } from './options.js'
+import { MigrationError } from '../errors.js'
+import type { MigrateFn } from '../options.js'
 import { excerptAt, lineColumn } from './sql-position.js'
 
 export interface SqlFile {

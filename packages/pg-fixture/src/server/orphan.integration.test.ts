@@ -11,8 +11,8 @@ import { descendantPids } from './process-tree.js'
 import { startPostgres } from './start.js'
 
 const ROUNDS = Number(process.env.INFRA_ORPHAN_ROUNDS ?? 2)
-const runner = fileURLToPath(new URL('../test/orphan-runner.mjs', import.meta.url))
-const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url))
+const runner = fileURLToPath(new URL('../../test/orphan-runner.mjs', import.meta.url))
+const dist = fileURLToPath(new URL('../../dist/index.js', import.meta.url))
 const children: ReturnType<typeof spawn>[] = []
 afterAll(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL')

@@ -7,7 +7,7 @@ import { spawnVitest } from '@infra/vitest-config/spawn'
 import { afterAll, expect, it } from 'vitest'
 import { descendantPids, isRunning } from './process-tree.js'
 
-const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-killed-'))
 afterAll(() => fs.rmSync(out, { recursive: true, force: true }))
 

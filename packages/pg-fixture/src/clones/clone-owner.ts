@@ -1,6 +1,6 @@
 import { debugLogger } from '@infra/fixture-core'
 import type pg from 'pg'
-import type { AdminConnection } from './admin-connection.js'
+import type { AdminConnection } from '../connection/admin-connection.js'
 import { ident } from './names.js'
 
 const debug = debugLogger('infra:postgres')

@@ -5,12 +5,12 @@ import path from 'node:path'
 import { waitFor } from '@infra/fixture-core'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AdminConnection } from './admin-connection.js'
+import { AdminConnection } from '../connection/admin-connection.js'
+import type { Postgres } from '../server/postgres.js'
+import { startPostgres } from '../server/start.js'
 import { ClonePool } from './clone-pool.js'
 import { databasePrefix } from './names.js'
 import type { PoolSizing } from './pool-sizing.js'
-import type { Postgres } from './postgres.js'
-import { startPostgres } from './start.js'
 
 const MB = 2 ** 20
 let server: Postgres

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Postgres } from './postgres.js'
 import { startPostgres } from './start.js'
 
-const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 // a local server plays the external one (INFRA_PG_URL): what is left on it after a run is what we check
 let host: Postgres

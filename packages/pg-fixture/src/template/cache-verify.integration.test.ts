@@ -10,7 +10,7 @@ import { promisify } from 'node:util'
 import { afterAll, expect, it } from 'vitest'
 
 const run = promisify(execFile)
-const runner = fileURLToPath(new URL('../test/cache-runner.mjs', import.meta.url))
+const runner = fileURLToPath(new URL('../../test/cache-runner.mjs', import.meta.url))
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pg-cache-verify-'))
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }))
 

@@ -1,4 +1,4 @@
-import type { AdminConnection } from './admin-connection.js'
+import type { AdminConnection } from '../connection/admin-connection.js'
 
 /** One piece of the clone pool's background work, run on one lane (admin connection). */
 export type LaneJob = (lane: AdminConnection) => Promise<void>
