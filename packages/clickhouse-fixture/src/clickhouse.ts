@@ -9,10 +9,10 @@ import {
   type TempDir,
   UnsupportedOperationError,
 } from '@infra/fixture-core'
-import { ClientSet, createClickHouseClient, type Endpoint, formatUrl } from './clients.js'
-import { ClickHouseDatabase } from './database.js'
+import { ClientSet, createClickHouseClient, type Endpoint, formatUrl } from './client/clients.js'
+import { ClickHouseDatabase } from './database/database.js'
+import { applyMigrations, type Migrations } from './database/migrations.js'
 import { toQueryError } from './errors.js'
-import { applyMigrations, type Migrations } from './migrations.js'
 
 /** What a worker needs to use a server started elsewhere (vitest `provide`/`inject`): plain JSON. */
 export interface ClickHouseConnectionInfo {

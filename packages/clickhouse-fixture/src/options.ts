@@ -1,6 +1,6 @@
 import { check, checkOptions, InvalidOptionsError, type OptionCheck } from '@infra/fixture-core'
-import type { ClickHouseDatabase } from './database.js'
-import { isXmlTree, type XmlTree, xmlProblem } from './xml.js'
+import type { ClickHouseDatabase } from './database/database.js'
+import { isXmlTree, type XmlTree, xmlProblem } from './server/xml.js'
 
 /** A migration function: runs against each new database, after the `.sql` files. */
 export type ClickHouseMigrate = (db: ClickHouseDatabase) => Promise<void>

@@ -1,10 +1,10 @@
 import { createTempDir, EnvironmentError, withTimeout } from '@infra/fixture-core'
 import { ClickHouse, type ClickHouseConnectionInfo } from './clickhouse.js'
-import { createClickHouseClient, type Endpoint, parseEndpoint } from './clients.js'
-import { loadMigrations } from './migrations.js'
+import { createClickHouseClient, type Endpoint, parseEndpoint } from './client/clients.js'
+import { loadMigrations } from './database/migrations.js'
 import { type ClickHouseOptions, checkClickHouseOptions } from './options.js'
-import { randomPassword } from './server-config.js'
-import { startServerProcess } from './server-process.js'
+import { randomPassword } from './server/server-config.js'
+import { startServerProcess } from './server/server-process.js'
 
 const DEFAULT_POOL_SIZE = 2
 

@@ -1,7 +1,7 @@
 import type { FixtureServer } from '@infra/fixture-core'
 import { describe, expectTypeOf, it } from 'vitest'
 import type { ClickHouse } from './clickhouse.js'
-import type { ClickHouseDatabase } from './database.js'
+import type { ClickHouseDatabase } from './database/database.js'
 import type { ClickHouseFixtures } from './vitest.js'
 
 describe('the one fixture shape', () => {

@@ -2,7 +2,7 @@ import { InvalidOptionsError } from '@infra/fixture-core'
 import { composeGlobalSetups, defineServerFixtures, lazyCallable } from '@infra/fixture-core/vitest'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
 import type { ClickHouse, ClickHouseConnectionInfo } from './clickhouse.js'
-import type { ClickHouseDatabase } from './database.js'
+import type { ClickHouseDatabase } from './database/database.js'
 import type { ClickHouseOptions } from './options.js'
 import { connectClickHouse, startClickHouse } from './start.js'
 

@@ -1,7 +1,7 @@
 import type { ClickHouseClient, ClickHouseClientConfigOptions, ClickHouseSettings } from '@clickhouse/client'
 import { FixtureStateError } from '@infra/fixture-core'
-import { ClientSet, createClickHouseClient, type Endpoint, formatUrl } from './clients.js'
-import { toQueryError } from './errors.js'
+import { ClientSet, createClickHouseClient, type Endpoint, formatUrl } from '../client/clients.js'
+import { toQueryError } from '../errors.js'
 
 /** What a database needs from its server handle. */
 export interface DatabaseOwner {

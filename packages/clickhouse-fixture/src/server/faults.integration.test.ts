@@ -1,7 +1,7 @@
 import { createClient } from '@clickhouse/client'
 import { FixtureStateError, isPidAlive } from '@infra/fixture-core'
 import { describe, expect, it } from 'vitest'
-import { startClickHouse } from './start.js'
+import { startClickHouse } from '../start.js'
 
 describe('fault controls', () => {
   it('kill() crashes the server; restart() brings it back with the same url and data', async () => {

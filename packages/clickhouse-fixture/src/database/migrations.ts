@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { InvalidOptionsError } from '@infra/fixture-core'
+import { ClickHouseMigrationError } from '../errors.js'
+import type { ClickHouseMigrate } from '../options.js'
 import type { ClickHouseDatabase } from './database.js'
-import { ClickHouseMigrationError } from './errors.js'
-import type { ClickHouseMigrate } from './options.js'
 
 export interface MigrationFile {
   /** Path shown in errors. */
