@@ -1,8 +1,8 @@
 import { FixtureStateError, InvalidOptionsError, waitFor } from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listenAddresses } from '../test/listeners.js'
+import { nanosToRfc3339 } from './database/results.js'
 import type { InfluxDB } from './influxdb.js'
-import { nanosToRfc3339 } from './results.js'
 import { startInfluxDB } from './start.js'
 
 describe('startInfluxDB (local)', () => {

@@ -16,11 +16,11 @@ import {
   quoteIdent,
   type WriteOptions,
   writeLines,
-} from './api.js'
-import { InfluxDatabase } from './database.js'
-import type { HttpClient } from './http.js'
+} from './database/api.js'
+import { InfluxDatabase } from './database/database.js'
+import type { HttpClient } from './database/http.js'
+import type { InfluxRow, InfluxStatementResult } from './database/results.js'
 import { type RetentionOptions, retentionCheck } from './options.js'
-import type { InfluxRow, InfluxStatementResult } from './results.js'
 
 /** What a worker needs to use a server started elsewhere (vitest `provide`/`inject`): plain JSON. */
 export interface InfluxConnectionInfo {

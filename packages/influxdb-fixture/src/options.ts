@@ -1,5 +1,5 @@
 import { check, checkOptions, InvalidOptionsError, type OptionCheck } from '@infra/fixture-core'
-import { isTable, type TomlConfig, tomlProblem } from './toml.js'
+import { isTable, type TomlConfig, tomlProblem } from './server/toml.js'
 
 /** The retention policy each new database gets (InfluxQL durations: `INF`, `1h`, `7d`, `52w` …). */
 export interface RetentionOptions {

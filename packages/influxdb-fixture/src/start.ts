@@ -1,8 +1,8 @@
 import { createTempDir, EnvironmentError, withTimeout } from '@infra/fixture-core'
-import { HttpClient } from './http.js'
+import { HttpClient } from './database/http.js'
 import { type InfluxConnectionInfo, InfluxDB } from './influxdb.js'
 import { checkInfluxOptions, type InfluxDBOptions } from './options.js'
-import { ping, startServerProcess } from './server-process.js'
+import { ping, startServerProcess } from './server/server-process.js'
 
 const DEFAULT_POOL_SIZE = 2
 

@@ -1,6 +1,6 @@
 import type { FixtureServer } from '@infra/fixture-core'
 import { describe, expectTypeOf, it } from 'vitest'
-import type { InfluxDatabase } from './database.js'
+import type { InfluxDatabase } from './database/database.js'
 import type { InfluxDB } from './influxdb.js'
 import type { InfluxFixtures } from './vitest.js'
 

@@ -1,6 +1,6 @@
 import { composeGlobalSetups, defineServerFixtures, lazyCallable } from '@infra/fixture-core/vitest'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
-import type { InfluxDatabase } from './database.js'
+import type { InfluxDatabase } from './database/database.js'
 import type { InfluxConnectionInfo, InfluxDB } from './influxdb.js'
 import type { InfluxDBOptions } from './options.js'
 import { connectInfluxDB, startInfluxDB } from './start.js'

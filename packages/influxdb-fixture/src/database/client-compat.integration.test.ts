@@ -1,7 +1,7 @@
 import { InfluxDB as InfluxClient, toNanoDate } from 'influx'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { InfluxDB } from './influxdb.js'
-import { startInfluxDB } from './start.js'
+import type { InfluxDB } from '../influxdb.js'
+import { startInfluxDB } from '../start.js'
 
 // the fixture's helpers are thin; a team's own v1 client must work against the same server and database
 describe('the `influx` package (node-influx 5.x) against the fixture', () => {

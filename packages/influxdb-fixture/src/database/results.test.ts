@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { InfluxDBError } from './errors.js'
+import { InfluxDBError } from '../errors.js'
 import { checkResults, nanosToRfc3339, rfc3339ToNanos, toRows } from './results.js'
 
 describe('timestamps', () => {

@@ -1,4 +1,4 @@
-import { InfluxDBError } from './errors.js'
+import { InfluxDBError } from '../errors.js'
 
 /** One series of an InfluxQL result, as the v1 HTTP API returns it. */
 export interface InfluxSeries {

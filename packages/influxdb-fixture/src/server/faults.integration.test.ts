@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { FixtureStateError, isPidAlive } from '@infra/fixture-core'
 import { describe, expect, it } from 'vitest'
-import { startInfluxDB } from './start.js'
+import { startInfluxDB } from '../start.js'
 
 describe('fault controls', () => {
   it('kill() crashes the server; acknowledged writes come back with restart() from the WAL', async () => {

@@ -1,5 +1,5 @@
 import { InvalidOptionsError } from '@infra/fixture-core'
-import { errorText, InfluxDBError } from './errors.js'
+import { errorText, InfluxDBError } from '../errors.js'
 import type { HttpClient } from './http.js'
 import { checkResults, type InfluxRow, type InfluxStatementResult, toRows } from './results.js'
 
