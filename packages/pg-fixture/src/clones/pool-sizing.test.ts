@@ -1,6 +1,5 @@
-import os from 'node:os'
 import { describe, expect, it } from 'vitest'
-import { FREE_SPACE_SHARE, freeBytesAt, LIVE_HEADROOM, sizeClonePool } from './pool-sizing.js'
+import { FREE_SPACE_SHARE, LIVE_HEADROOM, sizeClonePool } from './pool-sizing.js'
 
 const MB = 2 ** 20
 
@@ -55,12 +54,5 @@ describe('sizeClonePool', () => {
         reason: expect.stringMatching(/unknown/),
       })
     }
-  })
-})
-
-describe('freeBytesAt', () => {
-  it('reads the free space of an existing dir, and nothing for a missing one', () => {
-    expect(freeBytesAt(os.tmpdir())).toBeGreaterThan(0)
-    expect(freeBytesAt('/no/such/dir/anywhere')).toBeUndefined()
   })
 })

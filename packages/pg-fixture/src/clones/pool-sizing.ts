@@ -1,5 +1,3 @@
-import fs from 'node:fs'
-
 /** Share of the data dir's free space the pool may fill with its clones (the rest: the tests' own writes, WAL, other handles). */
 export const FREE_SPACE_SHARE = 0.5
 /** Live clones a handle keeps at most beyond its ready ones, free space permitting (handed out + waiting to be dropped). */
@@ -44,14 +42,4 @@ export function sizeClonePool({ requested, templateBytes, freeBytes }: PoolSizin
   const size = requested === 0 ? 0 : Math.max(1, Math.min(requested, maxLive - 1))
   const reason = `template ${mb(templateBytes)}, ${mb(freeBytes)} free: room for ${fits} clone(s) in ${Math.round(FREE_SPACE_SHARE * 100)}% of it`
   return { size, maxLive, reason }
-}
-
-/** Free bytes (for an unprivileged writer) of the file system holding `dir`; undefined when unknown. */
-export function freeBytesAt(dir: string): number | undefined {
-  try {
-    const st = fs.statfsSync(dir)
-    return st.bavail * st.bsize
-  } catch {
-    return undefined
-  }
 }

@@ -4,9 +4,11 @@ import {
   debugLogger,
   FixtureLifecycle,
   type FixtureServer,
+  freeBytes,
   InvalidOptionsError,
   type Provider,
   type ServiceProcess,
+  type TempDir,
   UnsupportedOperationError,
   waitFor,
 } from '@infra/fixture-core'
@@ -15,7 +17,6 @@ import { claimOwner, reapAbandonedClones } from '../clones/clone-owner.js'
 import { ClonePool } from '../clones/clone-pool.js'
 import { REUSE_MIN_VERSION } from '../clones/clone-reuse.js'
 import { databasePrefix, withDatabase, withParams } from '../clones/names.js'
-import { freeBytesAt } from '../clones/pool-sizing.js'
 import { SharedDatabase } from '../clones/shared-database.js'
 import { AdminConnection } from '../connection/admin-connection.js'
 import { connectionEnv, tlsOf } from '../connection/connection-env.js'
@@ -26,7 +27,7 @@ import type {
   TestTransaction,
 } from '../connection/handles.js'
 import { descendantPids, isRunning, signalEach } from './process-tree.js'
-import type { ServerDir } from './server-dir.js'
+
 import { releaseSysvSegment } from './server-process.js'
 
 const debug = debugLogger('infra:postgres')
@@ -44,7 +45,7 @@ export interface PostgresInit {
   users?: Record<string, string>
   poolSize: number
   process?: ServiceProcess
-  dir?: ServerDir
+  dir?: TempDir
   /** Data dir of a server on this machine that another process started: sizes the clone pool by its free space. */
   dataDir?: string
 }
@@ -76,7 +77,7 @@ export class Postgres implements FixtureServer<TestDatabase> {
   /** `server_version_num`, e.g. 170010. */
   readonly serverVersionNum: number
   private readonly proc: ServiceProcess | undefined
-  private readonly dir: ServerDir | undefined
+  private readonly dir: TempDir | undefined
   private readonly userUrls: Record<string, string>
   private readonly admin: AdminConnection
   private readonly pool: ClonePool
@@ -113,7 +114,7 @@ export class Postgres implements FixtureServer<TestDatabase> {
       reuse: init.serverVersionNum >= REUSE_MIN_VERSION,
       freeBytes: () => {
         const dataDir = this.dataDir ?? this.sharedDataDir
-        return dataDir ? freeBytesAt(dataDir) : undefined
+        return dataDir ? freeBytes(dataDir) : undefined
       },
       onError: (what, err) =>
         debug?.(`postgres :${this.port} clone pool ${what} failed: ${(err as Error).message ?? err}`),

@@ -3,7 +3,9 @@ import {
   check,
   checkOptions,
   clearCacheHint,
+  copyDataDir,
   debugLogger,
+  dirBytes,
   EnvironmentError,
   InvalidOptionsError,
   unprivilegedUser,
@@ -21,7 +23,7 @@ import { resolvePgBinaries } from './binaries.js'
 import { pgCacheRoot } from './cache-root.js'
 import { prepareConfigFiles } from './config-files.js'
 import { Postgres } from './postgres.js'
-import { copyDataDir, createServerDir, dirBytes } from './server-dir.js'
+import { createServerDir } from './server-dir.js'
 import { adminUrl, newPassword, SUPERUSER, startPostgresProcess } from './server-process.js'
 
 const debug = debugLogger('infra:postgres')
