@@ -1,24 +1,14 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EnvironmentError, InvalidOptionsError } from '../index.js'
 import type { Postgres } from '../server/postgres.js'
 import { startPostgres } from '../server/start.js'
+import { tryQuery as query } from './try-query.test-helper.js'
 
-async function tryQuery(config: pg.ClientConfig | string, sql = 'SELECT current_user AS u') {
-  const c = new pg.Client(typeof config === 'string' ? { connectionString: config } : config)
-  c.on('error', () => {})
-  try {
-    await c.connect()
-    return (await c.query(sql)).rows[0]
-  } catch (err) {
-    return err as Error
-  } finally {
-    await c.end().catch(() => {})
-  }
-}
+const tryQuery = (config: pg.ClientConfig | string, sql = 'SELECT current_user AS u') => query(config, sql)
 
 describe('password and users', () => {
   let server: Postgres

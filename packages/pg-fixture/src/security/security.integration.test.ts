@@ -5,11 +5,12 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Postgres } from '../server/postgres.js'
 import { serverDirBase } from '../server/server-dir.js'
 import { startPostgres } from '../server/start.js'
+import { tryQuery as query } from './try-query.test-helper.js'
 
 let server: Postgres
 beforeAll(async () => {
@@ -20,16 +21,8 @@ afterAll(async () => {
 })
 
 async function tryConnect(config: pg.ClientConfig): Promise<unknown> {
-  const c = new pg.Client({ connectionTimeoutMillis: 5_000, ...config })
-  c.on('error', () => {})
-  try {
-    await c.connect()
-    return (await c.query('SELECT current_user AS u')).rows[0].u
-  } catch (err) {
-    return err
-  } finally {
-    await c.end().catch(() => {})
-  }
+  const row = await query(config, 'SELECT current_user AS u')
+  return row instanceof Error ? row : row.u
 }
 
 describe('a local server is not open to every local user', () => {

@@ -2,28 +2,18 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { unprivilegedUser } from '@infra/fixture-core'
-import pg from 'pg'
+import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { pgCacheRoot } from '../server/cache-root.js'
 import type { Postgres } from '../server/postgres.js'
 import { startPostgres } from '../server/start.js'
 import { cachedTls } from './tls.js'
+import { tryQuery as query } from './try-query.test-helper.js'
 
-async function tryQuery(
+const tryQuery = (
   config: pg.ClientConfig,
   sql = 'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()',
-) {
-  const c = new pg.Client({ connectionTimeoutMillis: 5_000, ...config })
-  c.on('error', () => {})
-  try {
-    await c.connect()
-    return (await c.query(sql)).rows[0]
-  } catch (err) {
-    return err as Error
-  } finally {
-    await c.end().catch(() => {})
-  }
-}
+) => query(config, sql)
 
 function tcp(server: Postgres): pg.ClientConfig {
   const u = new URL(server.url)
