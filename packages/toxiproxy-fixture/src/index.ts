@@ -10,15 +10,20 @@ export {
   UnsupportedOperationError,
   WaitTimeoutError,
 } from '@infra/fixture-core'
-export { type ProxyJson, type ToxicJson, ToxiproxyApi, ToxiproxyApiError } from './api-client.js'
-export { cachedServerDir, TOXIPROXY_BIN_ENV, TOXIPROXY_VERSION, toxiproxyServerBinary } from './binary.js'
-export { Link } from './link.js'
-export type { PartitionOptions, ProxyOptions } from './link-set.js'
+export { Link } from './links/link.js'
+export type { PartitionOptions, ProxyOptions } from './links/link-set.js'
+export { ToxiproxyScope } from './links/scope.js'
+export type { ProxyTarget } from './links/target.js'
 export type { ToxiproxyOptions } from './options.js'
-export { ToxiproxyScope } from './scope.js'
-export type { ProxyTarget } from './target.js'
-export { type Direction, Toxic, type ToxicOptions, type ToxicType } from './toxic.js'
-export type { LatencyOptions, SlicerOptions } from './toxic-options.js'
+export { type ProxyJson, type ToxicJson, ToxiproxyApi, ToxiproxyApiError } from './server/api-client.js'
+export {
+  cachedServerDir,
+  TOXIPROXY_BIN_ENV,
+  TOXIPROXY_VERSION,
+  toxiproxyServerBinary,
+} from './server/binary.js'
+export { type Direction, Toxic, type ToxicOptions, type ToxicType } from './toxics/toxic.js'
+export type { LatencyOptions, SlicerOptions } from './toxics/toxic-options.js'
 export {
   connectToxiproxy,
   startToxiproxy,

@@ -5,13 +5,13 @@ import {
   type ServiceProcess,
   UnsupportedOperationError,
 } from '@infra/fixture-core'
-import { ToxiproxyApi } from './api-client.js'
-import type { Link } from './link.js'
-import { LinkSet, type PartitionOptions, type ProxyOptions } from './link-set.js'
+import type { Link } from './links/link.js'
+import { LinkSet, type PartitionOptions, type ProxyOptions } from './links/link-set.js'
+import { ToxiproxyScope } from './links/scope.js'
+import type { ProxyTarget } from './links/target.js'
 import { checkToxiproxyOptions, type ToxiproxyOptions } from './options.js'
-import { ToxiproxyScope } from './scope.js'
-import { startServerProcess } from './server-process.js'
-import type { ProxyTarget } from './target.js'
+import { ToxiproxyApi } from './server/api-client.js'
+import { startServerProcess } from './server/server-process.js'
 
 /** What a vitest global setup hands to the workers: enough to attach to the run's server. */
 export interface ToxiproxyConnectionInfo {

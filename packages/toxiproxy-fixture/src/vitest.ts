@@ -1,7 +1,7 @@
 import { composeGlobalSetups, defineServerFixtures, lazyCallable } from '@infra/fixture-core/vitest'
 import { test as baseTest, inject, type TestAPI } from 'vitest'
+import type { ToxiproxyScope } from './links/scope.js'
 import type { ToxiproxyOptions } from './options.js'
-import type { ToxiproxyScope } from './scope.js'
 import {
   connectToxiproxy,
   startToxiproxy,

@@ -1,7 +1,6 @@
 import { FixtureStateError } from '@infra/fixture-core'
-import type { ProxyJson, ToxicJson, ToxiproxyApi } from './api-client.js'
-import { type ResolvedTarget, rewriteAddress } from './target.js'
-import { addToxics, Toxic, type ToxicOptions, type ToxicType, toxicBodies } from './toxic.js'
+import type { ProxyJson, ToxicJson, ToxiproxyApi } from '../server/api-client.js'
+import { addToxics, Toxic, type ToxicOptions, type ToxicType, toxicBodies } from '../toxics/toxic.js'
 import {
   checkAmount,
   checkLatencyOptions,
@@ -9,7 +8,8 @@ import {
   checkToxicOptions,
   type LatencyOptions,
   type SlicerOptions,
-} from './toxic-options.js'
+} from '../toxics/toxic-options.js'
+import { type ResolvedTarget, rewriteAddress } from './target.js'
 
 /** What the link's owner lends it: the API, and a check that the server is still usable. */
 export interface LinkContext {

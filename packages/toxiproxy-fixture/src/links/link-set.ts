@@ -1,8 +1,8 @@
 import { check, checkOptions, InvalidOptionsError } from '@infra/fixture-core'
-import type { ToxiproxyApi } from './api-client.js'
+import type { ToxiproxyApi } from '../server/api-client.js'
+import type { Toxic } from '../toxics/toxic.js'
 import { Link, type LinkContext } from './link.js'
 import { type ProxyTarget, resolveTarget } from './target.js'
-import type { Toxic } from './toxic.js'
 
 export interface ProxyOptions {
   /** The link's name (unique in its set). Default: the target's `service` (`redis`, `postgres` …) or `link`. */

@@ -1,7 +1,7 @@
 import { type RedisServer, startRedis } from '@infra/redis-fixture'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startToxiproxy, type Toxiproxy } from './index.js'
+import { startToxiproxy, type Toxiproxy } from '../index.js'
 
 let toxiproxy: Toxiproxy
 let redis: RedisServer

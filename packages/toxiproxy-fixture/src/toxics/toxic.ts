@@ -1,4 +1,4 @@
-import type { ToxicJson, ToxicStream, ToxiproxyApi } from './api-client.js'
+import type { ToxicJson, ToxicStream, ToxiproxyApi } from '../server/api-client.js'
 
 /** Which way a toxic acts: on the responses (`downstream`, Toxiproxy's default), the requests, or both. */
 export type Direction = 'downstream' | 'upstream' | 'both'
