@@ -2,9 +2,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { createClient } from '@clickhouse/client'
-import { FixtureStateError, waitFor } from '@infra/fixture-core'
+import { FixtureStateError, listeningAddresses, waitFor } from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listenAddresses } from '../test/listeners.js'
 import type { ClickHouse } from './clickhouse.js'
 import { startClickHouse } from './start.js'
 
@@ -25,8 +24,8 @@ describe('startClickHouse (local)', () => {
     expect(ch.url).toMatch(new RegExp(`^http://default:[0-9a-f]{24}@127\\.0\\.0\\.1:${ch.port}$`))
     expect(ch.env()).toEqual({ CLICKHOUSE_URL: ch.url })
     // HTTP and the native protocol listen on loopback only
-    expect(listenAddresses(ch.port)).toEqual(['127.0.0.1'])
-    expect(listenAddresses(ch.tcpPort!)).toEqual(['127.0.0.1'])
+    expect(listeningAddresses(ch.port)).toEqual(['127.0.0.1'])
+    expect(listeningAddresses(ch.tcpPort!)).toEqual(['127.0.0.1'])
     // an own client from the URL alone
     const client = createClient({ url: ch.url })
     try {

@@ -44,6 +44,7 @@ export {
 export { lazyCallable } from './lifecycle/lazy-callable.js'
 export { ReadyPool } from './lifecycle/ready-pool.js'
 export { rejectServerOptions } from './lifecycle/server-fixture.js'
+export { listeningAddresses } from './ports/port-owner.js'
 export {
   getFreePort,
   getFreePorts,

@@ -1,6 +1,5 @@
-import { FixtureStateError, InvalidOptionsError, waitFor } from '@infra/fixture-core'
+import { FixtureStateError, InvalidOptionsError, listeningAddresses, waitFor } from '@infra/fixture-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listenAddresses } from '../test/listeners.js'
 import { nanosToRfc3339 } from './database/results.js'
 import type { InfluxDB } from './influxdb.js'
 import { startInfluxDB } from './start.js'
@@ -19,8 +18,8 @@ describe('startInfluxDB (local)', () => {
     expect(influx.url).toBe(`http://127.0.0.1:${influx.port}`)
     expect(influx.env()).toEqual({ INFLUXDB_URL: influx.url })
     // HTTP and the RPC bind address listen on loopback only
-    expect(listenAddresses(influx.port)).toEqual(['127.0.0.1'])
-    expect(listenAddresses(influx.rpcPort!)).toEqual(['127.0.0.1'])
+    expect(listeningAddresses(influx.port)).toEqual(['127.0.0.1'])
+    expect(listeningAddresses(influx.rpcPort!)).toEqual(['127.0.0.1'])
     // reporting and the _internal monitor store are off
     const dbs = await influx.query<{ name: string }>('SHOW DATABASES')
     expect(dbs.map((r) => r.name)).not.toContain('_internal')

@@ -1,9 +1,24 @@
 import fs from 'node:fs'
 
-/** Inodes of the sockets listening on `port` (any address), from /proc/net/tcp{,6}; undefined without /proc. */
-function listeningInodes(port: number): Set<string> | undefined {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0')
-  const inodes = new Set<string>()
+/** One listening TCP socket: its local address (`a.b.c.d`, or `[hex]` for IPv6) and its socket inode. */
+interface ListeningSocket {
+  address: string
+  inode: string
+}
+
+/** `0100007F` → `127.0.0.1`; an IPv6 address stays hex in brackets. */
+function decodeAddress(hex: string): string {
+  if (hex.length !== 8) return `[${hex}]`
+  return hex
+    .match(/../g)!
+    .reverse()
+    .map((b) => Number.parseInt(b, 16))
+    .join('.')
+}
+
+/** The sockets listening on `port` (any address), from /proc/net/tcp{,6}; undefined without /proc. */
+function listeningSockets(port: number): ListeningSocket[] | undefined {
+  const found: ListeningSocket[] = []
   let readAny = false
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text: string
@@ -16,10 +31,21 @@ function listeningInodes(port: number): Set<string> | undefined {
     for (const line of text.split('\n').slice(1)) {
       const f = line.trim().split(/\s+/)
       // f[1] = local address:port, f[3] = state (0A = LISTEN), f[9] = inode
-      if (f[3] === '0A' && f[1]?.endsWith(`:${hexPort}`) && f[9]) inodes.add(f[9])
+      const [hex, portHex] = f[1]?.split(':') ?? []
+      if (f[3] !== '0A' || !hex || Number.parseInt(portHex ?? '', 16) !== port) continue
+      found.push({ address: decodeAddress(hex), inode: f[9] ?? '' })
     }
   }
-  return readAny ? inodes : undefined
+  return readAny ? found : undefined
+}
+
+/**
+ * The local addresses with a socket listening on `port` in this network namespace (`127.0.0.1`,
+ * `0.0.0.0`, or `[hex]` for IPv6), from /proc/net/tcp{,6}; empty without /proc. For tests asserting that a
+ * server binds loopback only.
+ */
+export function listeningAddresses(port: number): string[] {
+  return (listeningSockets(port) ?? []).map((s) => s.address)
 }
 
 /** Pids whose process group is `pgid`. */
@@ -62,8 +88,9 @@ function holdsSocket(pid: number, inodes: Set<string>): boolean {
  * when it cannot be told (no /proc, or the listener is in another network namespace).
  */
 export function processGroupOwnsPort(pgid: number, port: number): boolean | undefined {
-  const inodes = listeningInodes(port)
-  if (!inodes || inodes.size === 0) return undefined
+  const sockets = listeningSockets(port)
+  if (!sockets || sockets.length === 0) return undefined
+  const inodes = new Set(sockets.map((s) => s.inode).filter(Boolean))
   try {
     return groupMembers(pgid).some((pid) => holdsSocket(pid, inodes))
   } catch {
