@@ -21,7 +21,7 @@ log() { printf '\033[1mbootstrap:\033[0m %s\n' "$*"; }
 MISSING=()
 
 # ---- Debian packages ---------------------------------------------------------------------------
-APT_PACKAGES=(redis-server redis-sentinel redis-tools mariadb-server etcd-server etcd-client openjdk-17-jre-headless maven clickhouse-server clickhouse-client influxdb chromium)
+APT_PACKAGES=(redis-server redis-sentinel redis-tools mariadb-server etcd-server etcd-client openjdk-17-jre-headless maven clickhouse-server clickhouse-client influxdb chromium openssl python3-pip)
 need_apt=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in "${APT_PACKAGES[@]}"; do
