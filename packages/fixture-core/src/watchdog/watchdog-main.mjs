@@ -81,6 +81,34 @@ function cleanupClient(state) {
   state.dirs.clear()
 }
 
+/**
+ * Before the run dir goes: what the run journaled (<runDir>/journal: `group-<pgid>` holding its start
+ * time, `dir-*` holding a path) but this watchdog never heard of — a replacement started while the
+ * runner died learns nothing from it — is killed and removed too, like a later run's reaping would.
+ */
+function reapJournal() {
+  const journal = path.join(runDir, 'journal')
+  let names = []
+  try {
+    names = fs.readdirSync(journal)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    let content
+    try {
+      content = fs.readFileSync(path.join(journal, name), 'utf8')
+    } catch {
+      continue
+    }
+    const group = /^group-(\d+)$/.exec(name)
+    if (group && Number(group[1]) > 1) killGroup(Number(group[1]), content || undefined)
+    else if (name.startsWith('dir-') && path.isAbsolute(content) && content.split(path.sep).length > 2) {
+      removeDir(content)
+    }
+  }
+}
+
 /** The run's creator lives: by the `owner` file (pid + start time), else by the pid in the dir name. */
 function ownerAlive() {
   let tag
@@ -131,7 +159,10 @@ function shutdown() {
     const decide = () => {
       const fate = runDirFate()
       if (fate === 'wait' && Date.now() < deadline) return setTimeout(decide, 50)
-      if (fate === 'remove') removeDir(runDir)
+      if (fate === 'remove') {
+        reapJournal()
+        removeDir(runDir)
+      }
       process.exit(0)
     }
     decide()
