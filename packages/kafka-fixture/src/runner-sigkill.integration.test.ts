@@ -7,7 +7,10 @@ import { expect, it } from 'vitest'
 
 const pkgDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 
-it('a runner killed by SIGKILL leaves no Kafka JVM and no data dir behind', async () => {
+// its own waits (90 s start, 30 s + 30 s cleanup) bound it and say what they waited for
+it('a runner killed by SIGKILL leaves no Kafka JVM and no data dir behind', {
+  timeout: 160_000,
+}, async () => {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/runner-child.ts', '3'], {
     cwd: pkgDir,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -24,7 +27,9 @@ it('a runner killed by SIGKILL leaves no Kafka JVM and no data dir behind', asyn
         return line ? (JSON.parse(line) as { pids: number[]; dirs: string[] }) : undefined
       },
       { what: 'the runner to start a 3-node Kafka and print its pids', timeoutMs: 90_000, intervalMs: 50 },
-    )
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\nrunner stderr: ${err.slice(-4000)}`)
+    })
     expect(info.pids).toHaveLength(3)
     for (const pid of info.pids) expect(isPidAlive(pid)).toBe(true)
     for (const dir of info.dirs) expect(fs.existsSync(dir)).toBe(true)
