@@ -1,12 +1,15 @@
 import fs from 'node:fs'
 import { packageConfig } from '@infra/tsup-config'
 
-// The jar fetcher (pom + script) lives in tooling/kafka; the published package carries a copy in
+// The jar fetcher (pom + script) and the Java 25 fetcher live in tooling/kafka; the published package carries a copy in
 // dist/kafka so outside teams can run `npx infra-kafka-fetch`.
 function copyFetcher(): void {
   fs.mkdirSync('dist/kafka', { recursive: true })
-  for (const f of ['pom.xml', 'fetch-jars.sh']) fs.copyFileSync(`../../tooling/kafka/${f}`, `dist/kafka/${f}`)
+  for (const f of ['pom.xml', 'fetch-jars.sh', 'fetch-java.sh']) {
+    fs.copyFileSync(`../../tooling/kafka/${f}`, `dist/kafka/${f}`)
+  }
   fs.chmodSync('dist/kafka/fetch-jars.sh', 0o755)
+  fs.chmodSync('dist/kafka/fetch-java.sh', 0o755)
 }
 
 // '.' is ESM + CJS; './vitest' is ESM only (vitest loads test files as ESM, and a CJS build of it could never

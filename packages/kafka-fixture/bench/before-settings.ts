@@ -1,9 +1,13 @@
 // The start path as it was before the speed work of issue #23 (commit 5b212a3), re-created in the same
-// run so "before" and "after" see the same (shared, noisy) machine: log4j-core as the logging backend,
-// the old heap/young-generation flags, the old KRaft liveness and election settings, 10 MB indexes.
+// run so "before" and "after" see the same (shared, noisy) machine: the machine's Java 17 (AppCDS),
+// log4j-core as the logging backend, the old heap/young-generation flags, the old KRaft liveness and
+// election settings, 10 MB indexes.
 // The fixture-side changes that only help a process's first start (Java version from the release file,
 // the watchdog started in parallel) do not show in these steady-state runs.
 import type { KafkaOptions } from '../src/index.js'
+
+/** The machine's Java (17 here), which the fixture ran on before it fetched Java 25. */
+export const SYSTEM_JAVA = '/usr/bin/java'
 
 export const BEFORE_JVM_FLAGS = [
   '-Xms128m',
@@ -27,6 +31,7 @@ export const BEFORE_BROKER_CONFIG = {
 export function beforeOptions(opts: KafkaOptions): KafkaOptions {
   return {
     ...opts,
+    java: SYSTEM_JAVA,
     jvmFlags: BEFORE_JVM_FLAGS,
     brokerConfig: { ...BEFORE_BROKER_CONFIG, ...opts.brokerConfig },
   }

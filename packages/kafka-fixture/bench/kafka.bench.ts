@@ -11,7 +11,7 @@ import { DEFAULT_KAFKA_VERSION } from '../src/broker/kafka-version.js'
 import { randomKafkaUuid, runKafkaTool } from '../src/broker/storage.js'
 import { type KafkaFixture, type KafkaOptions, startKafka } from '../src/index.js'
 import { AckedStream, checkStream } from '../test/failover-stream.js'
-import { beforeOptions, withLog4jCore } from './before-settings.js'
+import { beforeOptions, SYSTEM_JAVA, withLog4jCore } from './before-settings.js'
 import { startupBreakdown } from './breakdown.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -46,8 +46,9 @@ function jvmCpuMs(kafka: KafkaFixture): number {
 }
 
 /**
- * start → a produce/consume round trip works; stop is not timed. `cpu` gets the JVMs' CPU time per
- * node when start returned (ready).
+ * start → a produce/consume round trip works; stop is not timed. `starts` gets the time until start
+ * returned (the fixture's own readiness: every node serves metadata and lists the others), `cpu` the
+ * JVMs' CPU time per node at that point.
  */
 async function readyTimes(
   label: string,
@@ -55,12 +56,14 @@ async function readyTimes(
   runs: number,
   before?: () => Promise<number>,
   cpu?: number[],
+  starts?: number[],
 ) {
   const times: number[] = []
   for (let i = 0; i < runs; i++) {
     const extra = before ? await before() : 0
     const t0 = performance.now()
     const kafka = await startKafka(opts)
+    starts?.push(performance.now() - t0 + extra)
     cpu?.push(jvmCpuMs(kafka) / kafka.nodes.length)
     try {
       await roundTrip(kafka)
@@ -68,14 +71,16 @@ async function readyTimes(
     } finally {
       await kafka.stop()
     }
-    log(`${label} run ${i + 1}: ${times.at(-1)!.toFixed(0)} ms`)
+    log(
+      `${label} run ${i + 1}: ${times.at(-1)!.toFixed(0)} ms (start ${starts?.at(-1)?.toFixed(0) ?? '-'} ms)`,
+    )
   }
   return times
 }
 
 /** The anchor's per-node `kafka-storage.sh format`: one JVM, timed, into a throwaway dir. */
 async function distributionStyleFormat(): Promise<number> {
-  const java = resolveJava()
+  const java = resolveJava(SYSTEM_JAVA)
   const libs = resolveKafkaLibs({ version: DEFAULT_KAFKA_VERSION })
   await using dir = await createTempDir('kafka-bench-format')
   const props = path.join(dir.path, 'server.properties')
@@ -109,6 +114,7 @@ async function main() {
   // warm the caches (storage template, CDS archives: ours and the before-state's) so the runs
   // measure steady state
   await readyTimes('warm-up', { nodes: 1 }, 1)
+  await readyTimes('warm-up (Java 17)', { nodes: 1, java: SYSTEM_JAVA }, 1)
   await withLog4jCore(() => readyTimes('warm-up (before)', beforeOptions({ nodes: 1 }), 1))
   if (!ONLY_CLUSTER) await singleBroker()
   await cluster3Ready()
@@ -148,6 +154,7 @@ async function singleBroker() {
   // kafka-server-start.sh's JVM flags (1 GB heap, G1), stock group/broker settings, no CDS
   const anchorOpts: KafkaOptions = {
     nodes: 1,
+    java: SYSTEM_JAVA,
     cds: false,
     warmUp: false,
     jvmFlags: [
@@ -160,14 +167,28 @@ async function singleBroker() {
     brokerConfig: { 'group.initial.rebalance.delay.ms': 3000, 'num.network.threads': 3, 'num.io.threads': 8 },
   }
   const ours: number[] = []
+  const oursStart: number[] = []
   const oursCpu: number[] = []
+  const java17: number[] = []
+  const java17Start: number[] = []
   const noCds: number[] = []
   const before: number[] = []
   const beforeCpu: number[] = []
   const anchor: number[] = []
   for (let i = 0; i < RUNS; i++) {
-    ours.push(...(await readyTimes('single broker', { nodes: 1 }, 1, undefined, oursCpu)))
-    noCds.push(...(await readyTimes('single broker, no CDS', { nodes: 1, cds: false }, 1)))
+    ours.push(...(await readyTimes('single broker', { nodes: 1 }, 1, undefined, oursCpu, oursStart)))
+    // today's settings on the machine's Java 17 (AppCDS instead of the AOT cache)
+    java17.push(
+      ...(await readyTimes(
+        'single broker, Java 17',
+        { nodes: 1, java: SYSTEM_JAVA },
+        1,
+        undefined,
+        undefined,
+        java17Start,
+      )),
+    )
+    noCds.push(...(await readyTimes('single broker, no class archive', { nodes: 1, cds: false }, 1)))
     before.push(
       ...(await withLog4jCore(() =>
         readyTimes('single broker, before', beforeOptions({ nodes: 1 }), 1, undefined, beforeCpu),
@@ -182,6 +203,10 @@ async function singleBroker() {
   }
   // ready = startKafka returned and a topic create + produce + consume round trip worked
   results.single_ready_p50_ms = Math.round(p50(ours))
+  // startKafka() alone: the broker serves metadata and lists itself (no topic, no client yet)
+  results.single_start_p50_ms = Math.round(p50(oursStart))
+  results.single_ready_java17_p50_ms = Math.round(p50(java17))
+  results.single_start_java17_p50_ms = Math.round(p50(java17Start))
   results.before_single_ready_p50_ms = Math.round(p50(before))
   results.anchor_single_ready_p50_ms = Math.round(p50(anchor))
   results.single_ready_no_cds_p50_ms = Math.round(p50(noCds))
@@ -219,17 +244,18 @@ async function singleBroker() {
 
 function beforeOptionsForBreakdown(nodes: number) {
   const o = beforeOptions({ nodes })
-  return { nodes, jvmFlags: o.jvmFlags, brokerConfig: o.brokerConfig }
+  return { nodes, java: o.java, jvmFlags: o.jvmFlags, brokerConfig: o.brokerConfig }
 }
 
 /** 3-node cluster ready (every node lists all 3 brokers, then a round trip), ours and before, in turns. */
 async function cluster3Ready() {
   const ours: number[] = []
+  const oursStart: number[] = []
   const oursCpu: number[] = []
   const before: number[] = []
   const beforeCpu: number[] = []
   for (let i = 0; i < CLUSTER_RUNS; i++) {
-    ours.push(...(await readyTimes('3-node cluster', { nodes: 3 }, 1, undefined, oursCpu)))
+    ours.push(...(await readyTimes('3-node cluster', { nodes: 3 }, 1, undefined, oursCpu, oursStart)))
     before.push(
       ...(await withLog4jCore(() =>
         readyTimes('3-node cluster, before', beforeOptions({ nodes: 3 }), 1, undefined, beforeCpu),
@@ -237,6 +263,7 @@ async function cluster3Ready() {
     )
   }
   results.cluster3_ready_p50_ms = Math.round(p50(ours))
+  results.cluster3_start_p50_ms = Math.round(p50(oursStart))
   results.before_cluster3_ready_p50_ms = Math.round(p50(before))
   results.cluster3_jvm_cpu_per_node_at_ready_p50_ms = Math.round(p50(oursCpu))
   results.before_cluster3_jvm_cpu_per_node_at_ready_p50_ms = Math.round(p50(beforeCpu))

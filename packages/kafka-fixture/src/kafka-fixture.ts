@@ -25,6 +25,7 @@ import {
   type ProduceOptions,
   produceMessages,
 } from './clients/produce.js'
+import { warmProducerIds } from './clients/producer-id-warmup.js'
 import { TrackedConsumers } from './clients/tracked-consumers.js'
 import { KafkaTopic, type TopicRef, topicName } from './topics/kafka-topic.js'
 import { OwnedResources } from './topics/owned-resources.js'
@@ -121,13 +122,15 @@ export class KafkaFixture implements FixtureServer<KafkaTopic> {
   }
 
   /**
-   * Starts, in the background, what the first produce/consume would otherwise wait for: the shared
-   * idempotent producer (metadata + producer id) and the `__consumer_offsets` topic. Never throws.
+   * Starts, in the background, what the first produce/consume would otherwise wait for: each broker's
+   * first producer-id block, the shared idempotent producer (metadata + producer id) and the
+   * `__consumer_offsets` topic. Never throws.
    */
   warmUp(): void {
     if (!this.#life.isRunning) return
-    this.clients.producer().catch(() => {})
-    const addr = liveAddresses(this.where)[0]
+    const live = liveAddresses(this.where)
+    this.clients.producer(warmProducerIds(live, 5_000)).catch(() => {})
+    const addr = live[0]
     if (addr) {
       const { host, port } = hostPort(addr)
       findGroupCoordinator(host, port, `${this.topicPrefix}warmup`, { timeoutMs: 5_000 }).catch(() => {})
@@ -165,6 +168,14 @@ export class KafkaFixture implements FixtureServer<KafkaTopic> {
   /** Whether the local nodes run with the class-data-sharing archive. */
   get usesCds(): boolean {
     return this.where.cluster?.cds ?? false
+  }
+
+  /**
+   * The Java the local nodes run on and the class archive they map: `'aot'` (Java 25+'s ahead-of-time
+   * cache), `'cds'` (an AppCDS archive, Java 17–24) or undefined (none); undefined for external brokers.
+   */
+  get jvm(): { java: string; major: number; classArchive: 'aot' | 'cds' | undefined } | undefined {
+    return this.where.cluster?.jvm
   }
 
   /** State of each local node. */

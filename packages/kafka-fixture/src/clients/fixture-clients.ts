@@ -49,13 +49,17 @@ export class FixtureClients {
     await disconnectQuietly(p)
   }
 
-  /** The shared idempotent producer, connected. */
-  producer(): Promise<Producer> {
+  /**
+   * The shared idempotent producer, connected. `after` (only read by the call that makes it): a warm-up it
+   * connects after, whatever its outcome (see `warmProducerIds`).
+   */
+  producer(after?: Promise<unknown>): Promise<Producer> {
     this.producerPromise ??= connected(
       () => this.shared().producer(testProducerConfig()),
       () => {
         this.producerPromise = undefined
       },
+      after,
     )
     return this.producerPromise
   }
@@ -95,8 +99,13 @@ export class FixtureClients {
 }
 
 /** Makes and connects a client; on failure calls `forget` (so the next use retries) and rethrows. */
-async function connected<T extends Admin | Producer>(make: () => T, forget: () => void): Promise<T> {
+async function connected<T extends Admin | Producer>(
+  make: () => T,
+  forget: () => void,
+  after?: Promise<unknown>,
+): Promise<T> {
   try {
+    await after?.catch(() => {})
     const client = make()
     await client.connect()
     return client

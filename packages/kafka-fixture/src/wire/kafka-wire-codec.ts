@@ -36,6 +36,10 @@ export class Writer {
     this.parts.push(b)
     return this
   }
+  /** Classic nullable string: int16 -1 for null. */
+  nullableString(s: string | null): this {
+    return s === null ? this.int16(-1) : this.string(s)
+  }
   /** Flexible string: uvarint(length + 1) + bytes. */
   compactString(s: string): this {
     const b = Buffer.from(s, 'utf8')

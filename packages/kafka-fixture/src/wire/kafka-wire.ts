@@ -208,14 +208,28 @@ export async function findCoordinator(
  * InitProducerId v1 for a transactional id, sent to its transaction coordinator; returns the error code
  * (0 once the coordinator has loaded the id's `__transaction_state` partition and fenced older epochs).
  */
-export async function initTransactionalProducer(
+export function initTransactionalProducer(
   host: string,
   port: number,
   transactionalId: string,
   opts: WireOptions = {},
 ): Promise<{ errorCode: number; producerId: bigint }> {
+  return initProducerId(host, port, transactionalId, opts)
+}
+
+/**
+ * InitProducerId v1: with a null id, what an idempotent producer asks any broker for. A broker hands out
+ * ids from a block it gets from the controller on first demand, answering a retriable error (e.g. 14
+ * COORDINATOR_LOAD_IN_PROGRESS) until the block arrives.
+ */
+export async function initProducerId(
+  host: string,
+  port: number,
+  transactionalId: string | null,
+  opts: WireOptions = {},
+): Promise<{ errorCode: number; producerId: bigint }> {
   const header = new Writer().int16(API_INIT_PRODUCER_ID).int16(1).int32(1).string(CLIENT_ID).toBuffer()
-  const body = new Writer().string(transactionalId).int32(60_000).toBuffer()
+  const body = new Writer().nullableString(transactionalId).int32(60_000).toBuffer()
   const r = new Reader(await roundTrip(host, port, frame(header, body), opts))
   r.int32() // throttle_time_ms
   const errorCode = r.int16()
