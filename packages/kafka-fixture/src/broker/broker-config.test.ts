@@ -63,9 +63,9 @@ describe('renderServerProperties', () => {
   })
 
   it("uses Kafka's election timing on a busy machine (late nodes would keep re-electing)", () => {
-    expect(testBrokerDefaults(3, 2.5)['controller.quorum.election.timeout.ms']).toBe(1000)
-    expect(testBrokerDefaults(3, 2.5)['controller.quorum.election.backoff.max.ms']).toBe(1000)
-    expect(quorumElectionConfig(1.9)['controller.quorum.election.timeout.ms']).toBe(300)
+    expect(testBrokerDefaults(3, 4.5)['controller.quorum.election.timeout.ms']).toBe(1000)
+    expect(testBrokerDefaults(3, 4.5)['controller.quorum.election.backoff.max.ms']).toBe(1000)
+    expect(quorumElectionConfig(3.9)['controller.quorum.election.timeout.ms']).toBe(300)
     expect(typeof machineLoadPerCpu()).toBe('number')
   })
 

@@ -58,14 +58,15 @@ export function machineLoadPerCpu(): number {
 /**
  * KRaft election timing. A new multi-node quorum elects its first leader after a random 1–2 × the
  * election timeout: 300 ms gives a quiet machine's 3-node cluster a controller ~1 s sooner than
- * Kafka's 1000 ms (a test run's own brokers and runner make a load of 1–2 per CPU: still quiet). On
- * a busy machine (load per CPU ≥ 2) nodes come up seconds apart and a short
- * timeout makes the late ones start new elections over and over (measured: 2–3 s of churn against
- * ~0.5 s), so there Kafka's defaults apply. A leader that stops answering is voted out after the
- * fetch timeout either way.
+ * Kafka's 1000 ms (a test run's own brokers and runner make a load of 1–3 per CPU: still quiet; at a
+ * load of 2.2–3.3 per CPU, 3-node starts took p50 2.6 s with 300 ms against 3.1 s with 1000 ms on
+ * Kafka 4.3, whose pre-vote keeps an early candidate from bumping the epoch). On a very busy machine
+ * (load per CPU ≥ 4) nodes come up seconds apart and a short timeout makes the late ones start new
+ * elections over and over (measured at a load of 15–30: 2–3 s of churn against ~0.5 s), so there
+ * Kafka's defaults apply. A leader that stops answering is voted out after the fetch timeout either way.
  */
 export function quorumElectionConfig(loadPerCpu: number): Record<string, ConfigValue> {
-  const quiet = loadPerCpu < 2
+  const quiet = loadPerCpu < 4
   return {
     'controller.quorum.election.timeout.ms': quiet ? 300 : 1000,
     'controller.quorum.election.backoff.max.ms': quiet ? 200 : 1000,
