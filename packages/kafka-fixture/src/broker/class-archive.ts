@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { LOOPBACK } from '@infra/fixture-core'
 import { createClient } from '../clients/client-config.js'
 import { cdsArchive } from './cds.js'
@@ -74,6 +75,8 @@ export async function classArchive(inputs: ClassArchiveInputs): Promise<ClassArc
         [],
         120_000,
       )
+      // the recorded configuration (~60 MB) is only an input of the cache
+      fs.rmSync(config, { force: true })
     },
     // a JVM that cannot map the archive exits at once with -Xshare:on / -XX:AOTMode=on
     (archivePath) =>
