@@ -12,6 +12,9 @@ export interface InboxWaiter {
   onClose(): void
 }
 
+/** The default `onListenerError` (one shared function, not a closure per inbox). */
+const ignoreError = (_err: unknown): void => {}
+
 /**
  * The FIFO queue behind one socket: every message lands in `history`; unconsumed ones wait in `pending`
  * until an expectation takes them. Waiters are served in registration order.
@@ -25,7 +28,7 @@ export class MessageInbox {
   /** Called for every message before it is queued (server-side `onMessage` handlers). */
   listeners: ((m: WsMessage) => void)[] = []
   /** Where a throwing listener's error goes. */
-  onListenerError: (err: unknown) => void = () => {}
+  onListenerError: (err: unknown) => void = ignoreError
   /** When false, messages are handed to listeners/waiters but not queued or kept in history. */
   record = true
   closeInfo: CloseInfo | undefined

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http'
-import WebSocket from 'ws'
+import type WebSocket from 'ws'
 import { toBuffer } from '../client/message.js'
 import { MessageInbox } from '../client/message-inbox.js'
 import { DEFAULT_EXPECT_TIMEOUT_MS } from '../expect/await-match.js'
@@ -8,61 +8,96 @@ import type { Heartbeat } from './heartbeat.js'
 import { ServerConnection } from './server-connection.js'
 import type { WsServerOptions } from './server-options.js'
 
-/** The server state a newly accepted socket is wired into. */
-export interface AcceptContext {
-  opts: WsServerOptions
-  /** Base of the connection's `url` (`http://host:port`). */
-  baseUrl: string
+/**
+ * The server state every accepted socket is wired into: one object per server, shared by its sockets
+ * (nothing here is allocated per connection).
+ */
+export class AcceptContext {
   /** Handler errors land here (the connection is closed with 1011). */
-  errors: unknown[]
-  connections: ConnectionRegistry
-  heartbeat: Heartbeat
-  /** The server is paused: the new socket starts paused too. */
-  paused: boolean
+  readonly errors: unknown[]
+  readonly connections: ConnectionRegistry
+  readonly heartbeat: Heartbeat
+  readonly onConnection: WsServerOptions['onConnection']
+  readonly echo: boolean
+  readonly record: boolean
+  readonly expectTimeoutMs: number
+  /** Base of the connections' `url` (`http://host:port`); read when a connection's url is first used. */
+  readonly baseUrl: () => string
+
+  constructor(
+    opts: WsServerOptions,
+    state: Pick<AcceptContext, 'errors' | 'connections' | 'heartbeat' | 'baseUrl'>,
+  ) {
+    this.errors = state.errors
+    this.connections = state.connections
+    this.heartbeat = state.heartbeat
+    this.baseUrl = state.baseUrl
+    this.onConnection = opts.onConnection
+    this.echo = opts.echo ?? !opts.onConnection
+    this.record = opts.record ?? true
+    this.expectTimeoutMs = opts.expectTimeoutMs ?? DEFAULT_EXPECT_TIMEOUT_MS
+  }
+}
+
+/** The connection an accepted socket belongs to: one shared set of listeners serves every socket. */
+const CONNECTION: unique symbol = Symbol('ws-harness connection')
+interface WiredSocket extends WebSocket {
+  [CONNECTION]: ServerConnection
 }
 
 /**
  * Turns an upgraded socket into a registered {@link ServerConnection}: its inbox records what the client
  * sends (echoing it back if configured), closes and pongs are tracked, and `onConnection` runs.
+ * The socket's listeners are module functions (`this` is the socket), not closures per connection.
  */
-export function acceptConnection(ws: WebSocket, req: IncomingMessage, ctx: AcceptContext): void {
-  const { opts, connections, heartbeat } = ctx
+export function acceptConnection(
+  ws: WebSocket,
+  req: IncomingMessage,
+  ctx: AcceptContext,
+  paused: boolean,
+): void {
+  const { connections, heartbeat } = ctx
   const id = connections.nextId()
-  const inbox = new MessageInbox(
-    `server connection #${id} (${req.url ?? '/'})`,
-    opts.expectTimeoutMs ?? DEFAULT_EXPECT_TIMEOUT_MS,
-  )
-  inbox.record = opts.record ?? true
-  const conn = new ServerConnection(id, ws, req, ctx.baseUrl, inbox)
-  const fail = (err: unknown) => {
-    ctx.errors.push(err)
-    if (ws.readyState === WebSocket.OPEN) ws.close(1011, 'handler error')
-  }
-  inbox.onListenerError = fail
+  const inbox = new MessageInbox(`server connection #${id} (${req.url ?? '/'})`, ctx.expectTimeoutMs)
+  inbox.record = ctx.record
+  const conn = new ServerConnection(id, ws, req, ctx, inbox)
+  ;(ws as WiredSocket)[CONNECTION] = conn
   connections.add(conn)
   heartbeat.markAlive(conn)
-  if (ctx.paused) ws.pause()
-  const echo = opts.echo ?? !opts.onConnection
-  ws.on('message', (data, isBinary) => {
-    const buf = toBuffer(data)
-    inbox.push(buf, isBinary)
-    if (echo && ws.readyState === WebSocket.OPEN) ws.send(buf, { binary: isBinary })
-  })
-  ws.on('pong', () => heartbeat.markAlive(conn))
-  ws.on('error', (err) => ctx.errors.push(err))
-  ws.on('close', (code, reason) => {
-    connections.delete(conn)
-    inbox.markClosed({ code, reason: reason.toString('utf8') })
-    connections.countChanged()
-  })
+  if (paused) ws.pause()
+  ws.on('message', onMessage)
+  if (heartbeat.tracking) ws.on('pong', onPong)
+  ws.on('error', onError)
+  ws.on('close', onClose)
   connections.announce(conn)
-  const handler = opts.onConnection
+  const handler = ctx.onConnection
   if (handler) {
     try {
       const r = handler(conn, req)
-      if (r && typeof (r as Promise<void>).then === 'function') (r as Promise<void>).catch(fail)
+      if (r && typeof (r as Promise<void>).then === 'function') {
+        ;(r as Promise<void>).catch((err: unknown) => conn._fail(err))
+      }
     } catch (err) {
-      fail(err)
+      conn._fail(err)
     }
   }
+}
+
+const connectionOf = (ws: WebSocket): ServerConnection => (ws as WiredSocket)[CONNECTION]
+
+function onMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+  connectionOf(this)._received(toBuffer(data), isBinary)
+}
+
+function onPong(this: WebSocket): void {
+  const conn = connectionOf(this)
+  conn._ctx.heartbeat.markAlive(conn)
+}
+
+function onError(this: WebSocket, err: Error): void {
+  connectionOf(this)._ctx.errors.push(err)
+}
+
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  connectionOf(this)._closed(code, reason)
 }

@@ -31,7 +31,8 @@ export class ConnectionRegistry {
   /** Offers a (wired) connection to `expectConnection` and wakes the waits. */
   announce(conn: ServerConnection): void {
     this.#unclaimed.push(conn)
-    for (const w of this.#connWaiters.slice()) w()
+    // no copy of the (usually empty) waiter lists per connection
+    if (this.#connWaiters.length > 0) for (const w of this.#connWaiters.slice()) w()
     this.countChanged()
   }
 
@@ -42,7 +43,7 @@ export class ConnectionRegistry {
 
   /** Wakes the waits for a number of open connections. */
   countChanged(): void {
-    for (const w of this.#sizeWaiters.slice()) w()
+    if (this.#sizeWaiters.length > 0) for (const w of this.#sizeWaiters.slice()) w()
   }
 
   /** The open connection whose client uses TCP port `port`. */

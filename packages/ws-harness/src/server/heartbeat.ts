@@ -7,11 +7,14 @@ import type { ServerConnection } from './server-connection.js'
 export class Heartbeat {
   #alive = new WeakSet<ServerConnection>()
   #timer: NodeJS.Timeout | undefined
-  /** Liveness is only read by the beat: without an interval, marking is skipped (one WeakSet insert per connection). */
-  readonly #tracking: boolean
+  /**
+   * Liveness is only read by the beat: without an interval, marking is skipped (one WeakSet insert per
+   * connection) and sockets need no pong listener.
+   */
+  readonly tracking: boolean
 
   constructor(intervalMs: number | undefined, connections: Iterable<ServerConnection>) {
-    this.#tracking = !!intervalMs
+    this.tracking = !!intervalMs
     if (intervalMs) {
       this.#timer = setInterval(() => this.#beat(connections), intervalMs)
       this.#timer.unref()
@@ -20,7 +23,7 @@ export class Heartbeat {
 
   /** A new connection, or one that answered a ping (pong). */
   markAlive(conn: ServerConnection): void {
-    if (this.#tracking) this.#alive.add(conn)
+    if (this.tracking) this.#alive.add(conn)
   }
 
   stop(): void {

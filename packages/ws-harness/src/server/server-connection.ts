@@ -5,6 +5,7 @@ import type { MessageInbox } from '../client/message-inbox.js'
 import type { CloseInfo } from '../errors.js'
 import { WsNotOpenError } from '../errors.js'
 import { InboxView } from '../expect/inbox-view.js'
+import type { AcceptContext } from './accept-connection.js'
 
 /**
  * The server side of one accepted WebSocket: the raw socket, the upgrade request, a FIFO inbox of what
@@ -16,20 +17,53 @@ export class ServerConnection extends InboxView {
   readonly id: number
   readonly socket: WebSocket
   readonly request: IncomingMessage
+  /** @internal the server state this connection reports to */
+  readonly _ctx: AcceptContext
+  // created on first use: most connections of a load test never read them
   #url: URL | undefined
-  readonly #base: string
-  /** Your handler's per-connection state. */
-  readonly state: Record<string, unknown> = {}
-  readonly #closed: Promise<CloseInfo>
+  #state: Record<string, unknown> | undefined
+  #closed: Promise<CloseInfo> | undefined
 
   /** @internal */
-  constructor(id: number, socket: WebSocket, request: IncomingMessage, base: string, inbox: MessageInbox) {
+  constructor(
+    id: number,
+    socket: WebSocket,
+    request: IncomingMessage,
+    ctx: AcceptContext,
+    inbox: MessageInbox,
+  ) {
     super(inbox)
     this.id = id
     this.socket = socket
     this.request = request
-    this.#base = base
-    this.#closed = new Promise((resolve) => inbox.onClose(resolve))
+    this._ctx = ctx
+  }
+
+  /** Your handler's per-connection state. */
+  get state(): Record<string, unknown> {
+    if (!this.#state) this.#state = {}
+    return this.#state
+  }
+
+  /** @internal a message from the client: recorded, handed to `onMessage` handlers, echoed if configured */
+  _received(data: Buffer, isBinary: boolean): void {
+    this.inbox.push(data, isBinary)
+    if (this._ctx.echo && this.socket.readyState === WebSocket.OPEN)
+      this.socket.send(data, { binary: isBinary })
+  }
+
+  /** @internal the socket closed */
+  _closed(code: number, reason: Buffer): void {
+    const { connections } = this._ctx
+    connections.delete(this)
+    this.inbox.markClosed({ code, reason: reason.toString('utf8') })
+    connections.countChanged()
+  }
+
+  /** @internal a handler threw: the error lands in `server.errors`, the connection is closed with 1011 */
+  _fail(err: unknown): void {
+    this._ctx.errors.push(err)
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1011, 'handler error')
   }
 
   /**
@@ -37,6 +71,7 @@ export class ServerConnection extends InboxView {
    * before it was registered (the messages also stay queued in the inbox for expectations). A throwing handler closes the connection with 1011 and lands in `server.errors`.
    */
   onMessage(handler: (message: WsMessage) => void): void {
+    if (this.inbox.listeners.length === 0) this.inbox.onListenerError = (err) => this._fail(err)
     // replay what arrived before the handler was registered (e.g. after an await in onConnection)
     for (const m of this.inbox.history) {
       try {
@@ -50,7 +85,7 @@ export class ServerConnection extends InboxView {
 
   /** The request URL (path and query), resolved against the server URL (parsed on first use). */
   get url(): URL {
-    if (!this.#url) this.#url = new URL(this.request.url ?? '/', this.#base)
+    if (!this.#url) this.#url = new URL(this.request.url ?? '/', this._ctx.baseUrl())
     return this.#url
   }
 
@@ -78,6 +113,10 @@ export class ServerConnection extends InboxView {
 
   /** Resolves once the connection has closed. */
   get closed(): Promise<CloseInfo> {
+    if (!this.#closed) {
+      const inbox = this.inbox
+      this.#closed = new Promise((resolve) => inbox.onClose(resolve))
+    }
     return this.#closed
   }
 

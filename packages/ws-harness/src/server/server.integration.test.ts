@@ -215,6 +215,43 @@ describe('server-side control', () => {
     expect(String(s.errors[0])).toContain('handler exploded')
   })
 
+  it('a rejecting async onConnection closes that connection with 1011 and is recorded in errors', async () => {
+    const s = await server({
+      onConnection: async () => {
+        await new Promise((r) => setTimeout(r, 10))
+        throw new Error('async handler exploded')
+      },
+    })
+    const a = await client(s.url)
+    await a.expectClosed(1011, { reason: 'handler error' })
+    expect(String(s.errors[0])).toContain('async handler exploded')
+  })
+
+  it('without handleProtocols the first offered subprotocol is chosen', async () => {
+    const s = await server()
+    const a = await client(s.url, { protocols: ['chat.v1', 'chat.v2'] })
+    const conn = await s.expectConnection()
+    expect(a.protocol).toBe('chat.v1')
+    expect(conn.protocol).toBe('chat.v1')
+  })
+
+  it('closed resolves also when first read after the close; state is per connection', async () => {
+    const s = await server({ onConnection: () => {} })
+    const a = await client(s.url)
+    const b = await client(s.url)
+    const [ca, cb] = [await s.expectConnection(), await s.expectConnection()]
+    ca.state.name = 'a'
+    expect(cb.state).toEqual({})
+    expect(ca.state).toBe(ca.state)
+    await a.close(4001, 'bye')
+    await s.waitForClients(1)
+    await expect(ca.closed).resolves.toEqual({ code: 4001, reason: 'bye' })
+    expect(ca.closed).toBe(ca.closed)
+    expect(cb.isOpen).toBe(true)
+    await b.close()
+    await expect(cb.closed).resolves.toEqual({ code: 1000, reason: '' })
+  })
+
   it('stop closes clients with 1001, is idempotent, and anything else after it is a FixtureStateError', async () => {
     const s = await server()
     const a = await client(s.url)

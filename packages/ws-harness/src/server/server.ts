@@ -9,10 +9,10 @@ import {
   type FixtureServer,
   LOOPBACK,
 } from '@infra/fixture-core'
-import { WebSocketServer } from 'ws'
+import { type WebSocket, WebSocketServer } from 'ws'
 import { type ConnectOptions, connect, type WsClient } from '../client/client.js'
 import { DEFAULT_EXPECT_TIMEOUT_MS } from '../expect/await-match.js'
-import { acceptConnection } from './accept-connection.js'
+import { AcceptContext, acceptConnection } from './accept-connection.js'
 import { broadcast } from './broadcast.js'
 import { ConnectionRegistry } from './connection-registry.js'
 import {
@@ -34,6 +34,9 @@ import {
 } from './server-options.js'
 
 const debug = debugLogger('infra:ws')
+
+/** Error listener of an upgrade socket that waits or is refused (shared, not a closure per socket). */
+const ignoreSocketError = (): void => {}
 
 /** How long an attached http.Server may take to start listening, and a restart to get its port back. */
 const LISTEN_TIMEOUT_MS = 5_000
@@ -65,6 +68,9 @@ export class WsServer implements FixtureServer<WsClient> {
   readonly #life = new FixtureLifecycle('ws')
   #restarts = 0
   #onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+  /** What every accepted socket is wired into (one per server). */
+  readonly #accept: AcceptContext
+  readonly #onAccepted: (ws: WebSocket, req: IncomingMessage) => void
 
   /** @internal use {@link startWsServer} */
   constructor(opts: WsServerOptions) {
@@ -80,11 +86,19 @@ export class WsServer implements FixtureServer<WsClient> {
     this.wss = new WebSocketServer({
       ...opts.ws,
       noServer: true,
-      handleProtocols: opts.handleProtocols ?? ((protocols) => protocols.values().next().value ?? false),
+      // without one, ws itself picks the first offered subprotocol
+      ...(opts.handleProtocols && { handleProtocols: opts.handleProtocols }),
     })
     this.#onUpgrade = (req, socket, head) => this.#handleUpgrade(req, socket, head)
-    this.httpServer.on('upgrade', this.#onUpgrade)
     this.#heartbeat = new Heartbeat(opts.heartbeatMs, this.#connections.open)
+    this.#accept = new AcceptContext(opts, {
+      errors: this.errors,
+      connections: this.#connections,
+      heartbeat: this.#heartbeat,
+      baseUrl: () => `http://${this.host}:${this.#port}`,
+    })
+    this.#onAccepted = (ws, req) => acceptConnection(ws, req, this.#accept, this.#paused)
+    this.httpServer.on('upgrade', this.#onUpgrade)
   }
 
   /** @internal */
@@ -154,7 +168,14 @@ export class WsServer implements FixtureServer<WsClient> {
         return
       }
     }
-    socket.on('error', () => {})
+    const authorize = this.#opts.authorize
+    if (!authorize && !this.#down && !this.#paused && this.#life.isRunning) {
+      // the hot path: ws takes the socket (and its errors) at once, nothing is allocated here
+      this.wss.handleUpgrade(req, socket, head, this.#onAccepted)
+      return
+    }
+    // the socket waits (held, authorize) or is refused: its errors must not crash the process
+    socket.on('error', ignoreSocketError)
     if (this.#down || !this.#life.isRunning) {
       rejectUpgrade(socket, 503)
       return
@@ -164,27 +185,11 @@ export class WsServer implements FixtureServer<WsClient> {
       this.#held.push(() => this.#handleUpgrade(req, socket, head))
       return
     }
-    const accept = () =>
-      this.wss.handleUpgrade(req, socket, head, (ws) =>
-        acceptConnection(ws, req, {
-          opts: this.#opts,
-          baseUrl: `http://${this.host}:${this.#port}`,
-          errors: this.errors,
-          connections: this.#connections,
-          heartbeat: this.#heartbeat,
-          paused: this.#paused,
-        }),
-      )
-    const authorize = this.#opts.authorize
-    if (!authorize) {
-      accept()
-      return
-    }
     Promise.resolve()
-      .then(() => authorize(req))
+      .then(() => authorize?.(req))
       .then(
         (verdict) => {
-          if (verdict === true) accept()
+          if (verdict === true) this.wss.handleUpgrade(req, socket, head, this.#onAccepted)
           else rejectUpgrade(socket, typeof verdict === 'number' ? verdict : 401)
         },
         (err) => {
