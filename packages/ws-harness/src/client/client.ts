@@ -10,8 +10,8 @@ import WebSocket, { type ClientOptions } from 'ws'
 import { type CloseInfo, WsConnectError, WsExpectationError, WsNotOpenError } from '../errors.js'
 import { DEFAULT_EXPECT_TIMEOUT_MS, type ExpectOptions } from '../expect/await-match.js'
 import { InboxView } from '../expect/inbox-view.js'
-import { toBuffer } from './message.js'
 import { MessageInbox } from './message-inbox.js'
+import { awaitOpen, type Opening, type Upgrade } from './opening.js'
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000
 const DEFAULT_CLOSE_TIMEOUT_MS = 2_000
@@ -78,10 +78,11 @@ export class WsClient extends InboxView implements AsyncDisposable {
   #tcp: { localPort?: number } | undefined
   #localPort: number | undefined
   #pings = 0
-  #pingWaiters: (() => void)[] = []
-  #pongWaiters = new Map<string, () => void>()
+  // created on first use: most clients of a load test never ping or wait for pings
+  #pingWaiters: (() => void)[] | undefined
+  #pongWaiters: Map<string, () => void> | undefined
   #pingSeq = 0
-  #closePromise: Promise<CloseInfo>
+  #closePromise: Promise<CloseInfo> | undefined
 
   /** @internal use {@link connect} */
   constructor(socket: WebSocket, inbox: MessageInbox, url: string, upgrade: Upgrade) {
@@ -90,19 +91,34 @@ export class WsClient extends InboxView implements AsyncDisposable {
     this.socket = socket
     this.url = url
     this.upgradeHeaders = upgrade.headers
-    this.#closePromise = new Promise((resolve) => inbox.onClose(resolve))
-    socket.on('ping', () => {
-      this.#pings++
-      for (const w of this.#pingWaiters.splice(0)) w()
-    })
-    socket.on('pong', (data) => {
-      const key = data.toString('utf8')
-      const w = this.#pongWaiters.get(key)
-      if (w) {
-        this.#pongWaiters.delete(key)
-        w()
-      }
-    })
+    ;(socket as OwnedSocket)[CLIENT] = this
+    socket.on('ping', onPing)
+    socket.on('pong', onPong)
+  }
+
+  /** @internal the server pinged */
+  _pinged(): void {
+    this.#pings++
+    if (this.#pingWaiters?.length) for (const w of this.#pingWaiters.splice(0)) w()
+  }
+
+  /** @internal a pong arrived */
+  _ponged(data: Buffer): void {
+    if (!this.#pongWaiters?.size) return
+    const key = data.toString('utf8')
+    const w = this.#pongWaiters.get(key)
+    if (w) {
+      this.#pongWaiters.delete(key)
+      w()
+    }
+  }
+
+  get #closed(): Promise<CloseInfo> {
+    if (!this.#closePromise) {
+      const inbox = this.inbox
+      this.#closePromise = new Promise((resolve) => inbox.onClose(resolve))
+    }
+    return this.#closePromise
   }
 
   /**
@@ -133,7 +149,7 @@ export class WsClient extends InboxView implements AsyncDisposable {
 
   /** Resolves with the close code and reason once the socket has closed. Never rejects. */
   get closed(): Promise<CloseInfo> {
-    return this.#closePromise
+    return this.#closed
   }
 
   /** How many pings the server has sent this client. */
@@ -170,12 +186,14 @@ export class WsClient extends InboxView implements AsyncDisposable {
     const key = `ws-harness-${++this.#pingSeq}`
     const timeoutMs = opts?.timeoutMs ?? this.inbox.expectTimeoutMs
     const start = performance.now()
+    if (!this.#pongWaiters) this.#pongWaiters = new Map()
+    const waiters = this.#pongWaiters
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.#pongWaiters.delete(key)
+        waiters.delete(key)
         reject(this.#heartbeatError(`ping()`, 'no pong arrived', start, timeoutMs))
       }, timeoutMs)
-      this.#pongWaiters.set(key, () => {
+      waiters.set(key, () => {
         clearTimeout(timer)
         resolve(performance.now() - start)
       })
@@ -199,10 +217,13 @@ export class WsClient extends InboxView implements AsyncDisposable {
         if (this.#pings >= target) {
           clearTimeout(timer)
           resolve(this.#pings)
-        } else this.#pingWaiters.push(check)
+        } else {
+          if (!this.#pingWaiters) this.#pingWaiters = []
+          this.#pingWaiters.push(check)
+        }
       }
       const timer = setTimeout(() => {
-        this.#pingWaiters = this.#pingWaiters.filter((w) => w !== check)
+        this.#pingWaiters = this.#pingWaiters?.filter((w) => w !== check)
         reject(
           this.#heartbeatError(
             `expectPing(${target})`,
@@ -249,14 +270,14 @@ export class WsClient extends InboxView implements AsyncDisposable {
       const timeout = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, opts?.timeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS)
       })
-      await Promise.race([this.#closePromise, timeout])
+      await Promise.race([this.#closed, timeout])
       clearTimeout(timer)
       if (state() !== WebSocket.CLOSED) {
         s.terminate()
-        await this.#closePromise
+        await this.#closed
       }
     }
-    return this.#closePromise
+    return this.#closed
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -285,9 +306,17 @@ export function checkConnect(url: string, opts: ConnectOptions): void {
   checkOptions('connect()', opts, CONNECT_OPTIONS)
 }
 
-interface Upgrade {
-  headers: IncomingMessage['headers']
-  tcp: { localPort?: number } | undefined
+const CLIENT: unique symbol = Symbol('ws-harness client')
+interface OwnedSocket extends WebSocket {
+  [CLIENT]: WsClient
+}
+
+function onPing(this: WebSocket): void {
+  ;(this as OwnedSocket)[CLIENT]._pinged()
+}
+
+function onPong(this: WebSocket, data: Buffer): void {
+  ;(this as OwnedSocket)[CLIENT]._ponged(data)
 }
 
 /** @internal {@link connect} without the checks, for callers that made them once (`connectMany`). */
@@ -299,66 +328,14 @@ export function openClient(url: string, opts: ConnectOptions): Promise<WsClient>
     opts.expectTimeoutMs ?? DEFAULT_EXPECT_TIMEOUT_MS,
     opts.historyLimit ?? Number.POSITIVE_INFINITY,
   )
-  return new Promise<WsClient>((resolve, reject) => {
-    let settled = false
-    const upgrade: Upgrade = { headers: {}, tcp: undefined }
-    const socket = new WebSocket(fullUrl, opts.protocols, {
-      ...opts.ws,
-      headers: { ...opts.ws?.headers, ...opts.headers },
-      handshakeTimeout: timeout,
-      autoPong: opts.autoPong ?? true,
-    })
-    const fail = (err: WsConnectError) => {
-      if (settled) return
-      settled = true
-      socket.terminate()
-      reject(err)
-    }
-    // After the handshake, 'error' is always followed by 'close'; the inbox reports it then.
-    socket.on('error', (err) => {
-      if (!settled) fail(new WsConnectError(fullUrl, err.message, { cause: err }))
-    })
-    socket.on('message', (data, isBinary) => {
-      inbox.push(toBuffer(data), isBinary)
-    })
-    socket.on('close', (code, reason) => {
-      inbox.markClosed({ code, reason: reason.toString('utf8') })
-      // an Error captures a stack: build it only when it is thrown, not on every later close
-      if (!settled) fail(new WsConnectError(fullUrl, `closed during the handshake (code ${code})`))
-    })
-    socket.on('upgrade', (res) => {
-      upgrade.headers = res.headers
-      upgrade.tcp = res.socket
-    })
-    socket.on('unexpected-response', (req, res) => {
-      const chunks: Buffer[] = []
-      let size = 0
-      const done = () => {
-        req.destroy()
-        const body = Buffer.concat(chunks).toString('utf8')
-        fail(
-          new WsConnectError(
-            fullUrl,
-            `the server answered HTTP ${res.statusCode} ${res.statusMessage ?? ''}`.trim(),
-            {
-              status: res.statusCode,
-              body,
-            },
-          ),
-        )
-      }
-      res.on('data', (c: Buffer) => {
-        if (size < 4096) chunks.push(c)
-        size += c.length
-      })
-      res.on('end', done)
-      res.on('error', done)
-      setTimeout(done, 500).unref()
-    })
-    socket.once('open', () => {
-      if (settled) return
-      settled = true
-      resolve(new WsClient(socket, inbox, fullUrl, upgrade))
-    })
+  const socket = new WebSocket(fullUrl, opts.protocols, {
+    ...opts.ws,
+    headers: { ...opts.ws?.headers, ...opts.headers },
+    handshakeTimeout: timeout,
+    autoPong: opts.autoPong ?? true,
   })
+  return awaitOpen(socket, fullUrl, inbox, makeClient)
 }
+
+const makeClient = (socket: WebSocket, opening: Opening): WsClient =>
+  new WsClient(socket, opening.inbox, opening.url, opening)
