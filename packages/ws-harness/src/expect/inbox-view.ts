@@ -15,15 +15,26 @@ import { waitForMessage } from './wait-for-message.js'
  * (messages the filter rejects stay in the inbox for other views).
  */
 export class InboxView {
-  /** @internal */
-  protected readonly inbox: MessageInbox
+  #inbox: MessageInbox | undefined
   readonly #filter: MessageFilter
   readonly #filterLabel: string | undefined
 
-  constructor(inbox: MessageInbox, filter?: MessageFilter, filterLabel?: string) {
-    this.inbox = inbox
+  /** @internal `inbox` undefined: a subclass creates it on first use ({@link createInbox}). */
+  constructor(inbox: MessageInbox | undefined, filter?: MessageFilter, filterLabel?: string) {
+    this.#inbox = inbox
     this.#filter = filter
     this.#filterLabel = filterLabel
+  }
+
+  /** @internal */
+  protected get inbox(): MessageInbox {
+    if (!this.#inbox) this.#inbox = this.createInbox()
+    return this.#inbox
+  }
+
+  /** @internal builds the inbox of a view constructed without one */
+  protected createInbox(): MessageInbox {
+    throw new Error('ws-harness internal error: an InboxView without an inbox')
   }
 
   get #scope(): InboxScope {

@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type WebSocket from 'ws'
 import { toBuffer } from '../client/message.js'
-import { MessageInbox } from '../client/message-inbox.js'
 import { DEFAULT_EXPECT_TIMEOUT_MS } from '../expect/await-match.js'
 import type { ConnectionRegistry } from './connection-registry.js'
 import type { Heartbeat } from './heartbeat.js'
@@ -46,8 +45,9 @@ interface WiredSocket extends WebSocket {
 }
 
 /**
- * Turns an upgraded socket into a registered {@link ServerConnection}: its inbox records what the client
- * sends (echoing it back if configured), closes and pongs are tracked, and `onConnection` runs.
+ * Turns an upgraded socket into a registered {@link ServerConnection}: its inbox (created with the first
+ * message or read) records what the client sends (echoing it back if configured), closes and pongs are
+ * tracked, and `onConnection` runs.
  * The socket's listeners are module functions (`this` is the socket), not closures per connection.
  */
 export function acceptConnection(
@@ -58,9 +58,7 @@ export function acceptConnection(
 ): void {
   const { connections, heartbeat } = ctx
   const id = connections.nextId()
-  const inbox = new MessageInbox(`server connection #${id} (${req.url ?? '/'})`, ctx.expectTimeoutMs)
-  inbox.record = ctx.record
-  const conn = new ServerConnection(id, ws, req, ctx, inbox)
+  const conn = new ServerConnection(id, ws, req, ctx)
   ;(ws as WiredSocket)[CONNECTION] = conn
   connections.add(conn)
   heartbeat.markAlive(conn)

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http'
 import WebSocket from 'ws'
 import type { WsMessage } from '../client/message.js'
-import type { MessageInbox } from '../client/message-inbox.js'
+import { MessageInbox } from '../client/message-inbox.js'
 import type { CloseInfo } from '../errors.js'
 import { WsNotOpenError } from '../errors.js'
 import { InboxView } from '../expect/inbox-view.js'
@@ -19,24 +19,28 @@ export class ServerConnection extends InboxView {
   readonly request: IncomingMessage
   /** @internal the server state this connection reports to */
   readonly _ctx: AcceptContext
-  // created on first use: most connections of a load test never read them
+  // created on first use (like the inbox): most connections of a load test never read them
   #url: URL | undefined
   #state: Record<string, unknown> | undefined
   #closed: Promise<CloseInfo> | undefined
 
   /** @internal */
-  constructor(
-    id: number,
-    socket: WebSocket,
-    request: IncomingMessage,
-    ctx: AcceptContext,
-    inbox: MessageInbox,
-  ) {
-    super(inbox)
+  constructor(id: number, socket: WebSocket, request: IncomingMessage, ctx: AcceptContext) {
+    super(undefined)
     this.id = id
     this.socket = socket
     this.request = request
     this._ctx = ctx
+  }
+
+  /** @internal the inbox is created when a message arrives, the socket closes, or someone asks */
+  protected override createInbox(): MessageInbox {
+    const inbox = new MessageInbox(
+      `server connection #${this.id} (${this.request.url ?? '/'})`,
+      this._ctx.expectTimeoutMs,
+    )
+    inbox.record = this._ctx.record
+    return inbox
   }
 
   /** Your handler's per-connection state. */
