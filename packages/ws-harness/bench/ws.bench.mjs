@@ -2,6 +2,8 @@
 // The harness against a raw `ws` loop doing the same work in the same process. The machine is shared
 // and noisy, so the two are interleaved at a fine grain (alternate broadcast rounds, alternate chunks of
 // echoes, alternate connect order) rather than run one after the other.
+// A second pair of connects (raw clients against our server and against raw ws) isolates the server's
+// share of the connect cost.
 // Both client sets are open at once: 1,000 clients each need ~2 fds (client + server end), ~4,000 total.
 import { execSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -26,7 +28,8 @@ const WARMUP = 3
 const ECHOES = 50_000
 const CHUNKS = 10
 const CONCURRENCY = 100
-const REPS = Number(process.env.WS_BENCH_REPS ?? 5)
+// even, so that each side runs first in half of the repetitions (the first connect of a pair is slower)
+const REPS = Number(process.env.WS_BENCH_REPS ?? 6)
 const PAYLOAD = 'x'.repeat(32)
 
 const nofile = Number(execSync('ulimit -n', { shell: '/bin/bash' }).toString().trim())
@@ -39,15 +42,25 @@ if (Number.isFinite(nofile) && nofile < needed) {
 }
 
 // A full GC before each timed connect phase: otherwise whichever phase runs first in a repetition pays
-// for collecting the previous repetition's 2,000 closed sockets.
+// for collecting the previous repetition's 2,000 closed sockets. Then a pause (WS_BENCH_SETTLE_MS,
+// default 300) and a second GC: with only one GC 100 ms before, the first connect of a pair was still
+// 10-25 % slower than the second, whichever side it was; the pause shrinks that gap in most runs, and
+// the ratio by order is reported (connect_ratio_ours_first / connect_ratio_raw_first).
 setFlagsFromString('--expose-gc')
 const gc = runInNewContext('gc')
 const settle = async () => {
   await new Promise((r) => setTimeout(r, 100))
   gc()
+  // let the collected sockets' native handles and buffers be released before the clock starts
+  await new Promise((r) => setTimeout(r, Number(process.env.WS_BENCH_SETTLE_MS ?? 300)))
+  gc()
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = Math.floor(s.length / 2)
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
 const round2 = (x) => Math.round(x * 100) / 100
 
 // ---------- raw ws anchor ----------
@@ -111,6 +124,35 @@ function rawEchoes(ws, n) {
   })
 }
 
+/**
+ * The server's share of the connect cost: our server and a raw `ws` server, both connected to by raw
+ * `ws` clients, back to back (alternate order). Returns [ours, raw] in ms.
+ */
+async function serverOnlyConnect(i) {
+  const wss = await rawServer(() => {})
+  const rawUrl = `ws://127.0.0.1:${wss.address().port}/`
+  const server = await startWsServer({ onConnection: () => {}, record: false })
+  const timeConnect = async (url) => {
+    await settle()
+    const t0 = performance.now()
+    const clients = await rawConnectMany(url, CLIENTS)
+    const ms = performance.now() - t0
+    for (const c of clients) c.terminate()
+    return ms
+  }
+  let ours, raw
+  if (i % 2 === 0) {
+    raw = await timeConnect(rawUrl)
+    ours = await timeConnect(server.url)
+  } else {
+    ours = await timeConnect(server.url)
+    raw = await timeConnect(rawUrl)
+  }
+  await closeRawServer(wss)
+  await server.stop()
+  return [ours, raw]
+}
+
 // ---------- one repetition ----------
 async function rep(i) {
   const wss = await rawServer(() => {})
@@ -166,6 +208,8 @@ async function rep(i) {
   await closeRawServer(wss)
   await server.stop()
 
+  const [serverOnlyMs, serverOnlyRawMs] = await serverOnlyConnect(i)
+
   // round trips: one client each, echo servers, alternating chunks
   const echoWss = await rawServer((ws) => ws.on('message', (d, isBinary) => ws.send(d, { binary: isBinary })))
   const rawClient = await rawConnect(`ws://127.0.0.1:${echoWss.address().port}/`)
@@ -197,6 +241,8 @@ async function rep(i) {
     rawConnectMs,
     connectCpuMs,
     rawConnectCpuMs,
+    serverOnlyMs,
+    serverOnlyRawMs,
     p50: ours.p50,
     rawP50: raw.p50,
     p99: ours.p99,
@@ -207,13 +253,14 @@ async function rep(i) {
 }
 
 const loadAtStart = loadavg()[0]
+const show = (r) => JSON.stringify(r, (_k, v) => (typeof v === 'number' ? round2(v) : v))
+// a warm-up repetition, not counted: otherwise the side that connects first in the first repetition
+// pays for JIT compilation of the ws code both share (that ratio came out 0.84-0.90 in 5 of 6 runs)
+console.error('warm-up:', show(await rep(1)))
 const reps = []
 for (let i = 0; i < REPS; i++) {
   reps.push(await rep(i))
-  console.error(
-    `rep ${i + 1}/${REPS}:`,
-    JSON.stringify(reps.at(-1), (_k, v) => (typeof v === 'number' ? round2(v) : v)),
-  )
+  console.error(`rep ${i + 1}/${REPS}:`, show(reps.at(-1)))
 }
 const med = (k) => median(reps.map((r) => r[k]))
 /** The repetition whose harness/raw ratio is the median one: its absolute numbers and ratio agree. */
@@ -230,6 +277,17 @@ const result = {
   connect_1000_cpu_ms: round2(med('connectCpuMs')),
   anchor_raw_connect_1000_cpu_ms: round2(med('rawConnectCpuMs')),
   connect_cpu_ratio: round2(median(reps.map((r) => r.connectCpuMs / r.rawConnectCpuMs))),
+  // the first connect of a pair is slower whichever side it is: the ratio by order (half the reps each)
+  connect_ratio_ours_first: round2(
+    median(reps.filter((_r, i) => i % 2 === 1).map((r) => r.connectMs / r.rawConnectMs)),
+  ),
+  connect_ratio_raw_first: round2(
+    median(reps.filter((_r, i) => i % 2 === 0).map((r) => r.connectMs / r.rawConnectMs)),
+  ),
+  // the server's share: our server vs raw ws, both with raw ws clients (a second pair of connects)
+  server_only_connect_1000_ms: round2(med('serverOnlyMs')),
+  anchor_raw_server_only_connect_1000_ms: round2(med('serverOnlyRawMs')),
+  server_only_connect_ratio: round2(median(reps.map((r) => r.serverOnlyMs / r.serverOnlyRawMs))),
   broadcast_p99_ms: round2(b.p99),
   anchor_raw_broadcast_p99_ms: round2(b.rawP99),
   broadcast_p50_ms: round2(b.p50),
