@@ -1,6 +1,9 @@
 import { waitFor } from '@infra/fixture-core'
 import { hostPort, initProducerId } from '../wire/kafka-wire.js'
 
+/** COORDINATOR_LOAD_IN_PROGRESS, COORDINATOR_NOT_AVAILABLE: the id block is still on its way. */
+const NOT_YET = new Set([14, 15])
+
 /**
  * Makes each broker fetch its first block of producer ids, and resolves when all hand ids out.
  *
@@ -14,7 +17,9 @@ export async function warmProducerIds(addresses: readonly string[], timeoutMs: n
     addresses.map((addr) => {
       const { host, port } = hostPort(addr)
       return waitFor(
-        async () => (await initProducerId(host, port, null, { timeoutMs: 1_000 })).errorCode === 0,
+        // only "not yet" is worth asking again; any other answer (e.g. an external cluster's
+        // authorization error) ends the warm-up and the producer says it itself
+        async () => !NOT_YET.has((await initProducerId(host, port, null, { timeoutMs: 1_000 })).errorCode),
         { what: `broker ${addr} to hand out producer ids (its first id block)`, timeoutMs, intervalMs: 10 },
       )
     }),
