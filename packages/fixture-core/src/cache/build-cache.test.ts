@@ -110,4 +110,31 @@ describe('buildOnce', () => {
     expect(fs.existsSync(oldLive)).toBe(false)
     expect(fs.existsSync(freshLive)).toBe(true)
   })
+
+  it('with pruneUnusedAfterMs, a new entry removes the entries of its kind unused that long; a use keeps one', async () => {
+    const build = async (dir: string) => fs.writeFileSync(path.join(dir, 'archive'), 'x')
+    const opts = { root, kind: 'unused', build, pruneUnusedAfterMs: 7 * 24 * 3600_000 }
+    const stale = await buildOnce({ ...opts, inputs: 'stale' })
+    const used = await buildOnce({ ...opts, inputs: 'used' })
+    const weekAgo = new Date(Date.now() - 8 * 24 * 3600_000)
+    for (const e of [stale, used]) fs.utimesSync(e, weekAgo, weekAgo)
+    // another process's first use of an entry refreshes it (this process already verified it: simulate)
+    fs.utimesSync(used, new Date(), new Date())
+    const fresh = await buildOnce({ ...opts, inputs: 'new flags' })
+    expect(fs.existsSync(fresh)).toBe(true)
+    expect(fs.existsSync(used)).toBe(true)
+    expect(fs.existsSync(stale)).toBe(false)
+    expect(fs.readdirSync(path.join(root, 'unused')).filter((n) => !n.endsWith('.lock'))).toHaveLength(2)
+  })
+
+  it('marks an entry used when a process first verifies it', async () => {
+    const kind = 'marked'
+    const entry = await buildOnce({ root, kind, inputs: 1, build: async () => {} })
+    const weekAgo = new Date(Date.now() - 8 * 24 * 3600_000)
+    fs.utimesSync(entry, weekAgo, weekAgo)
+    vi.resetModules()
+    const fresh = await import('./build-cache.js') // a new module instance: nothing verified yet
+    await fresh.buildOnce({ root, kind, inputs: 1, build: async () => {} })
+    expect(Date.now() - fs.statSync(entry).mtimeMs).toBeLessThan(60_000)
+  })
 })

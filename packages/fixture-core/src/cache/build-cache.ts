@@ -42,6 +42,12 @@ export interface BuildOnceOptions {
   mode?: number
   /** Cache root to use instead of {@link cacheRoot} (e.g. one an unprivileged server user can traverse). */
   root?: string
+  /**
+   * When this build publishes a new entry, remove the entries of the same kind that no process has used
+   * for this long (a use refreshes an entry's mtime, once per process). Off by default: for kinds whose
+   * keys change with every tool or flag update and whose entries are large (class archives).
+   */
+  pruneUnusedAfterMs?: number
 }
 
 /** Half-built entries and broken ones set aside are removed when their builder is dead or after this long. */
@@ -61,6 +67,7 @@ function usable(final: string, kind: string): boolean {
   const problem = verifyManifest(final)
   if (problem === undefined) {
     verified.add(final)
+    markUsed(final)
     return true
   }
   process.emitWarning(
@@ -130,9 +137,39 @@ export async function buildOnce(opts: BuildOnceOptions): Promise<string> {
       throw built || full ? environmentErrorFor(err, tmp, 'INFRA_CACHE_DIR') : err
     }
     verified.add(final)
+    if (opts.pruneUnusedAfterMs !== undefined) removeUnusedEntries(dir, key, opts.pruneUnusedAfterMs)
     return final
   } finally {
     lock.release()
+  }
+}
+
+/** An entry's mtime says when a process last used it (a read-only cache just keeps its build time). */
+function markUsed(entry: string): void {
+  try {
+    const now = new Date()
+    fs.utimesSync(entry, now, now)
+  } catch {
+    // not ours to touch
+  }
+}
+
+/**
+ * Published entries of other keys unused for `unusedMs`: set aside (rename), then removed. A process
+ * that still maps a file of one keeps its mapping; one that looks it up next rebuilds it.
+ */
+function removeUnusedEntries(dir: string, key: string, unusedMs: number): void {
+  for (const name of fs.readdirSync(dir)) {
+    if (name === key || !/^[0-9a-f]{20}$/.test(name)) continue
+    const full = path.join(dir, name)
+    try {
+      if (Date.now() - fs.statSync(full).mtimeMs <= unusedMs) continue
+      const aside = `${full}.broken-${process.pid}-${crypto.randomBytes(4).toString('hex')}`
+      fs.renameSync(full, aside)
+      fs.rmSync(aside, { recursive: true, force: true })
+    } catch {
+      // gone already, or not ours to remove
+    }
   }
 }
 

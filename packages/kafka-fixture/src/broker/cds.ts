@@ -5,6 +5,8 @@ import { buildOnce, debugLogger } from '@infra/fixture-core'
 export const CDS_ENV = 'INFRA_KAFKA_CDS'
 const debug = debugLogger('infra:kafka')
 const failedThisProcess = new Set<string>()
+/** Archives no start has used for this long go when a new one is built. */
+const UNUSED_ARCHIVE_MS = 7 * 24 * 3600_000
 
 /** True unless disabled by option or `INFRA_KAFKA_CDS=0`. */
 export function cdsEnabled(option: boolean | undefined): boolean {
@@ -36,6 +38,8 @@ export async function cdsArchive(
     const dir = await buildOnce({
       kind: 'kafka-cds',
       inputs,
+      // each Java, jar set or flag change leaves an archive behind (an AOT cache is ~64 MB)
+      pruneUnusedAfterMs: UNUSED_ARCHIVE_MS,
       build: async (tmp) => {
         built = true
         debug?.('class-data archive: cache miss, building it (a throwaway broker, once per machine)')
