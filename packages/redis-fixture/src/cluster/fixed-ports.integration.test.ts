@@ -6,14 +6,39 @@ import { describe, expect, it } from 'vitest'
 import type { RedisCluster } from './cluster.js'
 import { startRedisCluster } from './start.js'
 
-/** A base port below the ephemeral range (32768+) that others are unlikely to hold; retried if taken. */
+/**
+ * A base port whose node ports and bus ports (+10000, up to +10004 here) all stay below Linux's ephemeral
+ * range (32768+), so no outgoing connection of another process can hold one by chance.
+ */
+function randomBase(): number {
+  return 20_000 + Math.floor(Math.random() * 2_700)
+}
+
+/** Starts a 3-master cluster on a random base port; retried on another base if one is taken. */
 async function startOnFreeBase(): Promise<{ cluster: RedisCluster; base: number }> {
   for (let attempt = 0; ; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 9_000)
+    const base = randomBase()
     try {
       return { cluster: await startRedisCluster({ masters: 3, basePort: base }), base }
     } catch (err) {
       if (!(err instanceof PortInUseError) || attempt >= 5) throw err
+    }
+  }
+}
+
+/** Listens on the bus port of node 1 (base + 10001) of a random base; another base if that one is taken. */
+async function holdBusPortOfNode1(): Promise<{ holder: net.Server; base: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const base = randomBase()
+    const holder = net.createServer()
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.once('error', reject)
+        holder.listen(base + 10_001, '127.0.0.1', resolve)
+      })
+      return { holder, base }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) throw err
     }
   }
 }
@@ -38,12 +63,7 @@ describe('startRedisCluster({ basePort | ports })', () => {
   })
 
   it('a taken bus port (port + 10000) is a PortInUseError naming it', async () => {
-    const holder = net.createServer()
-    const base = 20_000 + Math.floor(Math.random() * 9_000)
-    await new Promise<void>((resolve, reject) => {
-      holder.once('error', reject)
-      holder.listen(base + 10_001, '127.0.0.1', resolve)
-    })
+    const { holder, base } = await holdBusPortOfNode1()
     try {
       const err = await startRedisCluster({
         masters: 1,
