@@ -1,4 +1,4 @@
-import { FixtureLifecycle, type FixtureServer, type Provider } from '@infra/fixture-core'
+import { FixtureLifecycle, type FixtureServer } from '@infra/fixture-core'
 import type { ConsumerConfig, Kafka, KafkaConfig, ProducerConfig, RecordMetadata } from 'kafkajs'
 import { BrokerFaults } from './broker/broker-faults.js'
 import {
@@ -9,7 +9,6 @@ import {
   waitForBrokers,
 } from './broker/cluster-state.js'
 import { type FixtureBrokers, liveAddresses } from './broker/live-brokers.js'
-import type { LocalCluster } from './broker/local-cluster.js'
 import { type ClientLogLevel, testConsumerConfig, testProducerConfig } from './clients/client-config.js'
 import {
   type ConsumedMessage,
@@ -27,6 +26,7 @@ import {
 } from './clients/produce.js'
 import { warmProducerIds } from './clients/producer-id-warmup.js'
 import { TrackedConsumers } from './clients/tracked-consumers.js'
+import type { KafkaConnectionInfo, KafkaFixtureInit, KafkaProvider } from './fixture-init.js'
 import { KafkaTopic, type TopicRef, topicName } from './topics/kafka-topic.js'
 import { OwnedResources } from './topics/owned-resources.js'
 import { type CreateTopicOptions, TopicAdmin } from './topics/topic-admin.js'
@@ -39,33 +39,9 @@ import {
 import { findGroupCoordinator, hostPort } from './wire/kafka-wire.js'
 
 export type { NodeInfo } from './broker/cluster-state.js'
+export type { KafkaConnectionInfo, KafkaFixtureInit, KafkaProvider } from './fixture-init.js'
 export type { CreateTopicOptions } from './topics/topic-admin.js'
 export type { WaitForTopicOptions } from './topics/topic-metadata.js'
-
-export type KafkaProvider = Provider
-
-/** What another process needs to reach these brokers (`connectKafka(info)`); what the global setup provides. */
-export interface KafkaConnectionInfo {
-  /** Bootstrap addresses, `host:port`. */
-  brokers: string[]
-  /** Kafka version of the brokers (`'external'` when unknown). */
-  version: string
-  /** Who runs the brokers: a worker's handle on a global setup's brokers reports that provider. */
-  provider: KafkaProvider
-}
-
-export interface KafkaFixtureInit {
-  provider: KafkaProvider
-  brokers: string[]
-  version: string
-  topicPrefix: string
-  clientLogLevel?: ClientLogLevel
-  cluster?: LocalCluster
-  stopGraceMs?: number
-  startTimeoutMs?: number
-  /** External/attached handles: delete the topics they created when they stop (default true). */
-  deleteOwnTopics?: boolean
-}
 
 /**
  * A running Kafka (a local cluster this process started, or external brokers) with the helpers tests
