@@ -1,17 +1,28 @@
 import { WaitTimeoutError } from '@infra/fixture-core'
 import type { ServerConnection } from './server-connection.js'
 
+/** How many closed connections that `expectConnection` never claimed a server keeps for it. */
+export const KEPT_CLOSED_UNCLAIMED = 1_000
+
 /**
  * The server's open connections, in order of acceptance, plus the waits on them: the FIFO of accepted
  * connections not yet handed out by `expectConnection`, and waits for a given number of open ones.
+ * An unclaimed connection stays in that FIFO after it closes (a test may claim a client that came and
+ * went), but only the latest {@link KEPT_CLOSED_UNCLAIMED} closed ones: a long-lived shared server
+ * whose tests never call `expectConnection` does not grow without bound.
  */
 export class ConnectionRegistry {
   /** Open connections, in order of acceptance. */
   readonly open = new Set<ServerConnection>()
   #accepted = 0
   #unclaimed: ServerConnection[] = []
+  /** The unclaimed connections that have closed. */
+  #closedUnclaimed = new Set<ServerConnection>()
+  #unclaimedSet = new Set<ServerConnection>()
   #connWaiters: (() => void)[] = []
   #sizeWaiters: (() => void)[] = []
+
+  constructor(private readonly keepClosedUnclaimed = KEPT_CLOSED_UNCLAIMED) {}
 
   /** How many connections were accepted so far. */
   get acceptedCount(): number {
@@ -31,6 +42,7 @@ export class ConnectionRegistry {
   /** Offers a (wired) connection to `expectConnection` and wakes the waits. */
   announce(conn: ServerConnection): void {
     this.#unclaimed.push(conn)
+    this.#unclaimedSet.add(conn)
     // no copy of the (usually empty) waiter lists per connection
     if (this.#connWaiters.length > 0) for (const w of this.#connWaiters.slice()) w()
     this.countChanged()
@@ -39,6 +51,24 @@ export class ConnectionRegistry {
   /** Forgets a closed connection (call {@link countChanged} once its close is recorded). */
   delete(conn: ServerConnection): void {
     this.open.delete(conn)
+    if (!this.#unclaimedSet.has(conn)) return
+    this.#closedUnclaimed.add(conn)
+    if (this.#closedUnclaimed.size > this.keepClosedUnclaimed) this.#forgetOldestClosed()
+  }
+
+  /** How many accepted connections `expectConnection` could still hand out. */
+  get unclaimedCount(): number {
+    return this.#unclaimed.length
+  }
+
+  /** Drops the closed unclaimed connection accepted first (the FIFO stays in order of acceptance). */
+  #forgetOldestClosed(): void {
+    // in a long-lived server the front of the FIFO is closed connections: the scan ends early
+    const i = this.#unclaimed.findIndex((c) => this.#closedUnclaimed.has(c))
+    if (i < 0) return
+    const [oldest] = this.#unclaimed.splice(i, 1) as [ServerConnection]
+    this.#closedUnclaimed.delete(oldest)
+    this.#unclaimedSet.delete(oldest)
   }
 
   /** Wakes the waits for a number of open connections. */
@@ -62,8 +92,10 @@ export class ConnectionRegistry {
       const check = (): boolean => {
         const i = filter ? this.#unclaimed.findIndex(filter) : this.#unclaimed.length ? 0 : -1
         if (i < 0) return false
-        const [conn] = this.#unclaimed.splice(i, 1)
-        resolve(conn!)
+        const [conn] = this.#unclaimed.splice(i, 1) as [ServerConnection]
+        this.#unclaimedSet.delete(conn)
+        this.#closedUnclaimed.delete(conn)
+        resolve(conn)
         return true
       }
       if (check()) return

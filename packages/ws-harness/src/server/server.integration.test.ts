@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net'
 import { FixtureStateError, InvalidOptionsError, PortInUseError } from '@infra/fixture-core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { connect, type WsClient } from '../client/client.js'
+import { connectMany } from '../client/many.js'
 import { WsConnectError } from '../errors.js'
+import { KEPT_CLOSED_UNCLAIMED } from './connection-registry.js'
 import { startWsServer, type WsServer } from './server.js'
 
 const cleanup: (() => Promise<unknown>)[] = []
@@ -98,6 +100,20 @@ describe('server-side control', () => {
     await expect(s.expectConnection({ timeoutMs: 50 })).rejects.toThrow(
       /a new connection on ws:\/\/127\.0\.0\.1/,
     )
+  })
+
+  it('keeps the latest 1,000 closed connections nobody claimed; the oldest are forgotten', async () => {
+    const s = await server({ record: false })
+    const group = await connectMany(s.url, KEPT_CLOSED_UNCLAIMED + 5)
+    await group.closeAll()
+    await s.waitForClients(0)
+    const claimed = await s.expectConnection()
+    expect(claimed.id).toBe(6)
+    const live = await client(s.url)
+    const rest: number[] = []
+    for (let i = 0; i < KEPT_CLOSED_UNCLAIMED; i++) rest.push((await s.expectConnection()).id)
+    expect(rest.at(-1)).toBe(KEPT_CLOSED_UNCLAIMED + 6)
+    expect(s.connectionOf(live)).toBeDefined()
   })
 
   it('broadcast reaches every open client, or those a filter selects; text, JSON and binary', async () => {

@@ -201,7 +201,8 @@ export class WsServer implements FixtureServer<WsClient> {
 
   /**
    * The next accepted connection not yet returned by this method (FIFO, including connections accepted
-   * before the call), optionally the next one matching `filter`.
+   * before the call), optionally the next one matching `filter`. Of the connections that closed before
+   * anyone claimed them, the 1,000 accepted last are kept.
    */
   expectConnection(
     opts: { timeoutMs?: number; filter?: (conn: ServerConnection) => boolean } = {},
