@@ -166,6 +166,13 @@ describe('Kafka broker failover (3 brokers)', () => {
       // everything was persisted too
       const history = await api(service.url, 'GET', '/conversations/room-1/messages')
       expect(history.body.messages).toHaveLength(32)
+      // and written to Kafka once each: the idempotent producer's retries to the new leader added nothing
+      const written = await kafka.consume(topic, { count: 32, timeoutMs: 30_000 })
+      expect(written.map((m) => (JSON.parse(m.value ?? '{}') as { body: string }).body)).toEqual([
+        'hi',
+        ...Array.from({ length: 30 }, (_, i) => `m${i}`),
+        'after',
+      ])
     } finally {
       alice.close()
       await service.stop()

@@ -7,9 +7,35 @@ export interface Delivery {
   payload: unknown
 }
 
-/** The fan-out worker's Kafka side: one consumer group, every message handed to `deliver` in partition order. */
+/**
+ * The offsets this worker has delivered, per partition. A Kafka consumer group delivers at least once:
+ * when the group coordinator dies between a delivery and its offset commit, the group rejoins from the
+ * last committed offset and hands the same messages over again. Offsets only grow within a partition,
+ * so a message at or below the highest delivered offset was delivered already.
+ */
+export class DeliveredOffsets {
+  private readonly highest = new Map<number, bigint>()
+
+  /** Whether the message at `offset` of `partition` is new to this worker. */
+  isNew(partition: number, offset: string): boolean {
+    const seen = this.highest.get(partition)
+    return seen === undefined || BigInt(offset) > seen
+  }
+
+  /** Records a delivered message. */
+  mark(partition: number, offset: string): void {
+    if (this.isNew(partition, offset)) this.highest.set(partition, BigInt(offset))
+  }
+}
+
+/**
+ * The fan-out worker's Kafka side: one consumer group, every message handed to `deliver` once, in
+ * partition order (a message the group hands over again after a coordinator failover is skipped).
+ */
 export class FanoutConsumer {
   private consumer: Consumer | undefined
+  /** Kept across stop/start: the worker may be demoted and elected again. */
+  private readonly delivered = new DeliveredOffsets()
 
   constructor(
     private readonly kafka: Kafka,
@@ -36,12 +62,14 @@ export class FanoutConsumer {
     await consumer.subscribe({ topic: this.topic, fromBeginning: true })
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
+        if (!this.delivered.isNew(partition, message.offset)) return
         await this.deliver({
           conversationId: message.key?.toString() ?? '',
           partition,
           offset: message.offset,
           payload: JSON.parse(message.value?.toString() ?? 'null'),
         })
+        this.delivered.mark(partition, message.offset)
       },
     })
   }
