@@ -14,6 +14,18 @@ export const TEST_CLIENT_DEFAULTS: RedisOptions = {
   enableReadyCheck: true,
 }
 
+/**
+ * Routes a fixture client's connection errors to `DEBUG=infra:redis-client` instead of ioredis's
+ * "[ioredis] Unhandled error event" print: during kill/pause/failover they are expected (your own
+ * 'error' listeners still get them; commands still reject).
+ */
+export function withQuietErrors<C extends { on(event: 'error', fn: (err: Error) => void): unknown }>(
+  client: C,
+): C {
+  client.on('error', (err) => debugClient?.(err.message))
+  return client
+}
+
 /** Tracks the clients a handle created, so that `stop()`/`release()` can close whatever is still open. */
 export class ClientRegistry<
   C extends { disconnect(): void; on(event: 'error', fn: (err: Error) => void): unknown },
@@ -23,10 +35,7 @@ export class ClientRegistry<
   add<T extends C>(client: T): T {
     // kept until closeAll(): a sentinel/cluster client may emit 'end' and still reconnect later
     this.clients.add(client)
-    // connection errors during kill/pause/failover are expected in fault tests: no "Unhandled error event"
-    // noise (your own 'error' listeners still get them; DEBUG=infra:redis-client prints them)
-    client.on('error', (err) => debugClient?.(err.message))
-    return client
+    return withQuietErrors(client)
   }
 
   /** Disconnects every tracked client at once (no QUIT round trip: the server may be dead or paused). */
@@ -54,18 +63,18 @@ export interface ConnectTarget {
 
 /** A new ioredis client for `target`, with the test defaults under `overrides`. */
 export function createRedisClient(target: ConnectTarget, overrides: RedisOptions = {}): Redis {
-  const client = new Redis({
-    ...TEST_CLIENT_DEFAULTS,
-    host: target.host,
-    port: target.port,
-    username: target.username,
-    password: target.password,
-    db: target.db ?? 0,
-    ...(target.tls ? { tls: {} } : {}),
-    ...overrides,
-  })
-  client.on('error', (err) => debugClient?.(err.message))
-  return client
+  return withQuietErrors(
+    new Redis({
+      ...TEST_CLIENT_DEFAULTS,
+      host: target.host,
+      port: target.port,
+      username: target.username,
+      password: target.password,
+      db: target.db ?? 0,
+      ...(target.tls ? { tls: {} } : {}),
+      ...overrides,
+    }),
+  )
 }
 
 /** `redis://[user:pass@]host:port[/db]` */

@@ -12,6 +12,7 @@ import {
   createRedisClient,
   formatRedisUrl,
   TEST_CLIENT_DEFAULTS,
+  withQuietErrors,
 } from '../client/client-factory.js'
 import { INTERNAL_CLIENT_PREFIX, parseInfo } from '../client/server-info.js'
 import { escapeGlob, Keyspace, type RedisClusterNamespace, scanAll } from '../isolation/namespace.js'
@@ -186,7 +187,7 @@ export class RedisCluster implements FixtureServer<RedisClusterNamespace> {
   }
 
   private newClient(options: ClusterOptions): Cluster {
-    return new Cluster(this.startupNodes, this.clientOptions(options))
+    return withQuietErrors(new Cluster(this.startupNodes, this.clientOptions(options)))
   }
 
   /** A plain client to one node (no redirections). */

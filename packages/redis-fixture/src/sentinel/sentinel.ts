@@ -7,7 +7,12 @@ import {
   waitFor,
 } from '@infra/fixture-core'
 import { Redis, type RedisOptions } from 'ioredis'
-import { ClientRegistry, createRedisClient, TEST_CLIENT_DEFAULTS } from '../client/client-factory.js'
+import {
+  ClientRegistry,
+  createRedisClient,
+  TEST_CLIENT_DEFAULTS,
+  withQuietErrors,
+} from '../client/client-factory.js'
 import { INTERNAL_CLIENT_PREFIX, parseInfo } from '../client/server-info.js'
 import { Keyspace, type RedisSentinelNamespace, scanAll, unlinkPrefix } from '../isolation/namespace.js'
 
@@ -120,7 +125,8 @@ export class RedisSentinel implements FixtureServer<RedisSentinelNamespace> {
   async isolated(): Promise<RedisSentinelNamespace> {
     this.life.assertRunning('isolated')
     const prefix = `infra:${crypto.randomBytes(6).toString('hex')}:`
-    const admin = () => (this.admin ??= new Redis(this.clientOptions(internalOptions('sentinel-admin'))))
+    const admin = () =>
+      (this.admin ??= withQuietErrors(new Redis(this.clientOptions(internalOptions('sentinel-admin')))))
     return new Keyspace<Redis, RedisOptions>({
       mode: 'prefix',
       prefix,
