@@ -69,6 +69,8 @@ export class KafkaFixture implements FixtureServer<KafkaTopic> {
   private readonly deleteOwnTopics: boolean
   private readonly stopGraceMs: number
   readonly #life = new FixtureLifecycle('kafka')
+  /** Ends the background warm-up (see {@link warmUp}) when the fixture stops. */
+  readonly #warmUps = new AbortController()
 
   constructor(init: KafkaFixtureInit) {
     this.provider = init.provider
@@ -105,9 +107,10 @@ export class KafkaFixture implements FixtureServer<KafkaTopic> {
   warmUp(): void {
     if (!this.#life.isRunning) return
     const live = liveAddresses(this.where)
-    const ids = warmProducerIds(live, 5_000)
+    const { signal } = this.#warmUps
+    const ids = warmProducerIds(live, 5_000, signal)
     ids.catch(() => {}) // awaited (and its failure ignored) only by the producer that is made now
-    this.clients.producer(ids).catch(() => {})
+    this.clients.producer(ids, signal).catch(() => {})
     const addr = live[0]
     if (addr) {
       const { host, port } = hostPort(addr)
@@ -363,6 +366,8 @@ export class KafkaFixture implements FixtureServer<KafkaTopic> {
   }
 
   private async doStop(): Promise<void> {
+    // a stop right after a kill() found the warm-up still asking dead brokers: stop() took its 5 s
+    this.#warmUps.abort()
     await this.consumers.stopAll()
     await this.clients.disconnectProducer()
     const admin = this.clients.startedAdmin

@@ -51,15 +51,17 @@ export class FixtureClients {
 
   /**
    * The shared idempotent producer, connected. `after` (only read by the call that makes it): a warm-up it
-   * connects after, whatever its outcome (see `warmProducerIds`).
+   * connects after, whatever its outcome (see `warmProducerIds`); if `signal` is aborted by then, no
+   * producer is made and the promise rejects.
    */
-  producer(after?: Promise<unknown>): Promise<Producer> {
+  producer(after?: Promise<unknown>, signal?: AbortSignal): Promise<Producer> {
     this.producerPromise ??= connected(
       () => this.shared().producer(testProducerConfig()),
       () => {
         this.producerPromise = undefined
       },
       after,
+      signal,
     )
     return this.producerPromise
   }
@@ -103,9 +105,11 @@ async function connected<T extends Admin | Producer>(
   make: () => T,
   forget: () => void,
   after?: Promise<unknown>,
+  signal?: AbortSignal,
 ): Promise<T> {
   try {
     await after?.catch(() => {})
+    signal?.throwIfAborted()
     const client = make()
     await client.connect()
     return client
