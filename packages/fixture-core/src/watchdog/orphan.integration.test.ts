@@ -45,6 +45,19 @@ function killPid(pid: number): void {
   }
 }
 
+/**
+ * A later run's reaping comes seconds or minutes after a crash; here it comes at once, so first wait for
+ * the SIGKILLed watchdogs to be gone. On a loaded machine one was still running (state R) a few ms after
+ * its SIGKILL: the reaping then rightly took the run for guarded, the watchdog died without cleaning, and
+ * the test saw the run's helper process and dirs left for 10 s.
+ */
+async function watchdogsDead(pids: number[]): Promise<void> {
+  await waitFor(() => pids.every((pid) => !isRunning(pid)), {
+    what: 'the SIGKILLed watchdogs to die',
+    timeoutMs: 5_000,
+  })
+}
+
 describe('no orphan when the runner and its watchdog die together', () => {
   for (const delay of [0, 1_000]) {
     it(`SIGKILL a watchdog, then the runner ${delay} ms later: nothing is left (${ROUNDS} rounds)`, {
@@ -81,6 +94,7 @@ describe('no orphan when the runner and its watchdog die together', () => {
       })
       // what nothing could clean (the helper in a server's group, the dirs) goes at the next run's start; the
       // runner may have respawned a watchdog between the kills, which then cleaned up already
+      await watchdogsDead(r.watchdogs)
       const reaped = reapStaleRunDirs(root)
       expect(reaped.filter((dir) => dir !== r.runDir)).toEqual([])
       await expectNothingLeft(r)
@@ -113,6 +127,7 @@ describe('no orphan when the runner and its watchdog die together', () => {
           what: 'the servers to die with their parent',
           timeoutMs: 2_000,
         })
+        await watchdogsDead(r.watchdogs)
         reapStaleRunDirs(root)
       }
       try {

@@ -12,8 +12,9 @@ const script = fileURLToPath(new URL('./watchdog-main.mjs', import.meta.url))
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'fc-wdmain-test-'))
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }))
 
-async function startWatchdog(runDir: string) {
-  const child = spawn(process.execPath, [script, runDir], {
+async function startWatchdog(runDir: string, spawnerPid?: number) {
+  const args = spawnerPid === undefined ? [script, runDir] : [script, runDir, String(spawnerPid)]
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, INFRA_WATCHDOG_LINGER_MS: '100' },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -67,5 +68,37 @@ describe('watchdog process', () => {
     ;(await connect(socketPath)).destroy()
     await once(child, 'exit')
     expect(fs.existsSync(runDir)).toBe(false)
+  })
+
+  it('two watchdogs of a dead run shutting down together: one removes the dir and kills what the journal names', async () => {
+    const runDir = path.join(root, 'run-999999998-0003')
+    fs.mkdirSync(path.join(runDir, 'journal'), { recursive: true })
+    // a process group only the journal knows of (like a server's helper whose registration died with the runner)
+    const helper = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+      detached: true,
+      stdio: 'ignore',
+    })
+    await once(helper, 'spawn')
+    try {
+      fs.writeFileSync(path.join(runDir, 'journal', `group-${helper.pid}`), '')
+      // both spawned by a process that is already gone (as when the runner is SIGKILLed right after
+      // replacing killed watchdogs): each shuts down within ~100 ms of its start, while the other lives
+      const gone = spawn(process.execPath, ['-e', ''])
+      await once(gone, 'exit')
+      const [a, b] = await Promise.all([startWatchdog(runDir, gone.pid), startWatchdog(runDir, gone.pid)])
+      const exited = Promise.all([once(a.child, 'exit'), once(b.child, 'exit')])
+      // each drops its pid file before deciding, so neither waits out the other's 3 s
+      await waitFor(() => !fs.existsSync(runDir), {
+        what: 'one of the two to remove the run dir',
+        timeoutMs: 2_000,
+      })
+      await waitFor(() => helper.exitCode !== null || helper.signalCode !== null, {
+        what: "the journal's process group to be killed",
+        timeoutMs: 2_000,
+      })
+      await exited
+    } finally {
+      if (helper.exitCode === null && helper.signalCode === null) helper.kill('SIGKILL')
+    }
   })
 })
