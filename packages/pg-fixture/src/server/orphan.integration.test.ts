@@ -62,7 +62,15 @@ async function killAndCheck(allWatchdogs: boolean): Promise<void> {
     timeoutMs: 5_000,
   })
   await waitFor(() => !segmentExists(report.segment), { what: 'the SysV segment to go', timeoutMs: 5_000 })
-  if (allWatchdogs) reapStaleRunDirs(path.dirname(report.runDir)) // what the next run does at its start
+  if (allWatchdogs) {
+    // what the next run does at its start, seconds later: on a loaded machine a watchdog can still be
+    // running a few ms after its SIGKILL, and a run it still seems to guard is not reaped
+    await waitFor(() => report.watchdogs.every((p) => !isPidAlive(p)), {
+      what: `the SIGKILLed watchdogs ${report.watchdogs.join(', ')} to die`,
+      timeoutMs: 5_000,
+    })
+    reapStaleRunDirs(path.dirname(report.runDir))
+  }
   await waitFor(() => !fs.existsSync(report.dataDir) && !fs.existsSync(report.runDir), {
     what: `the data dir ${report.dataDir} and the run dir to go`,
     timeoutMs: 5_000,
