@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { createTempDir } from '@infra/fixture-core'
+import type { ConsumerConfig } from 'kafkajs'
 import type { ConfigValue } from '../src/broker/broker-config.js'
 import { DEFAULT_KAFKA_VERSION } from '../src/broker/kafka-version.js'
 import { startLocalCluster } from '../src/broker/local-cluster.js'
@@ -15,6 +16,8 @@ export interface BreakdownSetup {
   java?: string
   jvmFlags?: string[]
   brokerConfig?: Record<string, ConfigValue>
+  /** The round trip's consumer settings (the before path's fetch wait). */
+  consumerConfig?: Partial<ConsumerConfig>
 }
 
 /** `HH:mm:ss,SSS` at the start of a broker log line (log4j-core `[…]` or SimpleLogger), as epoch ms. */
@@ -91,7 +94,7 @@ export async function startupBreakdown(
     kafka.warmUp()
     const topic = await kafka.createTopic()
     await kafka.produce(topic, 'ping')
-    await kafka.consume(topic, { count: 1, timeoutMs: 30_000 })
+    await kafka.consume(topic, { count: 1, timeoutMs: 30_000, consumerConfig: setup.consumerConfig })
     roundTrip = Date.now()
   } finally {
     await kafka.stop()

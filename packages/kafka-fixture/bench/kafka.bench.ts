@@ -5,13 +5,14 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { createTempDir } from '@infra/fixture-core'
+import type { ConsumerConfig } from 'kafkajs'
 import { resolveKafkaLibs } from '../src/broker/jars.js'
 import { resolveJava } from '../src/broker/java.js'
 import { DEFAULT_KAFKA_VERSION } from '../src/broker/kafka-version.js'
 import { randomKafkaUuid, runKafkaTool } from '../src/broker/storage.js'
 import { type KafkaFixture, type KafkaOptions, startKafka } from '../src/index.js'
 import { AckedStream, checkStream } from '../test/failover-stream.js'
-import { beforeOptions, SYSTEM_JAVA, withLog4jCore } from './before-settings.js'
+import { beforeOptions, roundTripConsumerConfig, SYSTEM_JAVA, withLog4jCore } from './before-settings.js'
 import { startupBreakdown } from './breakdown.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -28,10 +29,10 @@ function p50(xs: number[]): number {
   return s[Math.floor((s.length - 1) / 2)]!
 }
 
-async function roundTrip(kafka: KafkaFixture): Promise<void> {
+async function roundTrip(kafka: KafkaFixture, consumerConfig: Partial<ConsumerConfig> = {}): Promise<void> {
   const topic = await kafka.createTopic()
   await kafka.produce(topic, 'ping')
-  await kafka.consume(topic, { count: 1, timeoutMs: 30_000 })
+  await kafka.consume(topic, { count: 1, timeoutMs: 30_000, consumerConfig })
 }
 
 /** CPU time (user+system, ms) the node JVMs have used so far: on a shared machine, steadier than wall time. */
@@ -66,7 +67,7 @@ async function readyTimes(
     starts?.push(performance.now() - t0 + extra)
     cpu?.push(jvmCpuMs(kafka) / kafka.nodes.length)
     try {
-      await roundTrip(kafka)
+      await roundTrip(kafka, roundTripConsumerConfig(opts))
       times.push(performance.now() - t0 + extra)
     } finally {
       await kafka.stop()
@@ -244,7 +245,13 @@ async function singleBroker() {
 
 function beforeOptionsForBreakdown(nodes: number) {
   const o = beforeOptions({ nodes })
-  return { nodes, java: o.java, jvmFlags: o.jvmFlags, brokerConfig: o.brokerConfig }
+  return {
+    nodes,
+    java: o.java,
+    jvmFlags: o.jvmFlags,
+    brokerConfig: o.brokerConfig,
+    consumerConfig: roundTripConsumerConfig(o),
+  }
 }
 
 /** 3-node cluster ready (every node lists all 3 brokers, then a round trip), ours and before, in turns. */
