@@ -14,6 +14,9 @@ export const TEST_CLIENT_DEFAULTS: RedisOptions = {
   enableReadyCheck: true,
 }
 
+/** The clients {@link withQuietErrors} already gave a listener. */
+const quietClients = new WeakSet<object>()
+
 /**
  * Routes a fixture client's connection errors to `DEBUG=infra:redis-client` instead of ioredis's
  * "[ioredis] Unhandled error event" print: during kill/pause/failover they are expected (your own
@@ -22,7 +25,11 @@ export const TEST_CLIENT_DEFAULTS: RedisOptions = {
 export function withQuietErrors<C extends { on(event: 'error', fn: (err: Error) => void): unknown }>(
   client: C,
 ): C {
-  client.on('error', (err) => debugClient?.(err.message))
+  // once per client: a client made quiet by its factory and tracked by a registry prints each error once
+  if (!quietClients.has(client)) {
+    quietClients.add(client)
+    client.on('error', (err) => debugClient?.(err.message))
+  }
   return client
 }
 
