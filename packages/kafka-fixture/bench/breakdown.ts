@@ -16,6 +16,8 @@ export interface BreakdownSetup {
   java?: string
   jvmFlags?: string[]
   brokerConfig?: Record<string, ConfigValue>
+  /** One JVM runs every node (`sharedJvm`). */
+  sharedJvm?: boolean
   /** The round trip's consumer settings (the before path's fetch wait). */
   consumerConfig?: Partial<ConsumerConfig>
 }
@@ -75,6 +77,7 @@ export async function startupBreakdown(
       java: setup.java,
       jvmFlags: setup.jvmFlags,
       brokerConfig: setup.brokerConfig,
+      sharedJvm: setup.sharedJvm,
       startTimeoutMs: 90_000,
       logLevel: 'INFO',
     },
@@ -107,7 +110,10 @@ export async function startupBreakdown(
     ])
     const startup = fs.readFileSync(path.join(tmp.path, `startup-${pid}.log`), 'utf8')
     const vmCreated = Number(/^\[(\d+)ms\].*Create VM/m.exec(startup)?.[1] ?? Number.NaN)
-    const logs = n.process.logs()
+    // a shared JVM's log has every node's lines: a node's name its raft client and lifecycle manager (`id=<n>]`)
+    const logs = n.sharedJvm
+      ? n.process.logs().filter((l) => l.includes(`id=${n.nodeId}]`))
+      : n.process.logs()
     const registeredAt = logs.findIndex((l) => MILESTONES.registered.test(l))
     const milestone = (re: RegExp, last = false) => {
       const upTo = registeredAt < 0 ? logs : logs.slice(0, registeredAt)

@@ -159,6 +159,11 @@ export class KafkaFixture implements FixtureServer<KafkaTopic> {
     return this.where.cluster?.jvm
   }
 
+  /** True when one JVM runs every local node (`startKafka({ nodes, sharedJvm: true })`). */
+  get sharedJvm(): boolean {
+    return this.where.cluster?.sharedJvm ?? false
+  }
+
   /** State of each local node. */
   get nodes(): NodeInfo[] {
     return describeNodes(this.where.cluster)
@@ -290,7 +295,10 @@ export class KafkaFixture implements FixtureServer<KafkaTopic> {
 
   // ---- faults (local provider) ----------------------------------------------------------------
 
-  /** SIGKILL one broker (a crash). Resolves once it has exited. */
+  /**
+   * SIGKILL one broker (a crash). Resolves once it has exited. Single-broker faults need each node in
+   * its own JVM: with `sharedJvm` they throw `UnsupportedOperationError`.
+   */
   async killBroker(id: number): Promise<void> {
     await this.faults.killBroker(id)
   }
@@ -313,12 +321,12 @@ export class KafkaFixture implements FixtureServer<KafkaTopic> {
     await this.faults.resumeBroker(id)
   }
 
-  /** The broker's last log lines (WARN and above, plus its start line). */
+  /** The broker's last log lines (WARN and above, plus its start line); with `sharedJvm`, every node's. */
   brokerLogs(id: number, lines?: number): string[] {
     return this.faults.node(id, 'brokerLogs').process.logs(lines)
   }
 
-  /** The pid (= process group) of a broker's JVM, undefined before its first start. */
+  /** The pid (= process group) of a broker's JVM (with `sharedJvm`, the same for all), undefined before its first start. */
   brokerPid(id: number): number | undefined {
     return this.faults.node(id, 'brokerPid').process.pid
   }

@@ -32,6 +32,15 @@ export interface KafkaOptions {
   cds?: boolean
   /** Max heap per broker. Default 512. */
   heapMb?: number
+  /**
+   * Run every node of a cluster in one JVM (local, `nodes` ≥ 2). The nodes share the loaded classes and
+   * the JIT's work, so a 3-node cluster starts in little more than one broker's time. They are still
+   * separate brokers and controllers talking over loopback (replication, ISR, elections), but faults
+   * act on the JVM: `kill()`, `pause()`, `resume()`, `restart()` hit the whole cluster, and
+   * `killBroker(id)` / `pauseBroker` / `resumeBroker` / `restartBroker` throw `UnsupportedOperationError`.
+   * Default false (a JVM per node).
+   */
+  sharedJvm?: boolean
   /** Replace the default JVM flags (heap, GC, JIT) entirely. */
   jvmFlags?: string[]
   /**
@@ -156,6 +165,7 @@ export const KAFKA_OPTIONS: OptionSchema<KafkaOptions> = {
   java: check.string(),
   cds: check.boolean(),
   heapMb: check.int(64),
+  sharedJvm: check.boolean(),
   jvmFlags: check.arrayOf(check.string()),
   brokerConfig,
   nodeConfig: check.func(),

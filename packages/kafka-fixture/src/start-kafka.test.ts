@@ -26,6 +26,7 @@ describe('startKafka option validation (nothing starts)', () => {
     [{ advertisedHost: '0.0.0.0' as never }, 'advertisedHost'],
     [{ nodeConfig: { 'broker.rack': 'a' } as never }, 'nodeConfig'],
     [{ transactions: 'yes' as never }, 'transactions'],
+    [{ nodes: 3, sharedJvm: 1 as never }, 'sharedJvm'],
   ])('rejects %j', async (opts, option) => {
     const err = await startKafka(opts).catch((e: unknown) => e)
     expect(err).toBeInstanceOf(InvalidOptionsError)

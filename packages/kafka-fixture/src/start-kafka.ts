@@ -81,6 +81,7 @@ export async function startKafka(options: KafkaOptions = {}): Promise<KafkaFixtu
     java: o.java,
     cds: o.cds,
     heapMb: o.heapMb ?? 512,
+    sharedJvm: o.sharedJvm,
     jvmFlags: o.jvmFlags,
     brokerConfig: o.brokerConfig,
     nodeConfig: (id) => perNode.get(id),

@@ -4,6 +4,7 @@ import {
   quorumElectionConfig,
   quorumVoters,
   renderServerProperties,
+  sharedJvmElectionConfig,
   testBrokerDefaults,
 } from './broker-config.js'
 
@@ -67,6 +68,12 @@ describe('renderServerProperties', () => {
     expect(testBrokerDefaults(3, 4.5)['controller.quorum.election.backoff.max.ms']).toBe(1000)
     expect(quorumElectionConfig(3.9)['controller.quorum.election.timeout.ms']).toBe(300)
     expect(typeof machineLoadPerCpu()).toBe('number')
+  })
+
+  it('in one JVM, the first node stands first: its whole timeout range ends before any other node starts one', () => {
+    const timeout = (i: number) => Number(sharedJvmElectionConfig(i)['controller.quorum.election.timeout.ms'])
+    // Kafka waits a random 1–2 × the timeout before a node stands
+    for (const other of [1, 2, 8]) expect(2 * timeout(0)).toBeLessThan(timeout(other))
   })
 
   it('applies overrides last', () => {

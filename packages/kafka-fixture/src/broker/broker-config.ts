@@ -74,6 +74,17 @@ export function quorumElectionConfig(loadPerCpu: number): Record<string, ConfigV
 }
 
 /**
+ * In one JVM (`sharedJvm`) every node's raft client starts within a few ms of the others, so their
+ * random 300–600 ms election timeouts often end close together: two stand, each votes for itself, and
+ * another round follows. There the first node stands alone: its 100–200 ms timeout (retried until the
+ * others' controller listeners accept, ~0.2 s after the raft clients start) ends long before the others'
+ * 1 000–2 000 ms. The others' longer timeout costs nothing: a shared JVM's nodes cannot fail one by one.
+ */
+export function sharedJvmElectionConfig(nodeIndex: number): Record<string, ConfigValue> {
+  return { 'controller.quorum.election.timeout.ms': nodeIndex === 0 ? 100 : 1000 }
+}
+
+/**
  * Broker settings tuned for tests on a small machine: combined broker+controller (KRaft), loopback
  * only, internal topics sized and replicated to the cluster, no initial rebalance delay, short
  * session timeouts so failover takes seconds, few threads, small buffers; the quorum's election

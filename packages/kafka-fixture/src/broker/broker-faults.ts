@@ -1,6 +1,6 @@
 import { InvalidOptionsError, UnsupportedOperationError } from '@infra/fixture-core'
 import { startNodeLogged } from './broker-logs.js'
-import type { KafkaNode } from './kafka-node.js'
+import { type KafkaNode, oneNodePerProcess } from './kafka-node.js'
 import type { LocalCluster } from './local-cluster.js'
 
 /** Fault injection on the brokers of a local cluster: kill, pause, resume, restart (one or all). */
@@ -55,12 +55,34 @@ export class BrokerFaults {
     return n
   }
 
+  /**
+   * The node with id `id`, in a process of its own; throws `UnsupportedOperationError` when one JVM runs
+   * every node (`sharedJvm`): a fault on it would hit the whole cluster.
+   */
+  private ownProcessNode(id: number, what: string): KafkaNode {
+    const n = this.node(id, what)
+    if (n.sharedJvm) {
+      throw new UnsupportedOperationError(
+        'kafka',
+        what,
+        'shared-JVM',
+        `one JVM runs every node (sharedJvm: true), so one broker cannot be ${what.startsWith('kill') ? 'killed' : 'stopped, paused or restarted'} alone; kill(), pause(), resume() and restart() act on the whole cluster, or start without sharedJvm for single-broker faults`,
+      )
+    }
+    return n
+  }
+
+  /** One node of each process: fault-all operations signal each process once. */
+  private processNodes(what: string): KafkaNode[] {
+    return oneNodePerProcess(this.requireCluster(what).nodes)
+  }
+
   async killBroker(id: number): Promise<void> {
-    await this.node(id, 'killBroker').process.kill()
+    await this.ownProcessNode(id, 'killBroker').process.kill()
   }
 
   async restartBroker(id: number): Promise<void> {
-    const n = this.node(id, 'restartBroker')
+    const n = this.ownProcessNode(id, 'restartBroker')
     const { clusterId } = this.requireCluster('restartBroker')
     await startNodeLogged(n, clusterId, () =>
       n.process.running ? n.process.restart({ graceMs: 15_000 }) : n.process.start(),
@@ -68,35 +90,31 @@ export class BrokerFaults {
   }
 
   async pauseBroker(id: number): Promise<void> {
-    this.node(id, 'pauseBroker').process.pause()
+    this.ownProcessNode(id, 'pauseBroker').process.pause()
   }
 
   async resumeBroker(id: number): Promise<void> {
-    this.node(id, 'resumeBroker').process.resume()
+    this.ownProcessNode(id, 'resumeBroker').process.resume()
   }
 
   async killAll(): Promise<void> {
-    this.requireCluster('kill')
-    for (const id of this.nodeIds) await this.killBroker(id)
+    for (const n of this.processNodes('kill')) await n.process.kill()
   }
 
   async pauseAll(): Promise<void> {
-    this.requireCluster('pause')
-    for (const id of this.nodeIds) await this.pauseBroker(id)
+    for (const n of this.processNodes('pause')) n.process.pause()
   }
 
   async resumeAll(): Promise<void> {
-    this.requireCluster('resume')
-    for (const id of this.nodeIds) await this.resumeBroker(id)
+    for (const n of this.processNodes('resume')) n.process.resume()
   }
 
   /** Stops every node (bounded grace), starts them again and waits until every broker is back. */
   async restartAll(): Promise<void> {
     const cluster = this.requireCluster('restart')
-    await Promise.all(cluster.nodes.map((n) => n.process.stop({ graceMs: this.stopGraceMs })))
-    await Promise.all(
-      cluster.nodes.map((n) => startNodeLogged(n, cluster.clusterId, () => n.process.start())),
-    )
+    const nodes = this.processNodes('restart')
+    await Promise.all(nodes.map((n) => n.process.stop({ graceMs: this.stopGraceMs })))
+    await Promise.all(nodes.map((n) => startNodeLogged(n, cluster.clusterId, () => n.process.start())))
     await cluster.waitForBrokers(cluster.nodes.length, this.startTimeoutMs)
   }
 }

@@ -32,7 +32,7 @@ export function writeBrokerLog(node: KafkaNode, clusterId: string, reason: strin
     const exit = node.process.exitInfo
     const how = exit ? (exit.signal ?? `exit code ${exit.code}`) : 'still running'
     const header = [
-      `# Kafka node ${node.nodeId} (cluster ${clusterId}, broker 127.0.0.1:${node.brokerPort}, controller :${node.controllerPort})`,
+      `# Kafka node ${node.nodeId} (cluster ${clusterId}, broker 127.0.0.1:${node.brokerPort}, controller :${node.controllerPort})${node.sharedJvm ? ' — one JVM runs every node of the cluster: these are all their lines' : ''}`,
       `# ${reason}; process: ${how}; node dir ${node.dir} (removed on stop)`,
       '',
     ]

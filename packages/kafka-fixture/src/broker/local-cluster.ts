@@ -1,4 +1,3 @@
-import path from 'node:path'
 import {
   createTempDir,
   debugLogger,
@@ -9,14 +8,26 @@ import {
   withPortsRetry,
 } from '@infra/fixture-core'
 import { fetchMetadata } from '../wire/kafka-wire.js'
-import type { AdvertisedHost, ConfigValue, NodeAddress } from './broker-config.js'
+import {
+  type AdvertisedHost,
+  type ConfigValue,
+  type NodeAddress,
+  sharedJvmElectionConfig,
+} from './broker-config.js'
 import { brokerLogFile, nameLogFiles, watchForCrash, writeBrokerLog } from './broker-logs.js'
 import { cdsEnabled, cdsRefused, discardCdsArchive } from './cds.js'
 import { classArchive, isTrainingRun } from './class-archive.js'
 import { resolveKafkaLibs } from './jars.js'
 import { resolveJava } from './java.js'
 import { defaultJvmFlags } from './jvm.js'
-import { isLive, type KafkaNode, prepareNode } from './kafka-node.js'
+import {
+  isLive,
+  type KafkaNode,
+  nodeDir,
+  oneNodePerProcess,
+  prepareNode,
+  prepareSharedJvmNodes,
+} from './kafka-node.js'
 import { logConfigJvmArgs, writeLogConfig } from './log4j-config.js'
 import { randomKafkaUuid, storageTemplate } from './storage.js'
 
@@ -37,6 +48,8 @@ export interface LocalClusterOptions {
   advertisedHost?: AdvertisedHost
   startTimeoutMs: number
   logLevel: string
+  /** Run every node in one JVM (a cluster of 2+ nodes): faster start, no single-broker faults. */
+  sharedJvm?: boolean
 }
 
 export interface LocalCluster {
@@ -50,6 +63,8 @@ export interface LocalCluster {
   cds: boolean
   /** The Java the nodes run on, and which class archive they map. */
   jvm: { java: string; major: number; classArchive: 'aot' | 'cds' | undefined }
+  /** True when one JVM runs every node (`sharedJvm`): faults act on the whole cluster only. */
+  sharedJvm: boolean
   /** Waits until every running node sees `expected` unfenced brokers. */
   waitForBrokers(expected: number, timeoutMs: number): Promise<void>
   stop(graceMs: number): Promise<void>
@@ -58,11 +73,12 @@ export interface LocalCluster {
 const debug = debugLogger('infra:kafka')
 
 async function startNodesTogether(nodes: KafkaNode[]): Promise<void> {
-  const starts = nodes.map((n) => n.process.start())
+  const processes = oneNodePerProcess(nodes).map((n) => n.process)
+  const starts = processes.map((p) => p.start())
   try {
     await Promise.all(starts)
   } catch (first) {
-    await Promise.all(nodes.map((n) => n.process.kill()))
+    await Promise.all(processes.map((p) => p.kill()))
     const results = await Promise.allSettled(starts)
     // a port clash on any node means: retry the whole cluster on new ports
     for (const r of results) if (r.status === 'rejected' && r.reason instanceof PortInUseError) throw r.reason
@@ -96,6 +112,9 @@ export async function startLocalCluster(
     throw err
   })
   const { java, libs, jvmFlags, template, archive } = launch
+  const shared = opts.sharedJvm === true && opts.size > 1
+  // one JVM for every node: the heap of all of them (the class archive maps with these flags too)
+  const sharedFlags = opts.jvmFlags ? [...opts.jvmFlags] : defaultJvmFlags(opts.heapMb * opts.size, opts.size)
   const workDir = await workDirStart
   const nodes: KafkaNode[] = []
   const clusterId = randomKafkaUuid()
@@ -108,21 +127,28 @@ export async function startLocalCluster(
         brokerPort: ports[2 * i]!,
         controllerPort: ports[2 * i + 1]!,
       }))
+      const nodeLaunch = (id: number, defaults: Record<string, ConfigValue> = {}) => ({
+        java: java.path,
+        libsDir: libs.dir,
+        jvmFlags,
+        extraJvmArgs: extra,
+        storageTemplate: template,
+        clusterId,
+        readyTimeoutMs: opts.startTimeoutMs,
+        brokerConfig: { ...defaults, ...opts.brokerConfig, ...opts.nodeConfig?.(id) },
+        advertisedHost: opts.advertisedHost,
+      })
       nodes.length = 0
-      for (const addr of cluster) {
-        nodes.push(
-          prepareNode(path.join(workDir.path, `node-${addr.nodeId}`), addr, cluster, {
-            java: java.path,
-            libsDir: libs.dir,
-            jvmFlags,
-            extraJvmArgs: extra,
-            storageTemplate: template,
-            clusterId,
-            readyTimeoutMs: opts.startTimeoutMs,
-            brokerConfig: { ...opts.brokerConfig, ...opts.nodeConfig?.(addr.nodeId) },
-            advertisedHost: opts.advertisedHost,
-          }),
-        )
+      if (shared) {
+        const launchOf = (id: number) => ({
+          ...nodeLaunch(id, sharedJvmElectionConfig(id - cluster[0]!.nodeId)),
+          jvmFlags: sharedFlags,
+        })
+        nodes.push(...prepareSharedJvmNodes(workDir.path, cluster, launchOf))
+      } else {
+        for (const addr of cluster) {
+          nodes.push(prepareNode(nodeDir(workDir.path, addr.nodeId), addr, cluster, nodeLaunch(addr.nodeId)))
+        }
       }
       debug?.(
         `starting ${opts.size} node(s): ${cluster.map((n) => `node ${n.nodeId} broker ${LOOPBACK}:${n.brokerPort} controller :${n.controllerPort}`).join(', ')}${archive ? `, with the ${archive.kind === 'aot' ? 'AOT class cache' : 'class-data archive'}` : ''}`,
@@ -143,7 +169,7 @@ export async function startLocalCluster(
         },
       )
     await waitForBrokers(opts.size, opts.startTimeoutMs)
-    for (const n of nodes) watchForCrash(n, clusterId)
+    for (const n of oneNodePerProcess(nodes)) watchForCrash(n, clusterId)
     // (a JVM that cannot use an AOT cache says nothing: its key — Java build, jars, flags — must match)
     if (archive?.kind === 'cds' && nodes.some((n) => cdsRefused(n.process.logs())))
       discardCdsArchive(archive.path)
@@ -157,19 +183,21 @@ export async function startLocalCluster(
       workDir,
       cds: archive !== undefined,
       jvm: { java: java.path, major: java.major, classArchive: archive?.kind },
+      sharedJvm: shared,
       waitForBrokers,
       stop: (graceMs) => {
         stopping ??= (async () => {
-          await Promise.all(nodes.map((n) => n.process.stop({ graceMs })))
+          await Promise.all(oneNodePerProcess(nodes).map((n) => n.process.stop({ graceMs })))
           await workDir.remove()
         })()
         return stopping
       },
     }
   } catch (err) {
-    await Promise.all(nodes.map((n) => n.process.kill()))
-    // the in-memory logs go with the handle: every node that ran gets a file under the run dir
-    const started = nodes.filter((n) => n.process.pid !== undefined)
+    const processes = oneNodePerProcess(nodes)
+    await Promise.all(processes.map((n) => n.process.kill()))
+    // the in-memory logs go with the handle: every process that ran gets a file under the run dir
+    const started = processes.filter((n) => n.process.pid !== undefined)
     nameLogFiles(
       err,
       started.map((n) => writeBrokerLog(n, clusterId, 'the cluster failed to start')),
