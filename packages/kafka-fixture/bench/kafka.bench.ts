@@ -38,9 +38,10 @@ async function roundTrip(kafka: KafkaFixture, consumerConfig: Partial<ConsumerCo
 /** CPU time (user+system, ms) the node JVMs have used so far: on a shared machine, steadier than wall time. */
 function jvmCpuMs(kafka: KafkaFixture): number {
   let ms = 0
-  for (const n of kafka.nodes) {
-    if (!n.pid) continue
-    const fields = fs.readFileSync(`/proc/${n.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  // with sharedJvm every node names the one JVM
+  for (const pid of new Set(kafka.nodes.map((n) => n.pid))) {
+    if (!pid) continue
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
     ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100 // clock ticks (USER_HZ = 100)
   }
   return ms
@@ -138,6 +139,7 @@ async function main() {
     )
   }
   Object.assign(results, await startupBreakdown('cluster3', { nodes: 3 }))
+  Object.assign(results, await startupBreakdown('cluster3_shared_jvm', { nodes: 3, sharedJvm: true }))
   Object.assign(
     results,
     await withLog4jCore(() => startupBreakdown('before_cluster3', beforeOptionsForBreakdown(3))),
@@ -254,15 +256,31 @@ function beforeOptionsForBreakdown(nodes: number) {
   }
 }
 
-/** 3-node cluster ready (every node lists all 3 brokers, then a round trip), ours and before, in turns. */
+/**
+ * 3-node cluster ready (every node lists all 3 brokers, then a round trip): ours (a JVM per node), ours
+ * with `sharedJvm` (one JVM) and before, in turns.
+ */
 async function cluster3Ready() {
   const ours: number[] = []
   const oursStart: number[] = []
   const oursCpu: number[] = []
+  const shared: number[] = []
+  const sharedStart: number[] = []
+  const sharedCpu: number[] = []
   const before: number[] = []
   const beforeCpu: number[] = []
   for (let i = 0; i < CLUSTER_RUNS; i++) {
     ours.push(...(await readyTimes('3-node cluster', { nodes: 3 }, 1, undefined, oursCpu, oursStart)))
+    shared.push(
+      ...(await readyTimes(
+        '3-node cluster, one JVM',
+        { nodes: 3, sharedJvm: true },
+        1,
+        undefined,
+        sharedCpu,
+        sharedStart,
+      )),
+    )
     before.push(
       ...(await withLog4jCore(() =>
         readyTimes('3-node cluster, before', beforeOptions({ nodes: 3 }), 1, undefined, beforeCpu),
@@ -273,6 +291,9 @@ async function cluster3Ready() {
   results.cluster3_start_p50_ms = Math.round(p50(oursStart))
   results.before_cluster3_ready_p50_ms = Math.round(p50(before))
   results.cluster3_jvm_cpu_per_node_at_ready_p50_ms = Math.round(p50(oursCpu))
+  results.cluster3_shared_jvm_ready_p50_ms = Math.round(p50(shared))
+  results.cluster3_shared_jvm_start_p50_ms = Math.round(p50(sharedStart))
+  results.cluster3_shared_jvm_cpu_per_node_at_ready_p50_ms = Math.round(p50(sharedCpu))
   results.before_cluster3_jvm_cpu_per_node_at_ready_p50_ms = Math.round(p50(beforeCpu))
 }
 
