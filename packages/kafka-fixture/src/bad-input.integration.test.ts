@@ -65,6 +65,24 @@ describe('bad input', () => {
     expect(text).toMatch(/num\.io\.threads/)
   })
 
+  it('sharedJvm: one node with a bad config ends the one JVM, and the error shows its log', async () => {
+    const err = await failure(
+      startKafka({
+        nodes: 3,
+        sharedJvm: true,
+        nodeConfig: (id) => (id === 2 ? { 'num.io.threads': 'lots' } : undefined),
+      }),
+    )
+    expect(err).toBeInstanceOf(ProcessExitedError)
+    expect(err.message).toContain('kafka-1+2+3')
+    expect(err.message).toMatch(/num\.io\.threads/)
+    const file = /Broker log \(until the test run ends\): (\S+\.log)/.exec(err.message)?.[1]
+    expect(file, err.message).toBeDefined()
+    const text = fs.readFileSync(file!, 'utf8')
+    expect(text).toContain('one JVM runs every node of the cluster')
+    expect(text).toMatch(/num\.io\.threads/)
+  })
+
   it('a start that cannot finish in time fails with a finite timeout naming what it waited for', async () => {
     const err = await failure(startKafka({ startTimeoutMs: 200, cds: false }))
     expect(err).toBeInstanceOf(StartupTimeoutError)
