@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { afterAll, describe, expect, vi } from 'vitest'
 import { kafkaGlobalSetup, test } from './vitest.js'
 
@@ -64,4 +65,45 @@ describe('kafkaGlobalSetup', () => {
     const [host, port] = (value.brokers[0] as string).split(':')
     await expect(fetchMetadata(host!, Number(port), [], { timeoutMs: 1_000 })).rejects.toThrow()
   })
+
+  test('a cluster in the global setup runs in one JVM: every provided broker is served by it', async () => {
+    const provide = vi.fn()
+    const teardown = await kafkaGlobalSetup({ nodes: 3 })({ provide })
+    try {
+      const brokers: string[] = provide.mock.calls[0]![1].brokers
+      expect(brokers).toHaveLength(3)
+      const launchers = sharedJvmLaunchers()
+      const ours = launchers.find((props) =>
+        brokers.every((b) => props.some((p) => p.includes(`listeners=PLAINTEXT://${b}`))),
+      )
+      expect(ours, `one InfraKafkaNodes JVM serving ${brokers.join(', ')}`).toBeDefined()
+      expect(ours).toHaveLength(3)
+    } finally {
+      await teardown()
+    }
+  })
 })
+
+/** The server.properties texts of every running shared-JVM launcher (one array per JVM), from /proc. */
+function sharedJvmLaunchers(): string[][] {
+  const found: string[][] = []
+  for (const pid of fs.readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    let args: string[]
+    try {
+      args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+    } catch {
+      continue
+    }
+    if (!args.includes('InfraKafkaNodes')) continue
+    // another run's JVM may stop meanwhile: its files are gone, it is not ours
+    const read = (f: string) => {
+      try {
+        return fs.readFileSync(f, 'utf8')
+      } catch {
+        return ''
+      }
+    }
+    found.push(args.filter((a) => a.endsWith('server.properties')).map(read))
+  }
+  return found
+}
