@@ -204,7 +204,7 @@ export class ClickHouse implements FixtureServer<ClickHouseDatabase> {
 
   /** SIGSTOP: the server hangs (clients time out) until `resume()`. */
   async pause(): Promise<void> {
-    this.#process('pause').pause()
+    await this.#process('pause').pause()
   }
 
   async resume(): Promise<void> {

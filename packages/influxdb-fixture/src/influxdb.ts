@@ -196,7 +196,7 @@ export class InfluxDB implements FixtureServer<InfluxDatabase> {
 
   /** SIGSTOP: the server hangs (requests time out) until `resume()`. */
   async pause(): Promise<void> {
-    this.#process('pause').pause()
+    await this.#process('pause').pause()
   }
 
   async resume(): Promise<void> {

@@ -1,11 +1,9 @@
-import fs from 'node:fs'
 import type { TempDir } from '@infra/fixture-core'
 import {
   FixtureLifecycle,
   type FixtureServer,
   type ServiceProcess,
   UnsupportedOperationError,
-  waitFor,
 } from '@infra/fixture-core'
 import type mysql from 'mysql2/promise'
 import { AdminConnection } from './database/admin-connection.js'
@@ -29,28 +27,6 @@ export interface MysqlInit {
   dir?: TempDir
   /** How the process was started: its init file is written again for `restart()`. */
   startOptions?: StartProcessOptions
-}
-
-/** True when every thread of `pid` is stopped (`T` in `/proc/<pid>/task/<tid>/stat`), or it is gone. */
-function allThreadsStopped(pid: number): boolean {
-  const state = (file: string) => {
-    try {
-      const stat = fs.readFileSync(file, 'utf8')
-      return stat[stat.lastIndexOf(')') + 2]
-    } catch {
-      return undefined // the thread is gone
-    }
-  }
-  let tids: string[]
-  try {
-    tids = fs.readdirSync(`/proc/${pid}/task`)
-  } catch {
-    return true // the process is gone: nothing left that could answer
-  }
-  return tids.every((tid) => {
-    const s = state(`/proc/${pid}/task/${tid}/stat`)
-    return s === undefined || s === 'T'
-  })
 }
 
 const SYSTEM_USERS = new Set(['system user', 'event_scheduler', 'unauthenticated user'])
@@ -273,15 +249,8 @@ export class Mysql implements FixtureServer<TestDatabase> {
 
   /** SIGSTOP: the server hangs; clients see timeouts until `resume()`. Resolves once the kernel has stopped it. */
   async pause(): Promise<void> {
-    const proc = this.#lifecycle('pause')
-    proc.pause()
-    const pid = proc.pid
-    if (pid === undefined || process.platform !== 'linux') return
-    await waitFor(() => allThreadsStopped(pid), {
-      what: `mariadbd (pid ${pid}) to be stopped by SIGSTOP`,
-      timeoutMs: 5_000,
-      intervalMs: 2,
-    })
+    // resolves once every thread of mariadbd has stopped (fixture-core waits for the kernel)
+    await this.#lifecycle('pause').pause()
   }
 
   /** SIGCONT after `pause()`. */

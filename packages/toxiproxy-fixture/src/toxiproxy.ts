@@ -121,7 +121,7 @@ export class Toxiproxy implements FixtureServer<ToxiproxyScope> {
   /** SIGSTOP the server: every link hangs until `resume()`. */
   async pause(): Promise<void> {
     this.#life.assertRunning('pause')
-    this.#own('pause').pause()
+    await this.#own('pause').pause()
   }
 
   async resume(): Promise<void> {

@@ -56,8 +56,8 @@ export class NodeFaults {
 
   /** SIGSTOP: the node hangs; its peers and clients see timeouts. */
   async pause(index?: number): Promise<void> {
-    for (const n of this.select(index, 'pause'))
-      if (index !== undefined || n.process.running) n.process.pause()
+    const nodes = this.select(index, 'pause').filter((n) => index !== undefined || n.process.running)
+    await Promise.all(nodes.map((n) => n.process.pause()))
   }
 
   /** SIGCONT. */

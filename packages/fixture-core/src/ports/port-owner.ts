@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { groupMembers } from '../process/process-identity.js'
 
 /** One listening TCP socket: its local address (`a.b.c.d`, or `[hex]` for IPv6) and its socket inode. */
 interface ListeningSocket {
@@ -46,22 +47,6 @@ function listeningSockets(port: number): ListeningSocket[] | undefined {
  */
 export function listeningAddresses(port: number): string[] {
   return (listeningSockets(port) ?? []).map((s) => s.address)
-}
-
-/** Pids whose process group is `pgid`. */
-function groupMembers(pgid: number): number[] {
-  const members: number[] = []
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      if (Number(fields[2]) === pgid) members.push(Number(name))
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return members
 }
 
 function holdsSocket(pid: number, inodes: Set<string>): boolean {

@@ -57,3 +57,19 @@ export function isPidAlive(pid: number): boolean {
   }
   return !isZombie(pid)
 }
+
+/** Pids whose process group is `pgid` (throws when /proc cannot be listed). */
+export function groupMembers(pgid: number): number[] {
+  const members: number[] = []
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (Number(fields[2]) === pgid) members.push(Number(name))
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return members
+}

@@ -101,7 +101,7 @@ describe('ServiceProcess with real processes', () => {
 
   it('pause() makes the server unresponsive and resume() brings it back', async () => {
     const svc = await startOnFreePort('sleeper')
-    svc.pause()
+    await svc.pause()
     expect(svc.paused).toBe(true)
     await expect(ping(svc.port!, 500)).rejects.toThrow(/no answer/)
     svc.resume()
@@ -111,7 +111,7 @@ describe('ServiceProcess with real processes', () => {
 
   it('stop() of a paused server delivers the graceful signal (no SIGKILL needed)', async () => {
     const svc = await startOnFreePort('paused-stop')
-    svc.pause()
+    await svc.pause()
     await svc.stop({ graceMs: 10_000 })
     expect(svc.exitInfo).toMatchObject({ code: 0, signal: null })
     expect(svc.logs()).toContain('got SIGTERM, bye')

@@ -6,6 +6,7 @@ import { InvalidOptionsError, PortInUseError, ProcessExitedError, StartupTimeout
 import { processGroupOwnsPort } from '../ports/port-owner.js'
 import { looksLikeAddressInUse } from '../ports/ports.js'
 import { getWatchdog, type WatchdogClient } from '../watchdog/watchdog.js'
+import { waitUntilGroupStopped } from './group-stop.js'
 import { withParentDeathSignal } from './parent-death.js'
 import { processStartTime, signalProcessGroup } from './process-identity.js'
 import { pollReadiness } from './readiness.js'
@@ -292,11 +293,16 @@ export class ServiceProcess {
     if (child?.pid && this.watchdog) await this.watchdog.unregisterProcessGroup(child.pid).catch(() => {})
   }
 
-  /** SIGSTOP to the process group: the server hangs, clients see timeouts. */
-  pause(): void {
+  /**
+   * SIGSTOP to the process group: the server hangs, clients see timeouts. Resolves once every thread of
+   * the group has stopped (bounded: `WaitTimeoutError` after 5 s).
+   */
+  async pause(): Promise<void> {
     if (!this.running) throw new InvalidOptionsError('pause', `'${this.name}' is not running`)
     this.signalGroup('SIGSTOP')
     this.isPaused = true
+    // SIGSTOP stops each thread when it next runs: wait until none can answer a request any more
+    await waitUntilGroupStopped(this.child!.pid!, this.name)
   }
 
   /** SIGCONT to the process group. */

@@ -90,7 +90,7 @@ export class BrokerFaults {
   }
 
   async pauseBroker(id: number): Promise<void> {
-    this.ownProcessNode(id, 'pauseBroker').process.pause()
+    await this.ownProcessNode(id, 'pauseBroker').process.pause()
   }
 
   async resumeBroker(id: number): Promise<void> {
@@ -102,7 +102,7 @@ export class BrokerFaults {
   }
 
   async pauseAll(): Promise<void> {
-    for (const n of this.processNodes('pause')) n.process.pause()
+    await Promise.all(this.processNodes('pause').map((n) => n.process.pause()))
   }
 
   async resumeAll(): Promise<void> {

@@ -326,7 +326,7 @@ export class Postgres implements FixtureServer<TestDatabase> {
   /** SIGSTOP to the postmaster and every backend: the server hangs; clients see timeouts until `resume()`. */
   async pause(): Promise<void> {
     const proc = this.lifecycle('pause')
-    proc.pause()
+    await proc.pause()
     const backends = proc.pid ? descendantPids(proc.pid) : []
     signalEach(backends, 'SIGSTOP')
     this.pausedBackends = backends

@@ -137,7 +137,7 @@ export class RedisCluster implements FixtureServer<RedisClusterNamespace> {
   /** SIGSTOP to every node until `resume()`. */
   async pause(): Promise<void> {
     this.life.assertRunning('pause')
-    for (const n of this.nodes) n.process.pause()
+    await Promise.all(this.nodes.map((n) => n.process.pause()))
   }
 
   /** SIGCONT after `pause()`. */

@@ -148,7 +148,7 @@ export class RedisSentinel implements FixtureServer<RedisSentinelNamespace> {
   /** SIGSTOP to every process of the group: everything hangs until `resume()`. */
   async pause(): Promise<void> {
     this.life.assertRunning('pause')
-    for (const p of this.processes) p.pause()
+    await Promise.all(this.processes.map((p) => p.pause()))
   }
 
   /** SIGCONT after `pause()`. */

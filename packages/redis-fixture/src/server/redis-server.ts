@@ -282,7 +282,7 @@ export class RedisServer implements FixtureServer<RedisNamespace> {
 
   /** SIGSTOP: the server hangs; clients with a `commandTimeout` see timeouts. */
   async pause(): Promise<void> {
-    this.localProcess('pause').pause()
+    await this.localProcess('pause').pause()
   }
 
   /** SIGCONT after `pause()`. */
