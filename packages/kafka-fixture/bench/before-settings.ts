@@ -1,7 +1,7 @@
 // The start path as it was before the speed work of issue #23 (commit 5b212a3), re-created in the same
 // run so "before" and "after" see the same (shared, noisy) machine: the machine's Java 17 (AppCDS),
 // log4j-core as the logging backend, the old heap/young-generation flags, the old KRaft liveness and
-// election settings, 10 MB indexes, Kafka's follower fetch backoff and metadata linger, and consume()'s
+// election settings, 10 MB indexes, Kafka's follower fetch backoff and metadata linger, JMX, and consume()'s
 // 100 ms fetch wait.
 // The fixture-side changes that only help a process's first start (Java version from the release file,
 // the watchdog started in parallel) do not show in these steady-state runs.
@@ -29,6 +29,9 @@ export const BEFORE_BROKER_CONFIG = {
   'log.index.size.max.bytes': 10 * 1024 * 1024,
   'replica.fetch.backoff.ms': 1000,
   'controller.quorum.append.linger.ms': 25,
+  // Kafka's metrics in JMX
+  'metric.reporters': 'org.apache.kafka.common.metrics.JmxReporter',
+  'metrics.jmx.exclude': '',
 }
 
 /** `consume()`'s consumer before it polled with a 25 ms fetch wait: the test consumers' 100 ms. */

@@ -127,6 +127,11 @@ export function testBrokerDefaults(
     // every topic creation and broker registration waits for one: createTopic on one broker 45 → 21 ms
     'controller.quorum.append.linger.ms': 1,
     'unclean.leader.election.enable': false,
+    // no JMX: a broker registers each of its metrics as an MBean at start, which no test can reach (no
+    // JMX port): without them a start takes ~8 % less CPU (10 paired starts: wall p50 1 184 → 1 080 ms).
+    // `metric.reporters` is Kafka 4's JmxReporter by default; 3.x adds it itself, and the exclude covers both
+    'metric.reporters': '',
+    'metrics.jmx.exclude': '.*',
     'num.network.threads': 2,
     'num.io.threads': 2,
     'background.threads': 2,
