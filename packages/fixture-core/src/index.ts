@@ -54,6 +54,7 @@ export {
   withPortsRetry,
 } from './ports/ports.js'
 export { type BinarySpec, resolveBinary } from './process/binaries.js'
+export { waitUntilStopped } from './process/group-stop.js'
 export { chownRecursive, UNPRIVILEGED_USER, type UserIds, unprivilegedUser } from './process/privilege.js'
 export { processStartTime } from './process/process-identity.js'
 export {

@@ -1,6 +1,5 @@
 import fs from 'node:fs'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { WaitTimeoutError } from '../errors.js'
+import { waitFor } from '../wait.js'
 import { groupMembers } from './process-identity.js'
 
 /** Thread states that no longer run user code: stopped, traced, zombie, dead. */
@@ -26,6 +25,11 @@ function threadStates(pid: number): string[] {
   return states
 }
 
+/** Whether every thread of each of `pids` has stopped (or is gone). */
+export function processesStopped(pids: readonly number[]): boolean {
+  return pids.every((pid) => threadStates(pid).every((s) => NOT_RUNNING.has(s)))
+}
+
 /**
  * Whether every thread of every process in group `pgid` has stopped; undefined without /proc.
  * SIGSTOP takes effect per thread, when each next runs: on a busy machine a thread that was woken
@@ -38,7 +42,19 @@ export function groupStopped(pgid: number): boolean | undefined {
   } catch {
     return undefined
   }
-  return members.every((pid) => threadStates(pid).every((s) => NOT_RUNNING.has(s)))
+  return processesStopped(members)
+}
+
+/**
+ * Resolves once every thread of the processes `pids` has stopped (after a SIGSTOP sent to them one by
+ * one, e.g. to processes outside a server's group); throws `WaitTimeoutError` saying `what` after `timeoutMs`.
+ */
+export async function waitUntilStopped(
+  pids: readonly number[],
+  what: string,
+  timeoutMs = 5_000,
+): Promise<void> {
+  await waitFor(() => processesStopped(pids), { what, timeoutMs, intervalMs: 2 })
 }
 
 /**
@@ -46,16 +62,9 @@ export function groupStopped(pgid: number): boolean | undefined {
  * throws `WaitTimeoutError` naming `name` after `timeoutMs`.
  */
 export async function waitUntilGroupStopped(pgid: number, name: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const stopped = groupStopped(pgid)
-    if (stopped !== false) return
-    if (Date.now() >= deadline) {
-      throw new WaitTimeoutError(
-        `every thread of '${name}' (process group ${pgid}) to stop after SIGSTOP`,
-        timeoutMs,
-      )
-    }
-    await sleep(2)
-  }
+  await waitFor(() => groupStopped(pgid) !== false, {
+    what: `every thread of '${name}' (process group ${pgid}) to stop after SIGSTOP`,
+    timeoutMs,
+    intervalMs: 2,
+  })
 }

@@ -11,6 +11,7 @@ import {
   type TempDir,
   UnsupportedOperationError,
   waitFor,
+  waitUntilStopped,
 } from '@infra/fixture-core'
 import type pg from 'pg'
 import { claimOwner, reapAbandonedClones } from '../clones/clone-owner.js'
@@ -330,6 +331,8 @@ export class Postgres implements FixtureServer<TestDatabase> {
     const backends = proc.pid ? descendantPids(proc.pid) : []
     signalEach(backends, 'SIGSTOP')
     this.pausedBackends = backends
+    // the backends are outside the postmaster's group (setsid): wait for them as pause() did for it
+    await waitUntilStopped(backends, `the ${backends.length} PostgreSQL backend(s) to stop after SIGSTOP`)
   }
 
   /** SIGCONT after `pause()`. */
